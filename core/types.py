@@ -1,0 +1,213 @@
+"""Plain values passed between the bots, the core and storage. No platform or database types here."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+NOTE_FORMATS = ("SOAP", "DAP", "BIRP", "GIRP")
+PRIVATE_CHAT_TYPES = frozenset({"private", "im", "console"})
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sent a message, as the platform tells it. `chat_type` is the platform's own word."""
+
+    platform: str  # "telegram" | "slack" | "console"
+    workspace_id: str  # Slack team id; "" for Telegram and the console
+    user_id: str
+    chat_type: str = "private"
+
+    @property
+    def is_private(self) -> bool:
+        return self.chat_type in PRIVATE_CHAT_TYPES
+
+
+@dataclass(frozen=True)
+class AudioMemo:
+    """A voice memo already fetched from the platform. `message_id` makes receiving it idempotent."""
+
+    message_id: str
+    data: bytes
+    filename: str = "memo"
+    mime_type: str = ""
+    client_hint: str | None = None  # a client name given with the memo (CLI --client)
+    session_date: date | None = None
+    note_format: str | None = None
+
+
+@dataclass(frozen=True)
+class MemoReceipt:
+    memo_id: int | None
+    accepted: bool
+    duplicate: bool = False
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str  # opaque to the bots; handed back to Assistant.press()
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A risk or alliance signal, always with the sentence it came from."""
+
+    kind: str
+    evidence: str
+    status: str = "present"  # "present" | "denied" (a screening result) | "historical"
+    qualifiers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str  # "PHQ-9"
+    score: float
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class NoteDraft:
+    """A progress note as every writer produces it and every channel renders it."""
+
+    client_name: str | None
+    session_date: date
+    format: str
+    sections: tuple[tuple[str, str], ...]
+    summary: str
+    key_points: tuple[str, ...] = ()
+    homework: tuple[str, ...] = ()
+    plan: tuple[str, ...] = ()
+    follow_ups: tuple[str, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    risks: tuple[Flag, ...] = ()
+    alliance: tuple[Flag, ...] = ()
+    writer: str = "offline"
+    note_id: int | None = None
+    client_id: int | None = None
+    version: int = 1
+    needs_client: bool = False  # kept as a draft until the therapist picks the client
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "note_id": self.note_id,
+            "client": self.client_name,
+            "client_id": self.client_id,
+            "session_date": self.session_date.isoformat(),
+            "format": self.format,
+            "sections": dict(self.sections),
+            "summary": self.summary,
+            "key_points": list(self.key_points),
+            "homework": list(self.homework),
+            "plan": list(self.plan),
+            "follow_ups": list(self.follow_ups),
+            "measures": [{"name": m.name, "score": m.score, "evidence": m.evidence} for m in self.measures],
+            "risks": [_flag_json(f) for f in self.risks],
+            "alliance": [_flag_json(f) for f in self.alliance],
+            "writer": self.writer,
+            "version": self.version,
+            "needs_client": self.needs_client,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "NoteDraft":
+        return cls(
+            client_name=data.get("client"),
+            client_id=data.get("client_id"),
+            note_id=data.get("note_id"),
+            session_date=date.fromisoformat(data["session_date"]),
+            format=data["format"],
+            sections=tuple((k, v) for k, v in data["sections"].items()),
+            summary=data.get("summary", ""),
+            key_points=tuple(data.get("key_points", ())),
+            homework=tuple(data.get("homework", ())),
+            plan=tuple(data.get("plan", ())),
+            follow_ups=tuple(data.get("follow_ups", ())),
+            measures=tuple(Measure(m["name"], m["score"], m.get("evidence", "")) for m in data.get("measures", ())),
+            risks=tuple(_flag_from(f) for f in data.get("risks", ())),
+            alliance=tuple(_flag_from(f) for f in data.get("alliance", ())),
+            writer=data.get("writer", "offline"),
+            version=data.get("version", 1),
+            needs_client=data.get("needs_client", False),
+        )
+
+
+def _flag_json(flag: Flag) -> dict[str, Any]:
+    return {"kind": flag.kind, "evidence": flag.evidence, "status": flag.status, "qualifiers": list(flag.qualifiers)}
+
+
+def _flag_from(data: dict[str, Any]) -> Flag:
+    return Flag(data["kind"], data["evidence"], data.get("status", "present"), tuple(data.get("qualifiers", ())))
+
+
+@dataclass(frozen=True)
+class Document:
+    filename: str
+    content: bytes
+    mime_type: str = "text/markdown"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the core answers on any channel: plain text, optional structured note, buttons, a file."""
+
+    text: str
+    note: NoteDraft | None = None
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    document: Document | None = None
+    memo_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    client_name: str
+    session_date: date
+    note_id: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    citations: tuple[Citation, ...] = ()
+    found: bool = True
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    appointment_id: int
+    client_name: str
+    starts_at: datetime  # aware, in the therapist's time zone
+    last_session: date | None
+    summary: str = ""
+    highlights: tuple[str, ...] = ()
+    homework: tuple[str, ...] = ()
+    follow_ups: tuple[str, ...] = ()
+    risks: tuple[Flag, ...] = ()
+    alliance: tuple[Flag, ...] = ()
+
+    @property
+    def first_session(self) -> bool:
+        return self.last_session is None
+
+
+@dataclass(frozen=True)
+class Digest:
+    therapist_id: int
+    day: date
+    items: tuple[DigestItem, ...] = field(default_factory=tuple)
+
+    @property
+    def empty(self) -> bool:
+        return not self.items
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A scheduled message to one therapist: a digest or a reminder, claimed before it is sent."""
+
+    therapist_id: int
+    kind: str  # "digest" | "reminder"
+    key: str  # unique per kind and therapist: the day or the appointment occurrence
+    reply: Reply
+    channel: str | None = None  # the preferred platform, or None for any linked one

@@ -1,0 +1,156 @@
+"""SQLModel tables. Columns ending in `_enc` hold Fernet ciphertext; nothing clinical is stored in clear."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Optional
+
+from sqlalchemy import Column, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _blob(nullable: bool = True) -> Column:
+    return Column(LargeBinary, nullable=nullable)
+
+
+class Therapist(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name_enc: bytes = Field(sa_column=_blob(False))
+    timezone: str = "UTC"
+    note_format: str = "SOAP"
+    digest_time: str = "07:30"
+    digest_days: str = "mon-fri"
+    digest_enabled: bool = True
+    digest_when_empty: bool = False
+    reminder_minutes: Optional[int] = 15
+    channel: Optional[str] = None  # preferred platform when several are linked
+    preferences_enc: Optional[bytes] = Field(default=None, sa_column=_blob())
+    next_client_id: Optional[int] = None  # set by /client: whom the next memo is about
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Identity(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("platform", "workspace_id", "user_key"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    therapist_id: int = Field(foreign_key="therapist.id", index=True)
+    platform: str
+    workspace_id: str = ""
+    user_key: str  # platform user id; for the console a keyed hash of the name
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Invite(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    therapist_id: int = Field(foreign_key="therapist.id", index=True)
+    code_hash: str = Field(unique=True)
+    expires_at: datetime
+    used_at: Optional[datetime] = None
+    used_by: Optional[str] = None
+
+
+class Client(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    therapist_id: int = Field(foreign_key="therapist.id", index=True)
+    name_enc: bytes = Field(sa_column=_blob(False))
+    aliases_enc: Optional[bytes] = Field(default=None, sa_column=_blob())
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Memo(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    therapist_id: int = Field(foreign_key="therapist.id", index=True)
+    idempotency_key: str = Field(unique=True)
+    platform: str
+    status: str = Field(default="received", index=True)  # received|transcribed|drafted|delivered|failed
+    failure: Optional[str] = None  # the human message, never content
+    audio_enc: Optional[bytes] = Field(default=None, sa_column=_blob())
+    filename: str = "memo"
+    transcript_enc: Optional[bytes] = Field(default=None, sa_column=_blob())
+    client_hint_enc: Optional[bytes] = Field(default=None, sa_column=_blob())
+    client_id: Optional[int] = None
+    session_date: Optional[date] = None
+    note_format: Optional[str] = None
+    note_id: Optional[int] = None
+    reply_ref: Optional[str] = None  # platform ids of the ack message, to edit it into the note
+    attempts: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Note(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    therapist_id: int = Field(foreign_key="therapist.id", index=True)
+    client_id: Optional[int] = Field(default=None, foreign_key="client.id", index=True)
+    memo_id: Optional[int] = None
+    session_date: date = Field(index=True)
+    format: str = "SOAP"
+    status: str = "final"  # draft (client not yet known) | final
+    version: int = 1
+    content_enc: bytes = Field(sa_column=_blob(False))
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class NoteVersion(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    therapist_id: int = Field(foreign_key="therapist.id", index=True)
+    note_id: int = Field(foreign_key="note.id", index=True)
+    version: int
+    content_enc: bytes = Field(sa_column=_blob(False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Appointment(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    therapist_id: int = Field(foreign_key="therapist.id", index=True)
+    client_id: Optional[int] = Field(default=None, foreign_key="client.id", index=True)
+    starts_at: datetime = Field(index=True)  # aware; sqlmodel stores and returns UTC
+    duration_minutes: int = 50
+    weekly: bool = False
+    until: Optional[datetime] = None
+    source: str = "chat"  # chat | ics
+    external_uid: Optional[str] = None
+    title_enc: Optional[bytes] = Field(default=None, sa_column=_blob())  # unmatched calendar titles
+    cancelled: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CalendarFeed(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    therapist_id: int = Field(foreign_key="therapist.id", index=True)
+    url_enc: bytes = Field(sa_column=_blob(False))
+    last_loaded_at: Optional[datetime] = None
+    last_error: Optional[str] = None
+    error_reported: bool = False
+
+
+class SentNotification(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("kind", "therapist_id", "key"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    therapist_id: int = Field(foreign_key="therapist.id", index=True)
+    kind: str
+    key: str
+    status: str = "claimed"  # claimed | sent | failed
+    attempts: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Platform deliveries already handled: a redelivered update or retried event is ignored."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    event_key: str = Field(unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEvent(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    therapist_id: Optional[int] = Field(default=None, index=True)
+    actor: str  # "telegram:12345", "console", "system"
+    action: str  # read | write | export | delete | ...
+    record_type: str
+    record_id: Optional[int] = None
+    at: datetime = Field(default_factory=utcnow)
