@@ -157,6 +157,12 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     document: Document | None = None
     memo_id: int | None = None
+    digest: "Digest | None" = None
+
+    @property
+    def silent(self) -> bool:
+        """Nothing to send (a redelivered message)."""
+        return not (self.text or self.note or self.document or self.digest)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ class Therapist(SQLModel, table=True):
     channel: Optional[str] = None  # preferred platform when several are linked
     preferences_enc: Optional[bytes] = Field(default=None, sa_column=_blob())
     next_client_id: Optional[int] = None  # set by /client: whom the next memo is about
+    awaiting: Optional[str] = None  # a question the bot asked and the next message answers
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 19:58:39.869087
+Create Date: 2026-11-27
 """
 from alembic import op
 import sqlalchemy as sa
@@ -50,6 +50,7 @@ def upgrade() -> None:
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('preferences_enc', sa.LargeBinary(), nullable=True),
     sa.Column('next_client_id', sa.Integer(), nullable=True),
+    sa.Column('awaiting', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
