@@ -18,7 +18,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path.home() / ".alliance", validation_alias=_env("ALLIANCE_DATA_DIR"))
     database_url: str | None = Field(None, validation_alias=_env("ALLIANCE_DATABASE_URL"))
     secret_key: str | None = Field(None, validation_alias=_env("ALLIANCE_SECRET_KEY"))
-    log_level: str = Field("INFO", validation_alias=_env("ALLIANCE_LOG_LEVEL"))
+    log_level: str = Field("WARNING", validation_alias=_env("ALLIANCE_LOG_LEVEL"))
 
     # transcription
     transcriber: str = Field("local", validation_alias=_env("ALLIANCE_TRANSCRIBER"))

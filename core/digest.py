@@ -1,0 +1,75 @@
+"""Composing the morning prep digest and a pre-session reminder. Pure: appointments and notes in, a
+Digest out; sending and scheduling live elsewhere."""
+from __future__ import annotations
+
+from datetime import date, datetime, tzinfo
+from typing import Callable, Sequence
+
+from core.types import Digest, DigestItem, Flag, NoteDraft
+
+RECENT_SESSIONS_FOR_FLAGS = 3
+
+
+def compose_item(
+    appointment_id: int,
+    client_name: str,
+    starts_at: datetime,
+    notes: Sequence[NoteDraft],
+) -> DigestItem:
+    """One client's prep from their notes (oldest first); only notes before the session count."""
+    before = [n for n in notes if n.session_date < starts_at.date()]
+    if not before:
+        return DigestItem(appointment_id, client_name, starts_at, last_session=None)
+    last = before[-1]
+    recent = before[-RECENT_SESSIONS_FOR_FLAGS:]
+    return DigestItem(
+        appointment_id=appointment_id,
+        client_name=client_name,
+        starts_at=starts_at,
+        last_session=last.session_date,
+        summary=last.summary,
+        highlights=tuple(last.key_points[:3]),
+        homework=last.homework,
+        follow_ups=_unique(item for note in reversed(recent) for item in note.follow_ups)[:5],
+        risks=_recent_flags(recent, "risks"),
+        alliance=_recent_flags(recent, "alliance"),
+    )
+
+
+def compose_digest(
+    therapist_id: int,
+    day: date,
+    tz: tzinfo,
+    sessions: Sequence[tuple[int, str, datetime]],
+    notes_for: Callable[[int], Sequence[NoteDraft]],
+    client_ids: Sequence[int | None],
+) -> Digest:
+    """`sessions` are (appointment id, client name, start) for the day; `client_ids` parallel to it."""
+    items = []
+    for (appointment_id, name, starts_at), client_id in zip(sessions, client_ids):
+        notes = notes_for(client_id) if client_id is not None else ()
+        items.append(compose_item(appointment_id, name, starts_at.astimezone(tz), notes))
+    items.sort(key=lambda item: item.starts_at)
+    return Digest(therapist_id, day, tuple(items))
+
+
+def _recent_flags(notes: Sequence[NoteDraft], field: str) -> tuple[Flag, ...]:
+    """Flags from recent sessions, newest first; a denial screening is kept only when nothing else is."""
+    flags: list[Flag] = []
+    seen: set[tuple[str, str]] = set()
+    for note in reversed(notes):
+        for flag in getattr(note, field):
+            key = (flag.kind, flag.status)
+            if key not in seen:
+                seen.add(key)
+                flags.append(flag)
+    present = [f for f in flags if f.status != "denied"]
+    return tuple(present or flags)
+
+
+def _unique(items) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for item in items:
+        if item and item.lower() not in {k.lower() for k in seen}:
+            seen[item] = None
+    return tuple(seen)

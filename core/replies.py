@@ -1,0 +1,100 @@
+"""Platform-neutral replies: which buttons go with a note, and plain-text forms of notes and digests
+(the console prints these; the bots render the structured parts their own way)."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from core.clients import ClientRecord
+from core.types import NOTE_FORMATS, Button, Digest, DigestItem, NoteDraft, Reply
+
+NOT_DISCUSSED = "Not discussed"
+
+
+def note_buttons(note: NoteDraft, candidates: Sequence[ClientRecord] = ()) -> tuple[tuple[Button, ...], ...]:
+    rows: list[tuple[Button, ...]] = []
+    if note.needs_client:
+        rows.extend((Button(f"This is {c.name}", f"pick:{note.note_id}:{c.id}"),) for c in candidates[:6])
+        rows.append((Button("New client…", f"newclient:{note.note_id}"), Button("Other client…", f"clients:{note.note_id}")))
+    else:
+        rows.append((Button("Change client", f"clients:{note.note_id}"),))
+    rows.append(tuple(Button(f, f"format:{note.note_id}:{f}") for f in NOTE_FORMATS if f != note.format))
+    rows.append((Button("Delete", f"delete:{note.note_id}"),))
+    return tuple(rows)
+
+
+def client_picker(note_id: int, clients: Sequence[ClientRecord]) -> tuple[tuple[Button, ...], ...]:
+    rows = [(Button(c.name, f"pick:{note_id}:{c.id}"),) for c in clients]
+    rows.append((Button("New client…", f"newclient:{note_id}"),))
+    return tuple(rows)
+
+
+def note_reply(note: NoteDraft, candidates: Sequence[ClientRecord] = (), *, memo_id: int | None = None) -> Reply:
+    if note.needs_client:
+        heading = "Which client is this note for? I kept it as a draft until you choose."
+    else:
+        heading = f"Note for {note.client_name}, {note.session_date:%a %d %b %Y} ({note.format})"
+    return Reply(text=heading, note=note, buttons=note_buttons(note, candidates), memo_id=memo_id)
+
+
+def note_text(note: NoteDraft) -> str:
+    """A plain-text note, for the console and exports."""
+    client = note.client_name or "(client not chosen yet)"
+    lines = [f"{client} — {note.session_date.isoformat()} — {note.format}" + (" (offline writer)" if note.writer == "offline-fallback" else "")]
+    if note.summary:
+        lines.append(f"Summary: {note.summary}")
+    for name, text in note.sections:
+        lines.append(f"\n{name}:\n{text or NOT_DISCUSSED}")
+    for title, items in (("Homework", note.homework), ("Plan", note.plan), ("Follow up next time", note.follow_ups)):
+        if items:
+            lines.append(f"\n{title}:")
+            lines.extend(f"- {item}" for item in items)
+    if note.measures:
+        lines.append("\nMeasures: " + ", ".join(f"{m.name} {m.score:g}" for m in note.measures))
+    if note.risks:
+        lines.append("\nRisk:")
+        lines.extend(f"- {flag_label(f)}: \"{f.evidence}\"" for f in note.risks)
+    if note.alliance:
+        lines.append("\nAlliance:")
+        lines.extend(f"- {flag_label(f)}: \"{f.evidence}\"" for f in note.alliance)
+    return "\n".join(lines)
+
+
+def flag_label(flag) -> str:
+    label = flag.kind.replace("_", " ")
+    if flag.status != "present":
+        label += f" ({flag.status})"
+    if flag.qualifiers:
+        label += " — " + ", ".join(flag.qualifiers)
+    return label
+
+
+def digest_text(digest: Digest) -> str:
+    if digest.empty:
+        return f"No sessions on {digest.day:%a %d %b}."
+    lines = [f"Prep for {digest.day:%A %d %B}: {len(digest.items)} session(s)"]
+    for item in digest.items:
+        lines.append("")
+        lines.extend(item_lines(item))
+    return "\n".join(lines)
+
+
+def item_lines(item: DigestItem, *, short: bool = False) -> list[str]:
+    lines = [f"{item.starts_at:%H:%M} {item.client_name}"]
+    if item.first_session:
+        lines.append("  First session — no notes yet.")
+        return lines
+    lines.append(f"  Last session {item.last_session:%a %d %b}: {item.summary}")
+    if not short:
+        lines.extend(f"  • {h}" for h in item.highlights if h != item.summary)
+    lines.extend(f"  Homework to check: {h}" for h in item.homework)
+    if not short:
+        lines.extend(f"  Follow up: {f}" for f in item.follow_ups)
+    lines.extend(f"  ⚠ Risk — {flag_label(f)}: \"{f.evidence}\"" for f in item.risks)
+    if not short:
+        lines.extend(f"  Alliance — {flag_label(f)}: \"{f.evidence}\"" for f in item.alliance)
+    return lines
+
+
+def reminder_text(item: DigestItem, minutes: int) -> str:
+    head = f"In {minutes} min: {item.client_name} at {item.starts_at:%H:%M}."
+    return "\n".join([head, *item_lines(item, short=True)[1:4]])
