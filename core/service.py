@@ -220,6 +220,18 @@ class Assistant:
             return SILENT
         return await self.run_command(sender, therapist_id, command)
 
+    async def receive_reply(self, sender: Sender, text: str, *, message_id: str, reply_ref: str) -> Reply:
+        """A message replying to one of the bot's messages: a reply to a note is an edit instruction."""
+        therapist_id = self.therapist_id(sender)
+        note_id = self.store.note_for_reply_ref(therapist_id, reply_ref)
+        if note_id is None:
+            return await self.receive_text(sender, text, message_id=message_id)
+        if not self.store.claim_event(f"{sender.platform}:{sender.workspace_id}:text:{message_id}"):
+            return SILENT
+        from core.revise import revise_note
+
+        return await revise_note(self, therapist_id, note_id, text)
+
     async def run_command(self, sender: Sender, therapist_id: int, command: Command) -> Reply:
         from core.dispatch import dispatch  # the command table lives beside its handlers
 

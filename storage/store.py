@@ -297,6 +297,13 @@ class Store:
         with self.session() as s:
             return s.exec(select(Note.id).where(Note.therapist_id == therapist_id, Note.memo_id == memo_id)).first()
 
+    def note_for_reply_ref(self, therapist_id: int, reply_ref: str) -> Optional[int]:
+        """The note delivered as the platform message `reply_ref` (chat and message ids)."""
+        with self.session() as s:
+            return s.exec(
+                select(Memo.note_id).where(Memo.therapist_id == therapist_id, Memo.reply_ref == reply_ref)
+            ).first()
+
     def note_row(self, therapist_id: int, note_id: int) -> Optional[Note]:
         with self.session() as s:
             return s.exec(select(Note).where(Note.therapist_id == therapist_id, Note.id == note_id)).first()
