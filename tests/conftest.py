@@ -20,3 +20,61 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared data folder not found at {SHARED_DATA} (set ALLIANCE_SHARED_DATA)")
     return SHARED_DATA
+
+
+# ---- databases: every storage test runs on SQLite and on PostgreSQL ---------------------------------
+PG_URL = os.environ.get("ALLIANCE_TEST_DATABASE_URL")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A fresh empty database: a SQLite file, or a uniquely named PostgreSQL database dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'alliance.db'}"
+        return
+    if not PG_URL:
+        pytest.skip("PostgreSQL variant: set ALLIANCE_TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test)")
+    with temporary_pg_database() as url:
+        yield url
+
+
+def temporary_pg_database():
+    import contextlib
+    import uuid
+
+    import psycopg
+
+    @contextlib.contextmanager
+    def manage():
+        name = f"alliance_test_{uuid.uuid4().hex[:12]}"
+        admin = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        base = admin.rsplit("/", 1)[0]
+        try:
+            yield f"{base}/{name}"
+        finally:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return manage()
+
+
+@pytest.fixture
+def make_service(tmp_path, database_url):
+    """Build real services over one database; engines are disposed before the database is dropped."""
+    from core.bootstrap import build_assistant
+    from core.config import Settings
+
+    built = []
+
+    def make(**overrides):
+        fields = {"data_dir": tmp_path / "data", "database_url": database_url, **overrides}
+        clock = fields.pop("clock", None)
+        service = build_assistant(Settings(**fields), clock=clock)
+        built.append(service)
+        return service
+
+    yield make
+    for service in built:
+        service.store.engine.dispose()

@@ -1,0 +1,171 @@
+"""Nothing a therapist sends is lost: idempotent receipt, resume after a crash, failures kept for retry."""
+from __future__ import annotations
+
+import io
+import wave
+
+import pytest
+
+from core.errors import NotEnrolled, NotPrivate
+from core.types import AudioMemo, Sender
+
+
+@pytest.fixture
+def jfk(shared_data) -> bytes:
+    return (shared_data / "speech/formats/jfk.ogg").read_bytes()
+
+
+def silent_wav(seconds: float = 3.0) -> bytes:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(b"\x00\x00" * int(16000 * seconds))
+    return buffer.getvalue()
+
+
+async def test_same_message_twice_yields_one_note(make_service, jfk):
+    service = make_service()
+    sender = service.console_sender("Dr. Osei")
+    therapist_id = service.therapist_id(sender)
+    memo = AudioMemo("tg-77", jfk, "voice.ogg", client_hint="Lena Brandt")
+    first = await service.receive_memo(sender, memo)
+    second = await service.receive_memo(sender, memo)
+    assert first.accepted and not first.duplicate
+    assert second.duplicate and second.memo_id == first.memo_id
+    one = await service.process_memo(therapist_id, first.memo_id)
+    two = await service.process_memo(therapist_id, second.memo_id)
+    assert one.note.note_id == two.note.note_id
+    assert service.store.count_notes(therapist_id) == 1
+
+
+async def test_audio_is_deleted_once_the_note_is_stored(make_service, jfk):
+    service = make_service()
+    sender = service.console_sender("Dr. Osei")
+    therapist_id = service.therapist_id(sender)
+    receipt = await service.receive_memo(sender, AudioMemo("m1", jfk, "voice.ogg", client_hint="Lena Brandt"))
+    assert service.store.memo(therapist_id, receipt.memo_id).audio == jfk  # kept (encrypted) until the note exists
+    reply = await service.process_memo(therapist_id, receipt.memo_id)
+    assert reply.note is not None
+    memo = service.store.memo(therapist_id, receipt.memo_id)
+    assert memo.audio is None and memo.status == "drafted"
+
+
+async def test_memo_left_transcribed_by_a_crash_is_finished_after_restart(make_service, jfk):
+    service = make_service()
+    sender = service.console_sender("Dr. Osei")
+    therapist_id = service.therapist_id(sender)
+    receipt = await service.receive_memo(sender, AudioMemo("m2", jfk, "voice.ogg", client_hint="Lena Brandt"))
+    # The process died right after transcription was persisted.
+    service.store.update_memo(therapist_id, receipt.memo_id, status="transcribed", transcript="Session with Lena Brandt today. She felt calmer this week.")
+
+    restarted = make_service()
+    pending = restarted.unfinished_memos()
+    assert [(p.therapist_id, p.memo_id) for p in pending] == [(therapist_id, receipt.memo_id)]
+    reply = await restarted.process_memo(therapist_id, receipt.memo_id)
+    assert reply.note is not None and reply.note.client_name == "Lena Brandt"
+    restarted.mark_delivered(therapist_id, receipt.memo_id)
+    assert restarted.unfinished_memos() == []
+    assert restarted.store.count_notes(therapist_id) == 1
+
+
+async def test_corrupt_audio_fails_clearly_and_keeps_the_memo(make_service, shared_data):
+    service = make_service()
+    sender = service.console_sender("Dr. Osei")
+    therapist_id = service.therapist_id(sender)
+    corrupt = (shared_data / "speech/formats/corrupt.ogg").read_bytes()
+    receipt = await service.receive_memo(sender, AudioMemo("bad-1", corrupt, "voice.ogg"))
+    reply = await service.process_memo(therapist_id, receipt.memo_id)
+    assert reply.note is None
+    assert "audio" in reply.text.lower()
+    memo = service.store.memo(therapist_id, receipt.memo_id)
+    assert memo.status == "failed" and memo.audio == corrupt
+    assert service.store.count_notes(therapist_id) == 0
+
+
+async def test_silent_memo_says_no_speech(make_service):
+    service = make_service()
+    sender = service.console_sender("Dr. Osei")
+    receipt = await service.receive_memo(sender, AudioMemo("quiet", silent_wav(), "voice.wav"))
+    reply = await service.process_memo(service.therapist_id(sender), receipt.memo_id)
+    assert reply.note is None
+    assert "couldn't hear any speech" in reply.text
+
+
+async def test_failed_memo_keeps_audio_and_retry_writes_the_note(make_service, jfk):
+    service = make_service()
+    sender = service.console_sender("Dr. Osei")
+    therapist_id = service.therapist_id(sender)
+    receipt = await service.receive_memo(sender, AudioMemo("m3", jfk, "voice.ogg", client_hint="Lena Brandt"))
+    # A failure recorded earlier (say the machine ran out of memory mid-transcription).
+    service.store.update_memo(therapist_id, receipt.memo_id, status="failed", failure="Something went wrong.")
+    assert service.store.memo(therapist_id, receipt.memo_id).audio == jfk
+    reply = await service.receive_text(sender, "/retry", message_id="r1")
+    assert reply.note is not None and reply.note.client_name == "Lena Brandt"
+    assert service.store.memo(therapist_id, receipt.memo_id).status == "delivered"
+
+
+async def test_oversized_memo_is_refused_and_nothing_is_stored(make_service, jfk):
+    service = make_service(max_memo_mb=0.01)
+    sender = service.console_sender("Dr. Osei")
+    receipt = await service.receive_memo(sender, AudioMemo("big", jfk, "voice.ogg"))
+    assert not receipt.accepted and "MB" in receipt.message
+    assert service.unfinished_memos() == []
+
+
+async def test_strangers_and_group_chats_are_refused_with_nothing_stored(make_service, jfk):
+    service = make_service()
+    stranger = Sender("telegram", "", "424242", "private")
+    with pytest.raises(NotEnrolled):
+        await service.receive_memo(stranger, AudioMemo("s1", jfk))
+    enrolled = service.console_sender("Dr. Osei")
+    group = Sender("console", "", "Dr. Osei", "group")
+    with pytest.raises(NotPrivate):
+        await service.receive_memo(group, AudioMemo("g1", jfk))
+    assert service.unfinished_memos() == []
+    assert service.store.count_notes(service.therapist_id(enrolled)) == 0
+
+
+async def test_note_buttons_change_client_format_and_delete(make_service):
+    service = make_service()
+    sender = service.console_sender("Dr. Osei")
+    therapist_id = service.therapist_id(sender)
+    other = service.store.add_client(therapist_id, "Tomas Varga")
+    reply = await service.write_typed_note(
+        sender, "Session with Lena Brandt today. She reported panic on the train. We practised grounding. "
+        "Homework: use the 5-4-3-2-1 exercise.", message_id="n1"
+    )
+    note_id = reply.note.note_id
+    actions = [b.action for row in reply.buttons for b in row]
+    assert f"clients:{note_id}" in actions and f"format:{note_id}:DAP" in actions
+
+    picked = await service.press(sender, f"pick:{note_id}:{other.id}")
+    assert picked.note.client_name == "Tomas Varga"
+    dap = await service.press(sender, f"format:{note_id}:DAP")
+    assert dap.note.format == "DAP" and [name for name, _ in dap.note.sections] == ["Data", "Assessment", "Plan"]
+    assert len(service.store.note_versions(therapist_id, note_id)) == 2  # earlier versions kept
+    confirm = await service.press(sender, f"delete:{note_id}")
+    assert service.store.note(therapist_id, note_id) is not None  # asks first
+    await service.press(sender, confirm.buttons[0][0].action)
+    assert service.store.note(therapist_id, note_id) is None
+
+
+async def test_unclear_client_keeps_a_draft_and_asks(make_service):
+    service = make_service()
+    sender = service.console_sender("Dr. Osei")
+    therapist_id = service.therapist_id(sender)
+    service.store.add_client(therapist_id, "Maya Lindgren")
+    service.store.add_client(therapist_id, "Maya Oduya")
+    reply = await service.write_typed_note(sender, "Saw Maya today. She felt tired and low all week.", message_id="n2")
+    assert reply.note.needs_client
+    labels = [b.label for row in reply.buttons for b in row]
+    assert "This is Maya Lindgren" in labels and "This is Maya Oduya" in labels
+    # a draft is not part of anyone's record yet
+    answer = await service.answer(sender, "what did Maya Lindgren mention last time?")
+    assert not answer.found
+    chosen = next(b for row in reply.buttons for b in row if b.label == "This is Maya Oduya")
+    final = await service.press(sender, chosen.action)
+    assert final.note.client_name == "Maya Oduya" and not final.note.needs_client
+    answer = await service.answer(sender, "what did Maya Oduya mention last time?")
+    assert answer.found and "tired" in answer.text
