@@ -1,0 +1,189 @@
+"""Answering a therapist's question from their own notes: offline, deterministic, never invents.
+
+Every line of an answer's body is copied from a note (a sentence, a homework item, a flag's evidence)
+and carries its session date; the framing around it only names the client, dates and counts. The only
+data this module sees is what the caller passes: one therapist's clients and a loader for one client's
+notes, called only for the client the question names.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Callable, Sequence
+
+from core.answer_kinds import flags_answer, items_answer, measures_answer
+from core.clients import ClientRecord
+from core.excerpts import MAX_LINES, NO_NOTE, cite, lines, relevance, scope, units, when
+from core.query import Query, parse_question
+from core.types import Answer, NoteDraft
+
+__all__ = ["answer_question", "answer_from_notes", "parse_question", "Query", "NO_NOTE"]
+
+
+# ---- choosing notes -------------------------------------------------------------------------------
+def _usable(notes: Sequence[NoteDraft], client: ClientRecord, today: date) -> list[NoteDraft]:
+    """The client's finished notes up to today, one (latest) version per note, newest first."""
+    latest: dict[object, NoteDraft] = {}
+    for i, note in enumerate(notes):
+        if note.needs_client or (note.client_id is not None and note.client_id != client.id):
+            continue
+        if note.session_date > today:
+            continue
+        key = note.note_id if note.note_id is not None else ("row", i)
+        if key not in latest or note.version > latest[key].version:
+            latest[key] = note
+    return sorted(latest.values(), key=lambda n: (n.session_date, n.note_id or 0), reverse=True)
+
+
+def _in_time(notes: list[NoteDraft], query: Query) -> list[NoteDraft]:
+    if query.time == "last":
+        return notes[:1]
+    if query.time == "last_n":
+        return notes[: max(1, query.count or 1)]
+    if query.time == "nth":
+        k = max(1, query.count or 1) - 1
+        return notes[k : k + 1]
+    if query.time in ("date", "range"):
+        hits = [n for n in notes if query.start <= n.session_date <= query.end]
+        if not hits and query.any_year:  # "on February 7" when that session was a year or more ago
+            same_day = [n for n in notes if (n.session_date.month, n.session_date.day) == (query.start.month, query.start.day)]
+            hits = [n for n in same_day if n.session_date == same_day[0].session_date] if same_day else []
+        return hits
+    return notes
+
+
+# ---- answering ------------------------------------------------------------------------------------
+def answer_question(
+    question: str,
+    clients: Sequence[ClientRecord],
+    load_notes: Callable[[int], Sequence[NoteDraft]],
+    today: date,
+) -> Answer:
+    """Parse the question and answer it from the named client's notes (load_notes is called for that
+    client only). Never answers about a client it could not pin down."""
+    if isinstance(today, datetime):
+        today = today.date()
+    query = parse_question(question, clients, today)
+    if query.status != "match" or query.client is None:
+        return _which_client(query)
+    return answer_from_notes(query, load_notes(query.client.id), today)
+
+
+def _which_client(query: Query) -> Answer:
+    names = [c.name for c in query.candidates]
+    if query.status == "ambiguous" and len(names) > 1:
+        return Answer(
+            f"I couldn't tell which client you mean — {_or(names)}? Please ask again with the full name.",
+            found=False,
+        )
+    text = "I couldn't tell which client you mean — "
+    if names:
+        text += (f"I have no client called {query.unknown_name}; " if query.unknown_name else "") + f"did you mean {_or(names)}?"
+    elif query.unknown_name:
+        text += f"I have no client called {query.unknown_name}."
+    else:
+        text += "please include your client's name in the question."
+    return Answer(text.strip(), found=False)
+
+
+def _or(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def answer_from_notes(query: Query, notes: Sequence[NoteDraft], today: date) -> Answer:
+    """The offline answer to a parsed question from one client's notes."""
+    client = query.client
+    usable = _usable(notes, client, today)
+    if not usable:
+        return Answer(f"{NO_NOTE} — there are no notes for {client.name} yet.", found=False)
+    scoped = _in_time(usable, query)
+    if not scoped:
+        return _no_session(query, usable, client)
+    if query.kind in ("risk", "alliance"):
+        return flags_answer(query, scoped, client)
+    if query.kind == "measures":
+        return measures_answer(query, scoped, client)
+    if query.kind in ("homework", "follow_ups"):
+        return items_answer(query, scoped, client)
+    if query.terms:
+        return _topic(query, scoped, usable, client)
+    return _gist(query, scoped, client)
+
+
+def _no_session(query: Query, usable: list[NoteDraft], client: ClientRecord) -> Answer:
+    if query.time == "nth":
+        count = f"{len(usable)} note" + ("s" if len(usable) != 1 else "")
+        return Answer(f"{NO_NOTE} — there are only {count} for {client.name}.", found=False)
+    if query.time == "date":
+        nearest = sorted(usable, key=lambda n: abs((n.session_date - query.start).days))[:2]
+        near = ", ".join(sorted(n.session_date.isoformat() for n in nearest))
+        return Answer(
+            f"{NO_NOTE} — no session with {client.name} on {query.start.isoformat()} (nearest: {near}).", found=False
+        )
+    return Answer(
+        f"{NO_NOTE} — no session with {client.name} between {query.start.isoformat()} and "
+        f"{query.end.isoformat()} (latest: {usable[0].session_date.isoformat()}).",
+        found=False,
+    )
+
+
+def _gist(query: Query, scoped: list[NoteDraft], client: ClientRecord) -> Answer:
+    """No topic: what the session(s) were about, from the summary and key points."""
+    if query.time == "first":
+        scoped = scoped[-1:]
+    elif query.time == "all":
+        scoped = scoped[:1]
+    scoped = scoped[:MAX_LINES]
+    per_note = 5 if len(scoped) == 1 else 3
+    items = [(n, u) for n in scoped for u in units(n, "general")[:per_note]]
+    if not items:
+        return Answer(f"{NO_NOTE} — the notes for {scope(query, scoped, client)} are empty.", found=False)
+    head = "latest session " + scoped[0].session_date.isoformat() if query.time == "all" else when(query, scoped, scoped)
+    text = f"{client.name} — {head}:\n" + lines(items, dated=len(scoped) > 1)
+    return Answer(text, cite(client, scoped))
+
+
+def _topic(query: Query, scoped: list[NoteDraft], usable: list[NoteDraft], client: ClientRecord) -> Answer:
+    hits: list[tuple[float, NoteDraft, int, str]] = []
+    for note in scoped:
+        for pos, unit in enumerate(units(note, "general")):
+            score = relevance(unit, query)
+            if score >= 0.5:
+                hits.append((score, note, pos, unit))
+    if not hits:
+        return _nothing(query, scoped, usable, client)
+    if query.time == "first":
+        earliest = min(h[1].session_date for h in hits)
+        first_note = min((h[1] for h in hits if h[1].session_date == earliest), key=lambda n: n.note_id or 0)
+        chosen = sorted((h for h in hits if h[1] is first_note), key=lambda h: (-h[0], h[2]))[:3]
+        chosen.sort(key=lambda h: h[2])
+        text = f"{client.name} — first noted {earliest.isoformat()}:\n" + lines([(h[1], h[3]) for h in chosen], False)
+        return Answer(text, cite(client, [first_note]))
+    ranked = sorted(hits, key=lambda h: (-h[0], -h[1].session_date.toordinal(), h[2]))
+    chosen, per_note = [], {}
+    for hit in ranked:
+        if per_note.get(id(hit[1]), 0) < 2 and len(chosen) < MAX_LINES:
+            chosen.append(hit)
+            per_note[id(hit[1])] = per_note.get(id(hit[1]), 0) + 1
+    chosen.sort(key=lambda h: (-h[1].session_date.toordinal(), -(h[1].note_id or 0), h[2]))
+    shown = list({id(h[1]): h[1] for h in chosen}.values())
+    text = f"{client.name} — {when(query, shown, scoped)}" + (", most recent first:\n" if len(shown) > 1 else ":\n")
+    text += lines([(h[1], h[3]) for h in chosen], dated=len(shown) > 1)
+    others = sorted({h[1].session_date for h in hits} - {n.session_date for n in shown}, reverse=True)
+    if others:
+        text += "\nAlso mentioned on " + ", ".join(d.isoformat() for d in others[:8]) + (
+            " and earlier." if len(others) > 8 else "."
+        )
+    return Answer(text, cite(client, shown))
+
+
+def _nothing(query: Query, scoped: list[NoteDraft], usable: list[NoteDraft], client: ClientRecord) -> Answer:
+    text = f"{NO_NOTE} for {scope(query, scoped, client)}"
+    if query.time in ("last", "last_n", "nth", "date", "range"):
+        seen = {id(n) for n in scoped}
+        elsewhere = [n for n in usable if id(n) not in seen and any(relevance(u, query) >= 0.5 for u in units(n, "general"))]
+        if elsewhere:
+            return Answer(text + f"; the latest note that mentions it is from {elsewhere[0].session_date.isoformat()}.",
+                          found=False)
+    if query.time in ("all", "first"):
+        text += f" (searched {len(usable)} notes, {usable[-1].session_date.isoformat()} to {usable[0].session_date.isoformat()})"
+    return Answer(text + ".", found=False)

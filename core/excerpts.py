@@ -1,0 +1,126 @@
+"""Note content as quotable pieces, how well a piece fits a question's topic, and the small framing
+helpers every answer uses (session labels, citations, bullet lines). Nothing here adds content."""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from rapidfuzz import fuzz
+
+from core.clients import ClientRecord
+from core.query import Query, stem, text_keys
+from core.types import Citation, NoteDraft
+
+NO_NOTE = "I have no note about that"
+MAX_LINES = 6
+_NOT_DISCUSSED = re.compile(r"^\s*(not discussed|none|n/?a|-+)\.?\s*$", re.I)
+
+
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
+_ABBREVIATION = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Mx|Prof|St|vs|e\.g|i\.e|[A-Z])\.$")
+_NON_WORD = re.compile(r"\W+")
+
+
+def sentences(text: str) -> list[str]:
+    """A note field split into sentences (lines first, then sentence ends); list bullets removed."""
+    out = []
+    for line in (text or "").splitlines():
+        line = _BULLET.sub("", line).strip()
+        if not line:
+            continue
+        merged: list[str] = []
+        for part in _SENTENCE_END.split(line):  # keep "Dr. Patel" and "Maya T. said" together
+            if merged and _ABBREVIATION.search(merged[-1]):
+                merged[-1] += " " + part
+            else:
+                merged.append(part)
+        out.extend(p.strip() for p in merged if p.strip())
+    return out
+
+
+def units(note: NoteDraft, kind: str) -> tuple[str, ...]:
+    """The pieces of a note an answer may quote, deduplicated, in reading order. Not cached: note text
+    is not kept in memory beyond the question (caches hold single words only)."""
+    if kind == "homework":
+        fields: Iterable[str] = note.homework
+    elif kind == "follow_ups":
+        fields = (*note.follow_ups, *note.plan)
+    else:
+        fields = (note.summary, *note.key_points, *(text for _, text in note.sections), *note.homework,
+                  *note.plan, *note.follow_ups)
+    seen: set[str] = set()
+    done: set[str] = set()
+    out = []
+    for field in fields:
+        if field in done:
+            continue
+        done.add(field)
+        pieces = [field.strip()] if kind in ("homework", "follow_ups") else sentences(field)
+        for piece in pieces:
+            key = _NON_WORD.sub(" ", piece.lower()).strip()
+            if key and key not in seen and not _NOT_DISCUSSED.match(piece):
+                seen.add(key)
+                out.append(piece)
+    return tuple(out)
+
+
+def relevance(unit: str, query: Query) -> float:
+    """Share of the topic terms the unit contains (stems and synonyms), fuzzy spelling counting 0.7."""
+    if not query.terms:
+        return 1.0
+    keys = text_keys(unit)
+    lower = unit.lower()
+    total = 0.0
+    for term, word in zip(query.terms, query.words):
+        if stem(word) in keys:
+            total += 1.0
+        elif term in keys:  # a synonym: "dad" for "father", "manager" for "work"
+            total += 0.8
+        elif len(word) >= 5 and fuzz.partial_ratio(word, lower, score_cutoff=88):
+            total += 0.7
+    if len(query.words) > 1 and " ".join(query.words) in lower:
+        total += 0.5
+    return total / len(query.terms)
+
+
+def when(query: Query, shown: list[NoteDraft], scoped: list[NoteDraft]) -> str:
+    """How the header names the sessions an answer draws on."""
+    if len(shown) == 1:
+        d = shown[0].session_date.isoformat()
+        return {"last": f"last session {d}", "first": f"first session {d}"}.get(query.time, f"session {d}")
+    if query.time == "last_n":
+        return f"last {len(scoped)} sessions"
+    if query.time == "range":
+        return f"sessions {query.start.isoformat()} to {query.end.isoformat()}"
+    dates = sorted(n.session_date for n in shown)
+    return f"{len(shown)} sessions ({dates[0].isoformat()} to {dates[-1].isoformat()})"
+
+
+def scope(query: Query, notes: list[NoteDraft], client: ClientRecord) -> str:
+    """Where nothing was found, in the words of the question's time."""
+    if query.time == "last" and notes:
+        return f"{client.name}'s last session ({notes[0].session_date.isoformat()})"
+    if query.time == "last_n":
+        return f"{client.name}'s last {query.count} sessions"
+    if query.time == "nth" and notes:
+        return f"{client.name}'s session on {notes[0].session_date.isoformat()}"
+    if query.time == "date":
+        return f"{client.name} on {query.start.isoformat()}"
+    if query.time == "range":
+        return f"{client.name} between {query.start.isoformat()} and {query.end.isoformat()}"
+    return client.name
+
+
+def cite(client: ClientRecord, notes: Iterable[NoteDraft]) -> tuple[Citation, ...]:
+    seen, out = set(), []
+    for note in notes:
+        key = (note.note_id, note.session_date)
+        if key not in seen:
+            seen.add(key)
+            out.append(Citation(client.name, note.session_date, note.note_id))
+    return tuple(out)
+
+
+def lines(items: list[tuple[NoteDraft, str]], dated: bool) -> str:
+    return "\n".join(f"- {n.session_date.isoformat()}: {text}" if dated else f"- {text}" for n, text in items)

@@ -1,0 +1,185 @@
+"""Understanding a therapist's question: which client, which sessions, what kind of answer, what topic.
+
+Pure and deterministic. The client is found only among the clients the caller passes (one therapist's),
+by the same fuzzy and phonetic matching as memos (core.clients.match_name).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Sequence
+
+from core.clients import STRONG, ClientRecord, close_matches, match_name, norm_token
+from core.question_time import parse_time, yearless
+from core.topics import query_key, stem, text_keys, word_keys
+from core.words import COMMON, MONTH_ABBR, MONTHS, WEEKDAYS
+
+__all__ = ["Query", "parse_question", "parse_time", "stem", "text_keys", "word_keys", "query_key", "KINDS", "TIMES"]
+
+KINDS = ("general", "homework", "risk", "measures", "follow_ups", "alliance")
+TIMES = ("all", "last", "last_n", "nth", "date", "range", "first")
+
+
+@dataclass(frozen=True)
+class Query:
+    question: str
+    status: str  # "match" | "ambiguous" | "unknown" (a name, or a near miss) | "none" (no name at all)
+    client: ClientRecord | None = None
+    candidates: tuple[ClientRecord, ...] = ()  # the clients to ask about, or near names to suggest
+    unknown_name: str | None = None  # a capitalised name that matched none of the clients
+    kind: str = "general"
+    time: str = "all"
+    count: int | None = None  # for "last_n" (that many latest) and "nth" (1 = the latest session)
+    start: date | None = None  # for "date" (start == end) and "range"
+    end: date | None = None
+    terms: tuple[str, ...] = ()  # topic keys: stems or synonym groups ("father" for "dad")
+    words: tuple[str, ...] = ()  # the topic words as asked, for fuzzy matching
+    measure: str | None = None  # "PHQ-9" when the question names one measure
+    any_year: bool = False  # a date said without its year ("on November 3"): an earlier year may be meant
+
+
+# ---- what kind of answer --------------------------------------------------------------------------
+_KIND_PATTERNS = (
+    ("risk", r"\b(safety|safe|unsafe|risks?|risky|red flags?|flags?|warning signs?|suicid\w*|self[- ]?harm\w*|harm\w*|kill\w*|danger\w*|crisis|si|"
+     r"overdos\w*|cutting|hopeless\w*|end (?:his|her|their) life)\b"),
+    ("measures", r"\b(phq[- ]?\d*|gad[- ]?\d*|pcl[- ]?\d*|bdi|bai|ors|srs|suds|dass\w*|scores?|measures?|measurements?|"
+     r"questionnaires?|trend|outcomes?|ratings?)\b"),
+    ("homework", r"\b(homework|assign\w*|tasks?|worksheets?|exercises?|practi[cs]e|between sessions)\b"),
+    ("follow_ups", r"\b(follow(?:[- ]?ups?| up)?|pick up|check (?:in|on)|next (?:time|session)|to do next|open items|"
+     r"remember to|plan|plans|next steps?|agreed?(?: on| to)?)\b"),
+    ("alliance", r"\b(alliance|ruptures?|repairs?|ambivalen\w*|resistan\w*|therapeutic relationship|engagement)\b"),
+)
+_MEASURES = (
+    (r"phq[- ]?9|phq\b", "PHQ-9"), (r"gad[- ]?7|gad\b", "GAD-7"), (r"pcl[- ]?5|pcl\b", "PCL-5"),
+    (r"\bbdi\b", "BDI"), (r"\bbai\b", "BAI"), (r"\bors\b", "ORS"), (r"\bsrs\b", "SRS"), (r"\bsuds\b", "SUDS"),
+    (r"\bdass\w*", "DASS"),
+)
+
+
+def _kind(q: str) -> tuple[str, str | None]:
+    for kind, pattern in _KIND_PATTERNS:
+        if re.search(pattern, q):
+            measure = next((name for pat, name in _MEASURES if re.search(pat, q)), None) if kind == "measures" else None
+            return kind, measure
+    return "general", None
+
+
+# ---- the client and the topic ---------------------------------------------------------------------
+_QSTOP = frozenset("""
+what whats which who whom whose when where why how did does do done doing is are was were be been has have had
+i me my we us our you your he him his she her hers they them their it its the a an and or of to in on at by for
+with about from into since during any anything something some all every each there here this that these those
+than then as if tell told say said says saying mention mentioned mentions mentioning talk talked talking talks
+discuss discussed discussing bring brought bringing up raise raised come came comes report reported share
+shared describe described note notes noted session sessions time times last latest recent recently previous
+first earliest initially originally ever again anymore lately most recent today yesterday week month year
+ago day days client clients patient patients therapist therapists give gave given assign assigned homework
+remind reminder know knew think can could would should will shall may might please show list
+ask asked see saw seen agree agreed prep prepare brief catch overview recap before start started starting
+summarize summarise summary recap happen happened happening going go went get got been feel felt feeling
+feelings concerns concern anything else everything much many more less new current still ok okay
+thing things stuff also just really very please need want like on bring raise brings
+cover covered covering over happened discussed content contents couple few several none
+zero one two three four five six seven eight nine ten
+""".split()) | frozenset(WEEKDAYS) | frozenset(MONTHS) | frozenset(MONTH_ABBR)
+_KIND_WORDS = frozenset("""
+homework assignment assignments task tasks worksheet worksheets exercise exercises practice safety safe risk risks
+concerns measure measures score scores trend questionnaire outcome outcomes follow followup followups pick check
+plan plans next steps step alliance rupture ruptures engagement phq gad pcl bdi bai ors srs suds
+""".split())
+
+
+_QSTOP_STEMS = frozenset(stem(w) for w in _QSTOP | _KIND_WORDS if w not in {"thought"})
+
+
+def _find_client(question: str, clients: Sequence[ClientRecord]):
+    tokens = []  # (shown, norm, capitalised, sentence-initial)
+    for i, m in enumerate(re.finditer(r"[^\W\d_][\w'’-]*\.?", question)):
+        shown = re.sub(r"['’]s?\.?$|\.$", "", m.group(0))
+        tokens.append((shown, norm_token(shown), shown[:1].isupper(), i == 0))
+    names = {p for c in clients for p in _name_parts(c)}
+
+    def candidate(k: int) -> bool:
+        shown, norm, cap, first = tokens[k]
+        if len(norm) == 1:
+            return k > 0 and candidate(k - 1)  # "Daniel O."
+        if norm in names:
+            return norm not in COMMON or (cap and not first)
+        return len(norm) >= 2 and norm not in COMMON and norm not in _QSTOP and norm not in _KIND_WORDS
+
+    best = None  # (score, length, start, near, clear)
+    for start in range(len(tokens)):
+        for length in (3, 2, 1):
+            span = tokens[start : start + length]
+            if len(span) < length or not all(candidate(start + k) for k in range(length)):
+                continue
+            if len(span[0][1]) == 1:
+                continue
+            scored = match_name(" ".join(t[0] for t in span), clients)
+            if not scored:
+                continue
+            score = scored[0][1]
+            if length == 1 and not span[0][2] and score < 95:
+                score = min(score, STRONG - 1)  # a lowercase word: only a near-exact name counts
+            near, clear = close_matches(scored)
+            key = (score >= STRONG, length, score)  # a longer clear name ("Maya R.") beats "Maya"
+            if best is None or key > best[0]:
+                best = (key, start, length, near, clear)
+    unknown = next(
+        (t[0] for k, t in enumerate(tokens) if t[2] and not t[3] and candidate(k) and len(t[1]) > 1 and t[1] not in names),
+        None,
+    )
+    return best, unknown, tokens
+
+
+def _name_parts(client: ClientRecord) -> set[str]:
+    return {norm_token(p) for n in (client.name, *(client.aliases or ())) for p in n.split() if norm_token(p)}
+
+
+def parse_question(question: str, clients: Sequence[ClientRecord], today: date) -> Query:
+    """Which client (only among `clients`), which sessions, which kind of answer, which topic."""
+    if isinstance(today, datetime):
+        today = today.date()
+    clients = list(clients)
+    q = " ".join((question or "").split())
+    lower = q.lower()
+    kind, measure = _kind(lower)
+    time, count, start, end = parse_time(lower, today)
+    any_year = time == "date" and yearless(lower)
+    best, unknown, tokens = _find_client(q, clients)
+    used: set[int] = set()
+    status, client, candidates = "none", None, ()
+    if best is not None:
+        (_, _, score), first, length, near, clear = best
+        if score >= STRONG:
+            used = set(range(first, first + length))
+            status = "match" if clear else "ambiguous"
+            client = near[0] if clear else None
+            candidates = near
+            unknown = None
+        else:
+            status, candidates = "unknown", near
+    elif unknown:
+        status = "unknown"
+    if kind in ("follow_ups", "homework") and time == "date" and start == today:
+        time, start, end = "all", None, None  # "what should I pick up with Maya today?" -> the latest note
+    terms, words = _topic(tokens, used)
+    return Query(q, status, client, tuple(candidates), unknown, kind, time, count, start, end, terms, words, measure,
+                 any_year)
+
+
+def _topic(tokens, used: set[int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    terms: list[str] = []
+    words: list[str] = []
+    for k, (shown, norm, _, _) in enumerate(tokens):
+        low = shown.lower()
+        if k in used or len(norm) < 2 or norm in _QSTOP or norm in _KIND_WORDS or stem(norm) in _QSTOP_STEMS:
+            continue
+        if re.fullmatch(r"(st|nd|rd|th|of)", norm):
+            continue
+        key = query_key(low)
+        if key not in terms:
+            terms.append(key)
+            words.append(low)
+    return tuple(terms), tuple(words)

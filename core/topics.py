@@ -1,0 +1,131 @@
+"""Topic words: a light stemmer and a small synonym table for common therapy topics, so that a question
+about "drinking" finds "two beers" and one about "parents" finds "her dad". Pure and cached."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_IRREGULAR = {
+    "drank": "drink", "drunk": "drink", "slept": "sleep", "felt": "feel", "fought": "fight", "went": "go",
+    "gone": "go", "ate": "eat", "eaten": "eat", "thought": "think", "told": "tell", "said": "say",
+    "lost": "lose", "children": "child", "kids": "kid", "wives": "wife", "men": "man", "women": "woman",
+    "died": "die", "dying": "die", "dead": "die", "broke": "break", "broken": "break", "left": "leave",
+    "quit": "quit", "was": "be", "were": "be", "is": "be", "are": "be", "am": "be", "been": "be",
+}
+
+# group -> (member words, broader group or "")
+_GROUPS: dict[str, tuple[str, str]] = {  # a word belongs to one group; a group may sit inside a broader one
+    "father": ("father dad daddy papa stepfather stepdad", "parent"),
+    "mother": ("mother mom mum mommy mummy mama stepmother stepmom", "parent"),
+    "parent": ("parent parents", "family"),
+    "sibling": ("sibling siblings sister brother sis bro", "family"),
+    "child": ("child children kid son daughter baby", "family"),
+    "grandparent": ("grandparent grandmother grandfather grandma grandpa nana granny", "family"),
+    "family": ("family relatives relative aunt uncle cousin niece nephew", ""),
+    "partner": ("partner husband wife spouse boyfriend girlfriend fiance fiancee", "relationship"),
+    "breakup": ("breakup divorce divorced separation separated split", "relationship"),
+    "relationship": ("relationship relationships dating marriage married", ""),
+    "alcohol": ("alcohol drink drinking drunk beer beers wine vodka whiskey liquor booze sober sobriety", "substance"),
+    "substance": ("substance drug drugs cannabis weed marijuana cocaine opioid", ""),
+    "nightmare": ("nightmare nightmares", "sleep"),
+    "sleep": ("sleep sleeping insomnia asleep awake bedtime", ""),
+    "boss": ("boss manager supervisor", "work"),
+    "colleague": ("coworker coworkers colleague colleagues", "work"),
+    "job": ("job jobs career employment unemployed employer fired promotion interview", "work"),
+    "work": ("work workplace office", ""),
+    "school": ("school class teacher exam exams college university grades semester", ""),
+    "panic": ("panic", "anxiety"),
+    "anxiety": ("anxiety anxious worry worried worries nervous fear scared afraid stress stressed stressful", "mood"),
+    "depression": ("depression depressed sad sadness hopeless", "mood"),
+    "anger": ("anger angry irritable irritability rage furious", "mood"),
+    "mood": ("mood moods affect emotions emotional", ""),
+    "grief": ("grief grieving bereavement death funeral mourning", ""),
+    "lonely": ("lonely loneliness isolated isolation", "friend"),
+    "friend": ("friend friends friendship social", ""),
+    "money": ("money finances financial debt rent bills afford", ""),
+    "eating": ("eating food appetite binge purging meal meals weight", ""),
+    "medication": ("medication medications meds medicine pill pills prescription dose sertraline fluoxetine", ""),
+    "abuse": ("abuse abused assault assaulted", "trauma"),
+    "trauma": ("trauma traumatic flashback flashbacks ptsd", ""),
+    "risk": ("suicide suicidal suicidality self-harm overdose safety unsafe weapon gun crisis", ""),
+}
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light stem: "drinking" -> "drink", "worries"/"worried"/"worry" -> "worri", "dad's" -> "dad"."""
+    w = re.sub(r"['’]s?$", "", word.lower())
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if len(w) > 4 and w.endswith(("ies", "ied")):
+        w = w[:-3] + "y"
+    elif len(w) > 5 and w.endswith("ing"):
+        w = w[:-3]
+        if len(w) > 2 and w[-1] == w[-2] and w[-1] not in "ls":
+            w = w[:-1]
+    elif len(w) > 4 and w.endswith("ed"):
+        w = w[:-2]
+        if len(w) > 2 and w[-1] == w[-2] and w[-1] not in "ls":
+            w = w[:-1]
+    elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    if len(w) > 3 and w.endswith("e"):
+        w = w[:-1]
+    if len(w) > 3 and w.endswith("y"):
+        w = w[:-1] + "i"
+    return w
+
+
+def _build_groups() -> dict[str, tuple[str, ...]]:
+    by_stem: dict[str, list[str]] = {}
+    for group, (members, _) in _GROUPS.items():
+        for member in members.split() + [group]:
+            for piece in {member, member.replace("-", "")}:
+                by_stem.setdefault(stem(piece), [])
+                if group not in by_stem[stem(piece)]:
+                    by_stem[stem(piece)].append(group)
+    return {s: tuple(g) for s, g in by_stem.items()}
+
+
+_GROUP_OF = _build_groups()
+
+
+def _ancestors(group: str) -> list[str]:
+    out = []
+    while group:
+        out.append(group)
+        group = _GROUPS[group][1] if group in _GROUPS else ""
+    return out
+
+
+@lru_cache(maxsize=65536)
+def word_keys(word: str) -> frozenset[str]:
+    """What a word in a note can match: its stem, its synonym groups and their broader groups."""
+    s = stem(word)
+    keys = {s}
+    for group in _GROUP_OF.get(s, ()):
+        keys.update(_ancestors(group))
+    return frozenset(keys)
+
+
+def query_key(word: str) -> str:
+    """The key a question word looks for: its synonym group ("dad" -> "father") or its stem."""
+    s = stem(word)
+    groups = _GROUP_OF.get(s, ())
+    return groups[0] if groups else s
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+(?:-\d+)?")
+
+
+def text_keys(text: str) -> frozenset[str]:
+    """The keys of every word in a sentence. Not cached by sentence, so note text is not kept in memory."""
+    keys: set[str] = set()
+    for m in _WORD.finditer(text.lower()):
+        word = m.group(0)
+        keys |= word_keys(word)
+        if "-" in word:
+            keys.add(stem(word.replace("-", "")))
+            for part in word.split("-"):
+                keys |= word_keys(part)
+    return frozenset(keys)
