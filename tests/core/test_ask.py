@@ -9,7 +9,7 @@ import pytest
 from core.ask import NO_NOTE, answer_question
 from core.clients import ClientRecord
 from core.query import parse_question
-from core.types import NoteDraft
+from core.types import Flag, Measure, NoteDraft
 from tests.core.ask_fixtures import (
     CLIENTS, CLIENTS_TWO_MAYAS, DANIEL, JORDAN, MAYA, MAYA_R, NOTES, TODAY, all_note_text, note,
 )
@@ -440,8 +440,6 @@ def test_many_notes_answer_stays_short_and_mentions_the_rest():
 
 
 def test_a_present_risk_flag_is_never_buried_under_denials():
-    from core.types import Flag
-
     denials = [note(DANIEL, 700 + i, date(2026, 3, 2) + (date(2026, 3, 9) - date(2026, 3, 2)) * i,
                     summary="Check-in.", subjective="He denies suicidal ideation.",
                     risks=(Flag("suicidal_ideation", "He denies suicidal ideation.", "denied"),)) for i in range(30)]
@@ -474,3 +472,74 @@ def test_a_day_without_its_year_finds_last_years_session():
     assert cited(answer) == ["2025-11-10"]
     answer, _ = ask("Maya on 2026-11-10", notes={MAYA.id: NOTES[MAYA.id] + [older]})  # a year given: no guessing
     assert not answer.found
+
+
+# ---- other clients, other phrasings ---------------------------------------------------------------
+ELENA = ClientRecord(21, "Elena Petrova", ("Lena",))
+KOFI = ClientRecord(22, "Kofi Mensah")
+OTHER_NOTES = {
+    ELENA.id: [
+        note(ELENA, 2101, date(2026, 6, 2), summary="Grief after her mum passed away in April.",
+             subjective="Elena said her mum passed away in April after a long illness. She cannot sleep past 4am. "
+                        "She has not gone back to her job at the library.",
+             homework=("Write down one memory of her mum each evening.",),
+             measures=(Measure("PHQ-9", 19),)),
+        note(ELENA, 2102, date(2026, 6, 16), summary="Insomnia and guilt.",
+             subjective="She feels guilty that she was not at the hospital. Insomnia continues most nights.",
+             risks=(Flag("hopelessness", "She said nothing will ever feel normal again.", "present"),),
+             follow_ups=("Ask about the anniversary plans.",),
+             measures=(Measure("PHQ-9", 16),)),
+        note(ELENA, 2103, date(2026, 7, 7), summary="Back at work part-time.",
+             subjective="Elena returned to the library two days a week. Her sister visited from Sofia.",
+             homework=("Plan one outing with her sister.",),
+             measures=(Measure("PHQ-9", 11),)),
+    ],
+    KOFI.id: [
+        note(KOFI, 2201, date(2026, 5, 5), summary="Panic attacks before exams.",
+             subjective="Kofi has had three panic attacks in the exam hall this term. He drinks energy drinks to stay up.",
+             homework=("Practise paced breathing before each revision session.",)),
+        note(KOFI, 2202, date(2026, 5, 19), summary="Exams went better.",
+             subjective="He sat two exams without a panic attack. He went out drinking with friends to celebrate "
+                        "and regretted it the next day.",
+             alliance=(Flag("ambivalence", "He said he is not sure therapy is for him."),)),
+    ],
+}
+OTHER_CLIENTS = [ELENA, KOFI]
+
+
+@pytest.mark.parametrize(
+    "question, client, day, fragment",
+    [
+        ("How is Elena coping with her mother's death?", ELENA, "2026-06-02", "her mum passed away in April"),
+        ("Did Lena go back to work?", ELENA, "2026-07-07", "Back at work part-time."),
+        ("Elena's sleep", ELENA, "2026-06-16", "Insomnia continues most nights."),
+        ("when did Elena first mention insomnia?", ELENA, "2026-06-02", "She cannot sleep past 4am."),  # a synonym
+        ("what homework did I give elena?", ELENA, "2026-07-07", "Plan one outing with her sister."),
+        ("What did Elena say about her sibling?", ELENA, "2026-07-07", "Her sister visited from Sofia."),
+        ("what should I check in on with Elena?", ELENA, "2026-06-16", "Ask about the anniversary plans."),
+        ("is Elena hopeless?", ELENA, "2026-06-16", "She said nothing will ever feel normal again."),
+        ("Has Kofi had panic attacks?", KOFI, "2026-05-19", "He sat two exams without a panic attack."),
+        ("did Kofi mention alcohol?", KOFI, "2026-05-19", "He went out drinking with friends to celebrate"),
+        ("How are Kofi's exams going?", KOFI, "2026-05-19", "He sat two exams without a panic attack."),
+        ("kofi on May 5", KOFI, "2026-05-05", "Panic attacks before exams."),
+        ("Is Kofi ambivalent about therapy?", KOFI, "2026-05-19", "He said he is not sure therapy is for him."),
+        ("What breathing exercise did I assign Kofi?", KOFI, "2026-05-05", "Practise paced breathing"),
+    ],
+)
+def test_other_clients_and_phrasings(question, client, day, fragment):
+    loader = Loader(OTHER_NOTES)
+    answer = answer_question(question, OTHER_CLIENTS, loader, TODAY)
+    assert answer.found, answer.text
+    assert loader.calls == [client.id]
+    assert day in cited(answer)
+    matching = [line for line in answer.text.splitlines() if fragment in line]
+    assert matching, answer.text
+    for d, text in body(answer):  # every bullet is copied from that client's note of that date
+        d = d or cited(answer)[0]
+        src = [n for n in OTHER_NOTES[client.id] if n.session_date.isoformat() == d]
+        assert any(text in piece for piece in all_note_text(src)), text
+
+
+def test_phq_trend_for_another_client():
+    answer = answer_question("Elena's PHQ-9 over time", OTHER_CLIENTS, Loader(OTHER_NOTES), TODAY)
+    assert "- PHQ-9: 19 (2026-06-02) → 16 (2026-06-16) → 11 (2026-07-07)" in answer.text
