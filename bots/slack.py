@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from dataclasses import replace
 from typing import Any, Coroutine, Sequence
 
 from aiohttp import web
@@ -20,7 +21,7 @@ from slack_sdk.errors import SlackApiError
 from bots.slack_blocks import escape, home_view, parse_block_id, unescape
 from bots.slack_memos import MemoFlow
 from bots.slack_send import SlackNotifier, SlackPoster, slack_error, web_client
-from core.commands import help_text, split_subcommand
+from core.commands import COMMANDS, help_text, split_subcommand
 from core.config import Settings
 from core.errors import AllianceError, NotEnrolled, NotPrivate
 from core.replies import client_picker
@@ -32,6 +33,8 @@ COMMAND = "/alliance"
 EVENTS_PATH = "/slack/events"
 LINK_HINT = " Then send `/alliance link <code>` here."
 DELETED = "Note deleted."
+# "/retry", "/clients" … in the core's texts (not after a word or inside "/alliance clients").
+COMMAND_MENTION = re.compile(r"(?<![\w/])/(" + "|".join(sorted(COMMANDS, key=len, reverse=True)) + r")\b")
 
 
 def _bolt_logger() -> logging.Logger:
@@ -102,12 +105,10 @@ class SlackBot:
 
     @staticmethod
     def slackify(reply: Reply) -> Reply:
-        """Commands are typed as `/alliance today` here, not `/today`."""
-        if reply.text and help_text() in reply.text:
-            from dataclasses import replace
-
-            return replace(reply, text=reply.text.replace(help_text(), help_text(f"{COMMAND} ")))
-        return reply
+        """Commands are typed as `/alliance today` here, not `/today` as the core's texts say."""
+        if not reply.text or "/" not in reply.text:
+            return reply
+        return replace(reply, text=COMMAND_MENTION.sub(lambda m: f"{COMMAND} {m.group(1)}", reply.text))
 
     async def _post(self, sender: Sender, channel: str, reply: Reply, *, thread_ts: str | None = None) -> None:
         reply = self.slackify(reply)

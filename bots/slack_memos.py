@@ -91,7 +91,7 @@ class MemoFlow:
             return
         self._delivering.add(memo_id)
         try:
-            reply = await self.service.process_memo(therapist_id, memo_id)
+            reply = self.bot.slackify(await self.service.process_memo(therapist_id, memo_id))
             if reply.note is None:
                 await self.poster.post(channel, reply, thread_ts=thread_ts)
                 if memo_ts:

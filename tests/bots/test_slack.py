@@ -383,3 +383,13 @@ async def test_a_memo_over_the_size_limit_is_refused_before_download(tmp_path, f
         stop.set()
         await task
         service.store.engine.dispose()
+
+
+async def test_unreadable_audio_gets_a_reason_in_the_thread(workspace, fake, shared_data):
+    await workspace.enrol(ADA, "Dr Ada Example")
+    broken = fake.add_file((shared_data / "speech/formats/corrupt.ogg").read_bytes(), name="clip.ogg", mimetype="audio/ogg", filetype="ogg")
+    event = await workspace.say(ADA, "", files=[broken])
+    answer = workspace.last_post(dm_for(ADA))
+    assert answer["thread_ts"] == event["ts"] and "header" not in [b["type"] for b in answer["blocks"]]
+    assert text_of(answer) and "/retry" not in text_of(answer).replace("/alliance retry", "")
+    assert fake.reactions[(dm_for(ADA), event["ts"])] == {"warning"}
