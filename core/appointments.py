@@ -81,9 +81,76 @@ def list_text(service: "Assistant", therapist_id: int, days: int = 14) -> str:
     if not occurrences:
         return f"No sessions in the next {days} days. {SCHEDULE_USAGE}"
     names = {c.id: c.name for c in service.store.clients(therapist_id)}
+    titles = _calendar_titles(service, therapist_id, {o.appointment_id for o in occurrences if o.client_id is None})
     lines = [f"Sessions in the next {days} days:"]
     for o in occurrences:
         local = o.starts_at.astimezone(tz)
         weekly = " (weekly)" if o.weekly else ""
-        lines.append(f"#{o.appointment_id} {local:%a %d %b %H:%M} {names.get(o.client_id, 'Unassigned')}{weekly}")
+        who = names.get(o.client_id, "Unassigned")
+        if o.appointment_id in titles:  # a calendar event no client matched: show its title to assign it
+            who = f"Unassigned “{titles[o.appointment_id]}” — /assign {o.appointment_id} NAME"
+        lines.append(f"#{o.appointment_id} {local:%a %d %b %H:%M} {who}{weekly}")
     return "\n".join(lines)
+
+
+def _calendar_titles(service: "Assistant", therapist_id: int, appointment_ids: set[int]) -> dict[int, str]:
+    if not appointment_ids:
+        return {}
+    cipher = service.store.cipher
+    return {
+        row.id: cipher.decrypt(row.title_enc)
+        for row in service.store.appointments(therapist_id)
+        if row.id in appointment_ids and row.title_enc is not None
+    }
+
+
+# ---- calendars from chat: "/calendar https://…", "/calendar", "/calendar off", "/assign 12 Maya" ----------
+CALENDAR_USAGE = (
+    "Send /calendar followed by your calendar's ICS address (https://… or webcal://…) to sync it, "
+    "or send the .ics file itself. /calendar shows sessions without a client; /calendar off stops syncing."
+)
+
+
+async def calendar_command(service: "Assistant", therapist_id: int, args: str) -> Reply:
+    from core import calendar_feeds as feeds
+    from core.calendar_import import CalendarError, unassigned_text
+
+    args = args.strip()
+    if args.lower() in ("off", "stop", "remove"):
+        count = feeds.remove_feeds(service, therapist_id)
+        return Reply(f"Stopped syncing {count} calendar feed(s). Sessions already imported stay." if count else "No calendar feed to stop.")
+    if args:
+        try:
+            feed_id = feeds.add_feed(service, therapist_id, args.split()[0])
+        except CalendarError as error:
+            return Reply(f"{str(error).capitalize()}. {CALENDAR_USAGE}")
+        feed = next(f for f in feeds.feeds(service, therapist_id) if f.id == feed_id)
+        result, _ = await feeds.refresh_feed(service, feed, service.clock.now(), force=True)
+        if result is None:
+            reason = next((f.last_error for f in feeds.feeds(service, therapist_id) if f.id == feed_id), None)
+            return Reply(f"I saved the feed but couldn't load it: {reason or 'unknown error'}. I'll keep trying.")
+        text = result.summary().replace("see /calendar to assign them.", "assign them below.")
+        return Reply(text + ("\n\n" + unassigned_text(service, therapist_id) if result.unmatched else ""))
+    count = len(feeds.feeds(service, therapist_id))
+    head = f"Syncing {count} calendar feed(s)." if count else CALENDAR_USAGE
+    return Reply(head + "\n\n" + unassigned_text(service, therapist_id))
+
+
+async def calendar_file(service: "Assistant", therapist_id: int, data: bytes) -> Reply:
+    """An .ics file sent in the chat."""
+    from core.calendar_import import CalendarError, import_ics, unassigned_text
+
+    try:
+        result = import_ics(service, therapist_id, data)
+    except CalendarError as error:
+        return Reply(f"I couldn't import that file: {error}.")
+    return Reply(result.summary() + ("\n\n" + unassigned_text(service, therapist_id) if result.unmatched else ""))
+
+
+def assign_command(service: "Assistant", therapist_id: int, args: str) -> Reply:
+    from core.calendar_import import assign
+
+    number, _, name = args.strip().lstrip("#").partition(" ")
+    if not number.isdigit() or not name.strip():
+        return Reply("Say which session and whose it is, e.g. /assign 12 Maya Thompson (numbers from /calendar).")
+    return Reply(assign(service, therapist_id, int(number), name.strip()))

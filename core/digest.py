@@ -16,7 +16,10 @@ def compose_item(
     starts_at: datetime,
     notes: Sequence[NoteDraft],
 ) -> DigestItem:
-    """One client's prep from their notes (oldest first); only notes before the session count."""
+    """One client's prep from their notes (oldest first); only notes before the session count.
+
+    Reads at most the last RECENT_SESSIONS_FOR_FLAGS notes before the session: core/digest_batch.py
+    relies on that to load and decrypt only those (widen both together)."""
     before = [n for n in notes if n.session_date < starts_at.date()]
     if not before:
         return DigestItem(appointment_id, client_name, starts_at, last_session=None)

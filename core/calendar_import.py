@@ -1,0 +1,315 @@
+"""Appointments from the therapist's calendar: an uploaded .ics file or a subscribed ICS feed.
+
+Events are expanded with recurring-ical-events over a horizon (recurring series, moved occurrences via
+RECURRENCE-ID, EXDATE and STATUS:CANCELLED honoured) and stored as one Appointment row per occurrence
+(source "ics"), keyed by a keyed hash of the event UID plus the occurrence's RECURRENCE-ID. One row per
+occurrence keeps any RRULE a calendar can express exact, and gives each occurrence a stable id, so a
+refresh updates rows in place and never re-sends a reminder that was already sent.
+
+Titles hold initials or first names ("Maya T.", "MT session", "Intake - Priya"): they are matched to the
+therapist's clients conservatively; an unmatched event is kept (title encrypted, client unset) and listed
+for the therapist to assign, and the assignment then holds for the whole series.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone, tzinfo
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from sqlmodel import select
+
+from core.clients import ClientRecord, match_name
+from storage.models import Appointment
+
+if TYPE_CHECKING:
+    from core.service import Assistant
+
+HORIZON_DAYS = 180  # occurrences stored ahead of now; the feed refresh moves the window along
+PAST_DAYS = 1  # a little behind, so today's earlier sessions stay in today's digest
+DEFAULT_MINUTES = 50
+STRONG = 88.0  # as sure as core.clients is before filing a note without asking
+MARGIN = 5.0
+
+# Words calendar titles add around a name; never part of one.
+FILLER = {
+    "session", "sessions", "therapy", "appt", "appointment", "intake", "follow", "up", "followup", "consult",
+    "consultation", "meeting", "call", "online", "video", "zoom", "teams", "phone", "in", "person", "with",
+    "w", "and", "the", "for", "client", "patient", "moved", "rescheduled", "tentative", "new", "first",
+    "couples", "couple", "family", "individual", "assessment", "review", "min", "mins", "minutes",
+}
+
+
+class CalendarError(Exception):
+    """A calendar could not be read. The message is safe to show and log: no URL, no content."""
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    series: str  # keyed hash of the UID
+    occurrence: str  # "-" for a single event, else the RECURRENCE-ID in UTC
+    starts_at: datetime  # aware UTC
+    minutes: int
+    title: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.series}:{self.occurrence}"
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    updated: int = 0
+    cancelled: int = 0
+    matched: int = 0
+    unmatched: int = 0
+    unmatched_ids: list[int] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"{self.added} new", f"{self.updated} updated", f"{self.cancelled} cancelled"]
+        text = "Calendar imported: " + ", ".join(parts) + "."
+        if self.unmatched:
+            text += f" {self.unmatched} session(s) I couldn't match to a client — see /calendar to assign them."
+        return text
+
+
+# ---- parsing (pure) ---------------------------------------------------------------------------------
+def parse_ics(
+    data: bytes, index, tz: tzinfo, start: datetime, end: datetime
+) -> tuple[list[CalendarEvent], set[str]]:
+    """(timed, non-cancelled occurrences starting in [start, end), every series the file mentions).
+
+    `index` hashes a UID (Cipher.index); `tz` places floating times (no zone) in the therapist's zone."""
+    import icalendar
+    import recurring_ical_events
+
+    try:
+        calendar = icalendar.Calendar.from_ical(data)
+        recurring, mentioned = set(), set()
+        for component in calendar.walk("VEVENT"):
+            uid = str(component.get("UID", ""))
+            mentioned.add(uid)
+            if any(k in component for k in ("RRULE", "RDATE", "RECURRENCE-ID")):
+                recurring.add(uid)
+        occurrences = recurring_ical_events.of(calendar, skip_bad_series=True).between(start, end)
+    except Exception as error:  # icalendar raises ValueError and friends on anything malformed
+        raise CalendarError("it is not an iCalendar (.ics) calendar I can read") from error
+    events = []
+    for component in occurrences:
+        if str(component.get("STATUS", "")).upper() == "CANCELLED":
+            continue
+        begins = component["DTSTART"].dt
+        if not isinstance(begins, datetime):
+            continue  # all-day entries (holidays, conferences) are not sessions
+        begins = begins if begins.tzinfo else begins.replace(tzinfo=tz)
+        uid = str(component.get("UID", ""))
+        try:
+            ends = component.end
+            ends = ends if ends.tzinfo else ends.replace(tzinfo=tz)
+            minutes = int((ends - begins).total_seconds() // 60)
+        except Exception:
+            minutes = DEFAULT_MINUTES
+        occurrence = "-"
+        if uid in recurring:
+            rid = component["RECURRENCE-ID"].dt
+            rid = rid if not isinstance(rid, datetime) or rid.tzinfo else rid.replace(tzinfo=tz)
+            occurrence = rid.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S") if isinstance(rid, datetime) else rid.isoformat()
+        events.append(
+            CalendarEvent(
+                series=index(uid)[:32],
+                occurrence=occurrence,
+                starts_at=begins.astimezone(timezone.utc),
+                minutes=min(max(minutes, 5), 600) if minutes > 0 else DEFAULT_MINUTES,
+                title=str(component.get("SUMMARY", "")).strip()[:200],
+            )
+        )
+    return events, {index(uid)[:32] for uid in mentioned}
+
+
+def _initials(name: str) -> str:
+    return "".join(part[0] for part in re.findall(r"[^\W\d_]+", name)).upper()
+
+
+def match_title(title: str, clients: Sequence[ClientRecord]) -> ClientRecord | None:
+    """The one client an event title names, or None when it names nobody or could be several."""
+    words = [w.strip(".'’-") for w in re.findall(r"[^\W\d_][\w.'’-]*", title)]
+    words = [w for w in words if w and w.lower() not in FILLER]
+    if not words or not clients:
+        return None
+    # "MT", "M.T." -> initials of exactly one client.
+    if len(words) == 1 and 2 <= len(words[0].replace(".", "")) <= 3 and words[0].replace(".", "").isupper():
+        found = [c for c in clients if _initials(c.name) == words[0].replace(".", "")]
+        return found[0] if len(found) == 1 else None
+    candidates = [" ".join(words)] + (words if len(words) > 1 else [])
+    for query in candidates:
+        scored = match_name(query, clients)
+        if not scored or scored[0][1] < STRONG:
+            continue
+        rivals = [c for c, s in scored[1:] if scored[0][1] - s < MARGIN]
+        if rivals:
+            return None  # "Maya" with two Mayas: ask, don't guess
+        return scored[0][0]
+    return None
+
+
+# ---- storing ------------------------------------------------------------------------------------------
+def _rows(service: "Assistant", therapist_id: int) -> list[Appointment]:
+    with service.store.session() as s:
+        return list(
+            s.exec(select(Appointment).where(Appointment.therapist_id == therapist_id, Appointment.source == "ics"))
+        )
+
+
+def _split_uid(external_uid: str | None) -> tuple[str, str]:
+    """external_uid is "<scope>:<series>:<occurrence>"; returns (scope, "<series>:<occurrence>")."""
+    scope, _, key = (external_uid or "").partition(":")
+    return scope, key
+
+
+def sync_events(
+    service: "Assistant",
+    therapist_id: int,
+    events: Iterable[CalendarEvent],
+    *,
+    scope: str,
+    mentioned: set[str],
+    window: tuple[datetime, datetime],
+    authoritative: bool,
+) -> ImportResult:
+    """Upsert occurrences by UID; cancel stored ones that vanished. A feed is `authoritative` for its own
+    scope (anything it no longer lists in the window is gone); a file only for the series it mentions."""
+    events = list(events)
+    clients = service.store.clients(therapist_id)
+    by_key = {_split_uid(r.external_uid)[1]: r for r in _rows(service, therapist_id)}
+    series_client = {}
+    for row in by_key.values():
+        if row.client_id is not None:
+            series_client.setdefault(_split_uid(row.external_uid)[1].split(":")[0], row.client_id)
+    cipher = service.store.cipher
+    result, seen = ImportResult(), set()
+    matches: dict[str, ClientRecord | None] = {}
+    with service.store.session() as s:
+        for event in events:
+            seen.add(event.key)
+            row = by_key.get(event.key)
+            client_id = row.client_id if row is not None and row.client_id is not None else series_client.get(event.series)
+            if client_id is None:
+                if event.title not in matches:
+                    matches[event.title] = match_title(event.title, clients)
+                client_id = matches[event.title].id if matches[event.title] else None
+            external_uid = f"{scope}:{event.key}"
+            if row is None:
+                row = Appointment(therapist_id=therapist_id, source="ics", starts_at=event.starts_at)
+                result.added += 1
+            elif (
+                row.starts_at != event.starts_at
+                or row.duration_minutes != event.minutes
+                or row.cancelled
+                or row.client_id != client_id
+                or cipher.decrypt(row.title_enc) != event.title
+            ):
+                result.updated += 1
+            else:
+                result.matched += client_id is not None
+                result.unmatched += client_id is None
+                continue
+            row.starts_at, row.duration_minutes, row.cancelled = event.starts_at, event.minutes, False
+            row.client_id, row.external_uid = client_id, external_uid
+            row.title_enc = cipher.encrypt(event.title) if event.title else None
+            s.add(row)
+            result.matched += client_id is not None
+            result.unmatched += client_id is None
+        start, end = window
+        for key, row in by_key.items():
+            row_scope = _split_uid(row.external_uid)[0]
+            gone_from_feed = authoritative and row_scope == scope
+            gone_from_file = key.split(":")[0] in mentioned
+            if key in seen or row.cancelled or not (start <= row.starts_at < end) or not (gone_from_feed or gone_from_file):
+                continue
+            row.cancelled = True
+            s.add(row)
+            result.cancelled += 1
+        s.commit()
+    result.unmatched_ids = [r.id for r in _rows(service, therapist_id) if _split_uid(r.external_uid)[1] in seen and r.client_id is None and not r.cancelled]
+    return result
+
+
+def import_ics(
+    service: "Assistant", therapist_id: int, data: bytes, *, scope: str = "file", authoritative: bool = False
+) -> ImportResult:
+    """Import an .ics file (or a feed's body). Raises CalendarError when it cannot be read."""
+    now = service.clock.now()
+    window = (now - timedelta(days=PAST_DAYS), now + timedelta(days=HORIZON_DAYS))
+    events, mentioned = parse_ics(data, service.store.cipher.index, service.tz_for(therapist_id), *window)
+    result = sync_events(
+        service, therapist_id, events, scope=scope, mentioned=mentioned, window=window, authoritative=authoritative
+    )
+    service.store.audit(therapist_id, "system", "import", "calendar", None)
+    return result
+
+
+# ---- unmatched sessions and assigning them --------------------------------------------------------------
+@dataclass(frozen=True)
+class Unassigned:
+    appointment_id: int
+    title: str
+    starts_at: datetime  # aware, therapist's zone
+    more: int  # further upcoming occurrences of the same series
+
+
+def unassigned(service: "Assistant", therapist_id: int) -> list[Unassigned]:
+    """Upcoming calendar sessions with no client, one line per series, soonest first."""
+    now, tz = service.clock.now(), service.tz_for(therapist_id)
+    rows = sorted(
+        (r for r in _rows(service, therapist_id) if r.client_id is None and not r.cancelled and r.starts_at >= now),
+        key=lambda r: (r.starts_at, r.id),
+    )
+    first: dict[str, Appointment] = {}
+    counts: dict[str, int] = {}
+    for row in rows:
+        series = _split_uid(row.external_uid)[1].split(":")[0]
+        first.setdefault(series, row)
+        counts[series] = counts.get(series, 0) + 1
+    cipher = service.store.cipher
+    return [
+        Unassigned(row.id, cipher.decrypt(row.title_enc) or "(untitled)", row.starts_at.astimezone(tz), counts[s] - 1)
+        for s, row in first.items()
+    ]
+
+
+def unassigned_text(service: "Assistant", therapist_id: int) -> str:
+    items = unassigned(service, therapist_id)
+    if not items:
+        return "Every upcoming calendar session has a client."
+    lines = ["Calendar sessions without a client (assign with /assign NUMBER NAME):"]
+    for item in items:
+        more = f" (+{item.more} more in the series)" if item.more else ""
+        lines.append(f"#{item.appointment_id} {item.starts_at:%a %d %b %H:%M} “{item.title}”{more}")
+    return "\n".join(lines)
+
+
+def assign(service: "Assistant", therapist_id: int, appointment_id: int, client_name: str) -> str:
+    """Give a calendar session (and the rest of its series) a client; a new name becomes a new client."""
+    with service.store.session() as s:
+        row = s.exec(
+            select(Appointment).where(Appointment.therapist_id == therapist_id, Appointment.id == appointment_id)
+        ).first()
+    if row is None:
+        return "I couldn't find that session. See /calendar."
+    client, problem = service.find_client(therapist_id, client_name)
+    if client is None:
+        if problem.startswith("Several"):
+            return problem
+        client = service.store.add_client(therapist_id, " ".join(client_name.split()))
+    series = _split_uid(row.external_uid)[1].split(":")[0] if row.source == "ics" else None
+    targets = [r for r in _rows(service, therapist_id) if series and _split_uid(r.external_uid)[1].split(":")[0] == series]
+    with service.store.session() as s:
+        for target in targets or [row]:
+            target.client_id = client.id
+            s.add(target)
+        s.commit()
+    service.store.audit(therapist_id, "system", "write", "appointment", appointment_id)
+    count = len(targets) or 1
+    return f"Assigned {count} session(s) to {client.name}."
+
