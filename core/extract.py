@@ -1,0 +1,170 @@
+"""Extractive pieces of a note: summary, key points, homework, plan, follow-ups.
+
+Every function returns sentences or sub-spans of sentences it was given (re-capitalised, with final
+punctuation) — never a word that was not said.
+"""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from core.sections import FAMILY_RX, informativeness
+from core.text import words
+
+HOMEWORK = re.compile(
+    r"\bhomework\b|\bbetween\s+(?:now\s+and\s+next\s+)?sessions?\b|(?<!private\s)\bpracti[cs]e\b(?!d)(?!\s+in\s+session)"
+    r"|\b(?:will|'ll|going\s+to|agreed\s+to|is\s+to|plans?\s+to|committed\s+to)\s+(?:\w+\s+)?try\b"
+    r"|\b(?:keep|keeping|start|use|fill\s+out|complete|continue)\s+(?:a|an|her|his|their|the|my)\s+(?:\w+\s+){0,2}"
+    r"(?:log|diary|journal|record|tracker|list|worksheet)s?\b"
+    r"|\b(?:keep|complete|fill\s+out|do|continue)\s+(?:(?:a|the|her|his|their)\s+)?thought\s+records?\b"
+    r"|\bassign(?:ed|ment|ments)\b|\b(?:before|by)\s+(?:our\s+)?next\s+(?:session|time|week|appointment)\b"
+    r"|\bcommitted\s+to\b|\bagreed\s+to\s+(?:try|do|practi[cs]e|keep|track|write|read|call|schedule|go|walk|use|start|"
+    r"reach|spend|limit|cut|attend|journal|log|notice|text|plan)\b",
+    re.I,
+)
+_HOMEWORK_PREFIX = re.compile(
+    r"^(?:(?:and|so|also|then|okay|ok)\W+)?(?:(?:for|as)\s+(?:her\s+|his\s+|their\s+)?homework|(?:her\s+|his\s+|their\s+|the\s+)?"
+    r"homework(?:\s+for\s+(?:next|this)\s+(?:week|session|time))?\s*(?:is|was|will\s+be|:|-))\s*,?\s*(?:to\s+)?",
+    re.I,
+)
+_FOLLOW_STRONG = (
+    r"follow(?:ing)?\s+up\s+(?:on|with|about|regarding)|check(?:ing)?\s+in\s+(?:on|about|with|re)|circle\s+back\s+to|"
+    r"revisit(?:ing)?|ask(?:ing)?\s+(?:her|him|them)\s+(?:about|how|whether|if)|ask\s+about|come\s+back\s+to|"
+    r"pick\s+up\s+(?:on|with|where)|get\s+back\s+to|keep\s+an\s+eye\s+on"
+)
+_FOLLOW_WEAK = (
+    r"review(?:ing)?|look(?:ing)?\s+(?:at|into)|explore|talk\s+(?:more\s+)?about|discuss|see\s+how|find\s+out|"
+    r"monitor(?:ing)?|return\s+to|focus\s+on|work\s+on|start|continue|assess|go\s+over"
+)
+FOLLOW_VERB = re.compile(rf"\b(?:(?P<strong>{_FOLLOW_STRONG})|(?P<weak>{_FOLLOW_WEAK}))\b", re.I)
+NEXT_TIME = re.compile(
+    r"\b(?:next\s+(?:time|session|week|appointment|visit)|at\s+(?:our|the)\s+next|when\s+we\s+(?:next\s+)?meet|"
+    r"in\s+(?:two|three|a\s+couple\s+of|\d)\s+weeks)\b",
+    re.I,
+)
+_COPING_NEXT = re.compile(r"\bnext\s+time\s+(?:she|he|they|you|I)\s+(?:\w+\s+)?(?:feels?|gets?|notices?|starts?|has|have|is|are)\b", re.I)
+_CLAUSE_END = re.compile(
+    r"[.;!?]|,\s+(?:and|but|then|so)\b|,\s+(?:she|he|they|we|I)\s|\s+and\s+(?:then\s+)?(?:I|we|she|he|they)\s+(?:will|'ll|want|plan)"
+    r"|\s+(?:because|since|so\s+that)\b",
+    re.I,
+)
+_TRAILING_TIME = re.compile(r"[\s,]+(?:at\s+)?(?:(?:the|our)\s+)?next\s+(?:time|session|week|appointment|visit)\s*$", re.I)
+_SUMMARY_CUE = re.compile(
+    r"\b(?:present(?:ed|s)\s+with|came\s+in|main\s+(?:concern|issue|focus|theme)|focus(?:ed)?\s+(?:of|on)|"
+    r"discussed|talked\s+(?:a\s+lot\s+)?about|report(?:s|ed)|struggl\w+|session\s+(?:focused|centered)|worked\s+on|"
+    r"spent\s+(?:most\s+of\s+)?(?:the\s+)?session|processing|been\s+(?:feeling|having|dealing))\b",
+    re.I,
+)
+
+
+def tidy(span: str) -> str:
+    """A sub-span of a sentence as a note line: trimmed, capitalised, ending with punctuation."""
+    span = span.strip(" ,;:-—–")
+    if not words(span):
+        return ""
+    span = span[0].upper() + span[1:]
+    return span if span[-1] in ".!?\"')" else span + "."
+
+
+def _usable(sentence: str) -> bool:
+    return not sentence.rstrip().endswith("?") and len(words(sentence)) >= 3
+
+
+def _clause_with(sentence: str, start: int) -> str:
+    """The clause of `sentence` containing position `start`, cut at commas/conjunctions around it."""
+    left = 0
+    for match in re.finditer(r"[.;!?]\s|,\s+(?:and|but|so|then)\s|\b(?:but|because)\s", sentence[:start]):
+        left = match.end()
+    end_match = _CLAUSE_END.search(sentence, start)
+    right = end_match.start() if end_match else len(sentence)
+    return sentence[left:right]
+
+
+def homework(sentences: Sequence[str], skip: set[int] = frozenset(), limit: int = 5) -> list[str]:
+    items: list[str] = []
+    for index, sentence in enumerate(sentences):
+        match = HOMEWORK.search(sentence)
+        if index in skip or not match or not _usable(sentence):
+            continue
+        text = _HOMEWORK_PREFIX.sub("", sentence.strip())
+        if len(words(text)) > 30:
+            text = _clause_with(sentence, match.start())
+        item = tidy(text)
+        if item and item not in items:
+            items.append(item)
+    return items[:limit]
+
+
+def follow_ups(sentences: Sequence[str], skip: set[int] = frozenset(), limit: int = 5) -> list[str]:
+    """Things to pick up next time: "check in on her father's visit", "Next session we'll start exposures"."""
+    items: list[str] = []
+    for index, sentence in enumerate(sentences):
+        if index in skip or not _usable(sentence) or _COPING_NEXT.search(sentence):
+            continue
+        time = NEXT_TIME.search(sentence)
+        verbs = [m for m in FOLLOW_VERB.finditer(sentence) if m.group("strong") or time]
+        if verbs:
+            start = verbs[0].start()
+            span = _clause_with(sentence, start)
+            span = span[span.lower().find(verbs[0].group(0).lower()):] if len(words(span)) > 14 else span
+            text = _TRAILING_TIME.sub("", span)
+        elif time:
+            text = _clause_with(sentence, time.start())
+        else:
+            continue
+        item = tidy(text)
+        if item and len(words(item)) >= 2 and item not in items:
+            items.append(item)
+    return items[:limit]
+
+
+def plan_items(sentences: Sequence[str], skip: set[int] = frozenset(), limit: int = 6) -> list[str]:
+    scored = [
+        (informativeness(s), i) for i, s in enumerate(sentences)
+        if i not in skip and _usable(s) and FAMILY_RX["plan"].search(s)
+    ]
+    best = sorted(scored, key=lambda item: (-item[0], item[1]))[:limit]
+    return [sentences[i] for _, i in sorted(best, key=lambda item: item[1])]
+
+
+def _trim(sentence: str, max_words: int = 30) -> str:
+    if len(words(sentence)) <= max_words:
+        return sentence
+    cut = None
+    for match in re.finditer(r"[,;:]\s", sentence):
+        if len(words(sentence[:match.start()])) > max_words:
+            break
+        if len(words(sentence[:match.start()])) >= 8:
+            cut = match.start()
+    return tidy(sentence[:cut]) if cut else sentence
+
+
+def summary_and_key_points(
+    sentences: Sequence[str], skip: set[int], boost: dict[int, float], limit: int = 5
+) -> tuple[str, list[str]]:
+    """One extractive line for the whole note, and the few most informative other sentences."""
+    total = max(len(sentences), 1)
+    scored: list[tuple[float, int]] = []
+    for index, sentence in enumerate(sentences):
+        n_words = len(words(sentence))
+        if index in skip or not _usable(sentence) or n_words < 5:
+            continue
+        score = informativeness(sentence) + boost.get(index, 0.0)
+        scored.append((score, index))
+    if not scored:
+        return "", []
+
+    def summary_score(item: tuple[float, int]) -> float:
+        score, index = item
+        sentence = sentences[index]
+        bonus = 1.5 if _SUMMARY_CUE.search(sentence) else 0.0
+        bonus += 1.0 if index < max(3, total * 0.3) else 0.0
+        bonus -= 1.0 if HOMEWORK.search(sentence) or NEXT_TIME.search(sentence) else 0.0
+        bonus -= 1.0 if not 6 <= len(words(sentence)) <= 40 else 0.0
+        return score + bonus
+
+    best = max(scored, key=lambda item: (summary_score(item), -item[1]))
+    summary = _trim(sentences[best[1]])
+    others = [item for item in scored if item[1] != best[1]]
+    top = sorted(others, key=lambda item: (-item[0], item[1]))[:limit]
+    return summary, [sentences[i] for _, i in sorted(top, key=lambda item: item[1])]

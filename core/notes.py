@@ -1,0 +1,221 @@
+"""The note schema every writer fills, and the offline writer: deterministic and extractive.
+
+`NoteSchema` is the shape a model is asked for (`NoteSchema.json_schema(fmt)` is strict-mode JSON
+Schema for structured output) and validated against; `to_draft` turns it into the core's NoteDraft.
+`OfflineNoteWriter` builds the same content from transcript sentences only: every line it writes is a
+(cleaned) transcript sentence or a sub-span of one, and a section nothing fits says "Not discussed".
+`unsupported(draft, transcript)` lists the lines of any note that the transcript does not support.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from core import extract
+from core.measures import find_measures
+from core.safety import ALLIANCE_KINDS, RISK_KINDS, STATUSES, detect_alliance, detect_risks
+from core.sections import FORMAT_SECTIONS, NOT_DISCUSSED, classify, is_header
+from core.text import Evidence, clean_sentences, split_sentences
+from core.types import NOTE_FORMATS, Flag, Measure, NoteDraft
+
+__all__ = [
+    "FORMAT_SECTIONS", "NOT_DISCUSSED", "NoteSchema", "OfflineNoteWriter", "note_sentences", "unsupported",
+    "normalise_format",
+]
+
+
+class MeasureItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    score: float
+    evidence: str
+
+
+class RiskItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: str
+    evidence: str
+    status: Literal["present", "denied", "historical"] = "present"
+    qualifiers: list[str] = Field(default_factory=list)
+
+
+class AllianceItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["rupture", "repair", "ambivalence", "resistance"]
+    evidence: str
+
+
+class NoteSchema(BaseModel):
+    """A note's content, without who/when (the service knows those)."""
+
+    model_config = ConfigDict(extra="forbid")
+    format: Literal["SOAP", "DAP", "BIRP", "GIRP"]
+    sections: dict[str, str]
+    summary: str
+    key_points: list[str] = Field(default_factory=list)
+    homework: list[str] = Field(default_factory=list)
+    plan: list[str] = Field(default_factory=list)
+    follow_ups: list[str] = Field(default_factory=list)
+    measures: list[MeasureItem] = Field(default_factory=list)
+    risks: list[RiskItem] = Field(default_factory=list)
+    alliance: list[AllianceItem] = Field(default_factory=list)
+
+    @classmethod
+    def json_schema(cls, note_format: str = "SOAP") -> dict[str, Any]:
+        """Strict JSON Schema (OpenAI structured output): every property required, no extra keys, and
+        `sections` an object with exactly the format's section names."""
+        fmt = normalise_format(note_format)
+        schema = copy.deepcopy(cls.model_json_schema())
+        schema["properties"]["format"] = {"type": "string", "enum": [fmt]}
+        schema["properties"]["sections"] = {
+            "type": "object",
+            "properties": {name: {"type": "string"} for name in FORMAT_SECTIONS[fmt]},
+            "required": list(FORMAT_SECTIONS[fmt]),
+            "additionalProperties": False,
+        }
+        defs = schema.get("$defs", {})
+        defs["RiskItem"]["properties"]["kind"] = {"type": "string", "enum": list(RISK_KINDS)}
+        defs["RiskItem"]["properties"]["status"] = {"type": "string", "enum": list(STATUSES)}
+        defs["AllianceItem"]["properties"]["kind"] = {"type": "string", "enum": list(ALLIANCE_KINDS)}
+        _strict(schema)
+        return schema
+
+    @classmethod
+    def from_draft(cls, draft: NoteDraft) -> "NoteSchema":
+        return cls(
+            format=normalise_format(draft.format),
+            sections=dict(draft.sections),
+            summary=draft.summary,
+            key_points=list(draft.key_points),
+            homework=list(draft.homework),
+            plan=list(draft.plan),
+            follow_ups=list(draft.follow_ups),
+            measures=[MeasureItem(name=m.name, score=m.score, evidence=m.evidence) for m in draft.measures],
+            risks=[RiskItem(kind=f.kind, evidence=f.evidence, status=f.status, qualifiers=list(f.qualifiers))  # type: ignore[arg-type]
+                   for f in draft.risks],
+            alliance=[AllianceItem(kind=f.kind, evidence=f.evidence) for f in draft.alliance],  # type: ignore[arg-type]
+        )
+
+    def to_draft(self, client_name: str | None, session_date: date, writer: str) -> NoteDraft:
+        """The format's sections in order; a missing or empty section says "Not discussed"."""
+        given = {name.strip().lower(): text.strip() for name, text in self.sections.items()}
+        sections = tuple((name, given.get(name.lower()) or NOT_DISCUSSED) for name in FORMAT_SECTIONS[self.format])
+        return NoteDraft(
+            client_name=client_name,
+            session_date=session_date,
+            format=self.format,
+            sections=sections,
+            summary=self.summary.strip(),
+            key_points=_clean_list(self.key_points),
+            homework=_clean_list(self.homework),
+            plan=_clean_list(self.plan),
+            follow_ups=_clean_list(self.follow_ups),
+            measures=tuple(Measure(m.name, m.score, m.evidence) for m in self.measures),
+            risks=tuple(Flag(r.kind, r.evidence, r.status, tuple(r.qualifiers)) for r in self.risks),
+            alliance=tuple(Flag(a.kind, a.evidence) for a in self.alliance),
+            writer=writer,
+        )
+
+
+def _strict(node: Any) -> None:
+    if isinstance(node, dict):
+        node.pop("default", None)
+        node.pop("title", None)
+        if node.get("type") == "object" and "properties" in node:
+            node["required"] = list(node["properties"])
+            node["additionalProperties"] = False
+        for value in node.values():
+            _strict(value)
+    elif isinstance(node, list):
+        for value in node:
+            _strict(value)
+
+
+def _clean_list(items: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(item.strip() for item in items if item and item.strip()))
+
+
+def normalise_format(note_format: str | None) -> str:
+    fmt = (note_format or "SOAP").strip().upper()
+    if fmt not in NOTE_FORMATS:
+        raise ValueError(f"unknown note format {note_format!r}; use one of {', '.join(NOTE_FORMATS)}")
+    return fmt
+
+
+_BRIEF = re.compile(r"\b(?:brief|short|concise|succinct)\b", re.I)
+_DETAILED = re.compile(r"\b(?:detailed|thorough|long|full)\b", re.I)
+
+
+class OfflineNoteWriter:
+    """Rule-based, deterministic, extractive. Never states anything the transcript does not."""
+
+    name = "offline"
+
+    def write(
+        self,
+        transcript: str,
+        *,
+        note_format: str,
+        session_date: date,
+        client_name: str | None,
+        preferences: str = "",
+    ) -> NoteDraft:
+        fmt = normalise_format(note_format)
+        sentences = clean_sentences(transcript)
+        short = len(sentences) <= 40  # a dictated memo: keep all of it; a long transcript: the best of it
+        per_section = 3 if _BRIEF.search(preferences) else (20 if short else 12) if _DETAILED.search(preferences) else (15 if short else 6)
+        risks = detect_risks(sentences)
+        alliance = detect_alliance(sentences)
+        measures = find_measures(sentences)
+
+        headers = {i for i, s in enumerate(sentences[:3]) if is_header(s, client_name)}
+        position = {s: i for i, s in reversed(list(enumerate(sentences)))}
+        boost: dict[int, float] = {}
+        for flag in risks:
+            boost[position[flag.evidence]] = boost.get(position[flag.evidence], 0.0) + (4.0 if flag.status == "present" else 1.5)
+        for item in [*alliance, *measures]:
+            boost[position[item.evidence]] = boost.get(position[item.evidence], 0.0) + 1.5
+
+        placed = classify(sentences, fmt, skip=headers, boost=boost, per_section=per_section)
+        sections = tuple(
+            (name, " ".join(sentences[i] for i in placed[name]) or NOT_DISCUSSED) for name in FORMAT_SECTIONS[fmt]
+        )
+        summary, key_points = extract.summary_and_key_points(sentences, headers, boost, limit=min(5, per_section))
+        return NoteDraft(
+            client_name=client_name,
+            session_date=session_date,
+            format=fmt,
+            sections=sections,
+            summary=summary,
+            key_points=tuple(key_points),
+            homework=tuple(extract.homework(sentences, headers)),
+            plan=tuple(extract.plan_items(sentences, headers, limit=per_section)),
+            follow_ups=tuple(extract.follow_ups(sentences, headers)),
+            measures=tuple(measures),
+            risks=tuple(risks),
+            alliance=tuple(alliance),
+            writer=self.name,
+        )
+
+
+def note_sentences(draft: NoteDraft) -> list[str]:
+    """Every statement a note makes: section sentences, summary, lists, flag and measure evidence."""
+    lines: list[str] = []
+    for _, text in draft.sections:
+        if text != NOT_DISCUSSED:
+            lines.extend(split_sentences(text))
+    lines.append(draft.summary)
+    lines.extend([*draft.key_points, *draft.homework, *draft.plan, *draft.follow_ups])
+    lines.extend(m.evidence for m in draft.measures)
+    lines.extend(f.evidence for f in [*draft.risks, *draft.alliance])
+    return [line for line in lines if line and line.strip()]
+
+
+def unsupported(draft: NoteDraft, transcript: str, *, min_ratio: float = 100.0) -> list[str]:
+    """The note's statements that the transcript does not contain (exactly, or fuzzily above `min_ratio`)."""
+    evidence = Evidence(transcript)
+    return [line for line in note_sentences(draft) if not evidence.supports(line, min_ratio=min_ratio)]

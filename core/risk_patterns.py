@@ -1,0 +1,341 @@
+"""Phrasings of risk and alliance signals, grouped by (kind, qualifiers). Matching logic is in core/safety.py.
+
+Recall comes first: a phrase that is usually a risk is listed even when it is sometimes innocent; the
+therapist sees the sentence and judges. Figures of speech that are almost never risks ("killing it at
+work", "this traffic is killing me", "dying to see") are kept out by the shape of each pattern.
+"""
+from __future__ import annotations
+
+SELF = r"(?:(?:my|her|him|them|your|our|one)sel(?:f|ves)|themself|meself)"
+RELATION = (
+    r"(?:partner|husband|wife|boyfriend|girlfriend|spouse|ex|ex-husband|ex-wife|ex-boyfriend|ex-girlfriend|"
+    r"ex-partner|fianc[eé]e?|father|dad|stepfather|stepdad|mother|mom|mum|stepmother|stepmom|brother|sister|"
+    r"uncle|aunt|grandfather|grandmother|grandpa|grandma|parents?|caregiver|carer|son|daughter|roommate|"
+    r"coach|teacher|boss|cousin)"
+)
+PERSON = (
+    r"(?:(?:him|her|them)\b(?!self|selves)(?!\s+(?:feelings|chances|career|reputation)\b)"
+    r"|(?:his|their|my|your|the|a)\s+(?!(?:own\s+)?(?:feelings|chances|time|career|reputation|mood|"
+    r"project|deadline|game|buzz|vibe|plant|plants|lawn|battery|pain|cravings?|urges?)\b)[\w-]+"
+    r"|someone|somebody|people|others|everyone|everybody|anyone|anybody)"
+)
+_HARM_VERB = (
+    r"(?:kill|killing|hurt|hurting|harm|harming|stab|stabbing|shoot|shooting|strangle|strangling|beat up|"
+    r"beating up|punch|punching|attack|attacking|murder|murdering|poison|poisoning|run over|choke|choking|"
+    r"smother|smothering|get back at)"
+)
+_DRUGS = (
+    r"(?:heroin|meth|methamphetamine|crystal meth|cocaine|coke|crack|fentanyl|opioids|opiates|oxy\w*|"
+    r"percocets?|vicodin|xanax|benzos|ketamine|molly|mdma|lsd|acid|speed|dope|drugs|pills)"
+)
+_NUMBER_WORD = r"(?:\d+|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|several|many|multiple|a dozen)"
+
+# (kind, qualifiers, patterns)
+RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("suicidal_ideation", (), (
+        r"\bsuicid(?:al|e|ality)\b",
+        rf"\bkill(?:s|ed|ing)?\s+{SELF}",
+        r"\b(?:end|ends|ending|ended|take|takes|taking|took)\s+(?:my|her|his|their|your)\s+(?:own\s+)?life\b",
+        r"\bend(?:s|ed|ing)?\s+(?:it\s+all|it|things|everything)\b(?!\s+(?:with|between|off)\b)",
+        r"\bput\s+an\s+end\s+to\s+(?:it\s+all|everything|my life|her life|his life)\b",
+        r"\b(?:want|wants|wanted|wanting|wish|wishes|wished|ready|plan|plans|planning|urges?)\s+to\s+die\b",
+        rf"\bhang(?:s|ing|ed)?\s+{SELF}",
+        rf"\b(?:shoot|shoots|shooting|shot|drown|drowning|drowned|poison|poisoning|poisoned|suffocate|off|offing)\s+{SELF}",
+        r"\b(?:jump|jumps|jumping|jumped)\s+(?:off|from)\s+(?:a|the|that|her|his)\s+(?:bridge|building|roof|balcony|cliff|overpass|parking|tower|window)",
+        rf"\b(?:jump|jumping|step|stepping|walk|walking|throw|throwing)\s+(?:{SELF}\s+)?in\s+front\s+of\s+(?:a|the)\s+(?:train|bus|car|truck|traffic|subway)",
+        r"\b(?:drive|drives|driving|drove|crash|crashing|crashed|swerve|swerving|wreck|wrecking)\s+(?:(?:my|her|his|the|their)\s+)?(?:car\s+)?(?:off\s+(?:a|the)\s+(?:bridge|cliff|road)|into\s+(?:a|the)\s+(?:wall|tree|river|oncoming traffic|traffic)|on\s+purpose)",
+        r"\b(?:slit|slitting|cut|cutting)\s+(?:my|her|his|their|your)\s+(?:wrists|throat)\b",
+        r"\b(?:overdose|overdosing|od|od'?ing)\s+on\s+purpose\b",
+        r"\b(?:take|taking|took|swallow|swallowing|swallowed)\s+(?:a bunch of|a handful of|a whole bottle of|the whole bottle|the entire bottle)\b",
+        r"\b(?:took|swallowed)\s+all\s+(?:of\s+)?(?:my|her|his|their|the)\s+(?:sleeping\s+)?(?:pills|tablets)\b",
+        r"\b(?:how many|enough)\s+(?:pills|tablets)\s+(?:it would take|to (?:die|kill|overdose))",
+        r"\b(?:researching|researched|looked up|looking up|googled|googling|searched|searching|reading about)\s+(?:for\s+)?(?:ways|how|methods)\s+to\s+(?:die|kill|end|overdose|hang|commit)",
+        r"\b(?:wrote|writing|written|write|writes)\s+(?:a\s+)?(?:suicide|goodbye)\s+(?:note|letter)s?\b|\bgoodbye\s+(?:letters|notes|texts|messages)\b",
+        rf"\b(?:thought|thoughts|thinking|thinks|think|fantasi[sz]\w*|imagin\w+|urges?)\s+(?:about|of)\s+(?:overdosing|taking\s+an\s+overdose|od'?ing|crashing\s+(?:his|her|my|their|the)\s+car|wrecking\s+(?:his|her|my|their|the)\s+car|driving\s+(?:his|her|my|their|the)\s+car\s+(?:off|into)|drowning|hanging\s+{SELF}|jumping\s+(?:off|from|in\s+front)|cutting\s+(?:his|her|my|their)\s+wrists|taking\s+(?:all|a\s+bunch|a\s+handful|the\s+whole\s+bottle)|swallowing\s+(?:pills|a\s+bottle|all))",
+        r"\bunalive\b|\bkms\b|\bsewer\s?slide\b|\bself[\s-]delete\b",
+        r"\b(?:take|takes|taking)\s+the\s+easy\s+way\s+out\b|\bcheck(?:ing)?\s+out\s+(?:for good|permanently|of life)\b",
+        r"\bgiv(?:e|es|ing|en)\s+away\s+(?:her|his|their|my|all)\s+(?:\w+\s+)?(?:things|belongings|stuff|possessions|pets?|cat|dog|guitar|savings)\b",
+    )),
+    ("suicidal_ideation", ("passive",), (
+        r"\bwish(?:es|ed|ing)?\s+(?:that\s+)?(?:I|she|he|they|you)\s+(?:was|were|had|could be|would be)\s+(?:dead|gone|never been born|not born|not here|not alive)\b",
+        r"\b(?:go(?:es|ing)?\s+to\s+sleep|fall(?:s|ing)?\s+asleep|sleep)\s+and\s+(?:not|never)\s+wak(?:e|ing)\s+up\b",
+        r"\b(?:hope|hopes|hoped|hoping|wish|wishes|wished|pray|prays|prayed|praying)\s+(?:that\s+)?(?:I|she|he|they)\s+(?:won't|wouldn't|will not|would not|don't|doesn't|didn't|never|do not)\s+wake\s+up\b",
+        r"\b(?:and|just|to)\s+(?:not|never)\s+wake\s+up\b",
+        r"\bbetter\s+off\s+(?:dead|gone|without\s+(?:me|her|him|them|us))\b",
+        r"\bbetter\s+off\s+if\s+(?:I|she|he|they)\s+(?:was|were|wasn't|weren't)\s+(?:dead|gone|here|around|alive)\b",
+        r"\b(?:world|family|everyone|everybody|kids|children)\s+would\s+be\s+better\s+without\s+(?:me|her|him|them)\b",
+        r"\b(?:doesn't|does not|don't|do not|didn't|did not|can't|cannot|couldn't)\s+see\s+(?:the|any|a|much)\s+point\s+(?:in|of|to)\s+(?:living|life|going on|being alive|being here|anything|carrying on|it all|existing|waking up)\b",
+        r"\bno\s+point\s+(?:in\s+)?(?:living|going on|being alive|being here|carrying on|existing)\b",
+        r"\bwhat'?s\s+the\s+point\s+(?:of|in)\s+(?:living|life|going on|being alive|being here|anything|it all|existing)\b",
+        r"\b(?:nothing|no one|nobody)\s+(?:left\s+)?to\s+live\s+for\b|\bno\s+reason\s+to\s+(?:live|keep going|go on|stay alive|be here)\b",
+        r"\b(?:doesn't|does not|don't|do not|didn't|did not|no longer|not)\s+(?:really\s+)?want(?:s|ing)?\s+to\s+(?:live|be alive|exist|wake up|go on|keep living|be around|be here)\b",
+        r"\b(?:life|living|her life|his life|my life)\s+(?:is|isn't|is not|wasn't|was not|ain't|doesn't feel|does not feel|no longer feels|isn't really)\s+(?:not\s+)?worth\b(?<!\bis worth)",
+        r"\bnot\s+worth\s+living\b|\b(?:life|living)\s+(?:is|feels|seems)\s+(?:pointless|meaningless|hopeless)\b",
+        r"\b(?:doesn't|does not|don't|didn't|no longer)\s+(?:feel|think|believe)\s+(?:like\s+|that\s+)?(?:life|living|(?:her|his|my|their)\s+life)\s+is\s+worth\b",
+        r"\btired\s+of\s+(?:living|life|being alive|existing)\b",
+        r"\b(?:can't|cannot|couldn't|can not|could not)\s+(?:go\s+on|keep\s+going|do\s+this\s+anymore|take\s+(?:it|this)\s+any\s?more|keep\s+doing\s+this|live\s+like\s+this)\b(?!\s+to\b)",
+        r"\b(?:want|wants|wanted|wish|wishes|wished|wanting)\s+(?:to\s+)?(?:disappear|vanish|not exist|stop existing|cease to exist|not be here|not be alive|be dead|be gone)\b",
+        r"\b(?:want|wants|wanted|wanting|wish|wishes|wished)\s+(?:everything|it\s+all|it|the\s+pain|all\s+of\s+it|life|the\s+suffering)\s+to\s+(?:end|stop|be over)\b",
+        r"\b(?:thoughts?|thinking|thinks|thought)\s+(?:of|about)\s+(?:death|dying|being dead|not being here|not existing|not being alive|(?:not|never)\s+waking\s+up)\b",
+        r"\bdeath\s+wish\b|\bmorbid\s+(?:thoughts|ideation|rumination)\b|\bpassive\s+(?:SI|suicidal|death)\b",
+        r"\b(?:rather|better)\s+be\s+dead\b|\b(?:go\s+to\s+)?sleep\s+forever\b|\bdone\s+(?:with\s+(?:life|living|it\s+all)|living)\b",
+        r"\bjoin\s+(?:her|his|my|their)\s+(?:late|dead|deceased)\s+\w+",
+        r"\b(?:easier|better)\s+(?:for\s+(?:everyone|everybody|them|her\s+\w+|his\s+\w+)\s+)?if\s+(?:I|she|he|they)\s+(?:just\s+)?(?:wasn't|weren't|was\s+not|were\s+not|didn't\s+exist|died|was\s+dead|were\s+dead|was\s+gone|were\s+gone)\b",
+        r"\bbetter\s+off\s+(?:with|if)\s+(?:me|her|him|them)\s+(?:gone|dead)\b",
+        r"\b(?:not\s+sure|unsure|doesn't\s+know\s+if|don't\s+know\s+if)\s+(?:that\s+)?(?:I|she|he|they)\s+(?:wants?|want)\s+to\s+(?:live|keep\s+living|be\s+alive|go\s+on|keep\s+going|be\s+here)\b",
+        r"\b(?:wish|wishes|wished|wishing)\s+(?:that\s+)?(?:I|she|he|they)\s+could\s+(?:just\s+)?(?:disappear|vanish|die|not\s+exist|stop\s+existing|sleep\s+forever|go\s+to\s+sleep\s+forever|not\s+wake\s+up)\b",
+        r"\bno\s+way\s+out\b",
+        r"\b(?:wouldn't|would not|doesn't|does not|don't|didn't)\s+(?:care|mind)\s+if\s+(?:I|she|he|they)\s+(?:died|were dead|was dead|didn't wake up|got hit|never woke up|disappeared|got sick and died)\b",
+        r"\b(?:no one|nobody)\s+would\s+(?:care|notice|miss\s+\w+)\s+if\b",
+        r"\b(?:not|won't|wouldn't|will not)\s+be\s+(?:around|here)\s+(?:much\s+)?(?:longer|anymore|any more|for long|next (?:year|week|month))\b",
+        r"\bwon't\s+be\s+a\s+(?:problem|burden)\s+(?:much\s+|for\s+)?(?:longer|anymore|any more)\b",
+        r"\b(?:feels?|felt|feeling|is|am|being)\s+(?:like\s+)?(?:such\s+)?a\s+burden\b",
+    )),
+    ("suicide_attempt", (), (
+        r"\b(?:attempt(?:s|ed|ing)?)\s+(?:suicide|to\s+(?:kill|end|hang|overdose))\b|\bsuicide\s+attempts?\b",
+        rf"\btried\s+to\s+(?:kill\s+{SELF}|end\s+(?:my|her|his|their)\s+life|hang\s+{SELF}|overdose|take\s+(?:my|her|his|their)\s+(?:own\s+)?life)",
+        r"\b(?:committed|died\s+by|died\s+of)\s+suicide\b",
+    )),
+    ("self_harm", (), (
+        r"\bself[\s-]?(?:harm\w*|injur\w*|mutilat\w*|inflicted)\b",
+        rf"\b(?:cut|cuts|cutting|burn|burns|burned|burnt|burning|hit|hits|hitting|punch|punches|punched|punching|scratch|scratches|scratched|scratching|bite|bites|biting|stab|stabs|stabbed|stabbing|harm|harms|harmed|harming|hurt|hurts|hurting|injure|injures|injured|injuring|starve|starves|starving|starved|choke|choking|strangle|strangling|punish|punishing)\s+{SELF}",
+        r"\bcutting\s+(?:again|on\s+(?:her|his|their|my)\s+\w+)\b",
+        rf"\b(?:hasn't|has\s+not|haven't|have\s+not|hadn't|not)\s+(?:cut|self-harmed|burned|hurt\s+{SELF}|harmed\s+{SELF})\s+(?:in|for|since)\b",
+        r"\b(?:been|started|starting|start|stopped|keeps?|kept|urges?\s+to|urge\s+to|wants?\s+to|relapsed\s+(?:on|into|with)|back\s+to|history\s+of|hx\s+of|resumed|admitted\s+to|admits\s+to)\s+cut(?:ting)?\b(?!\s+(?:back|down|out|off|up|class|classes|school|corners|ties|costs|carbs|sugar|hair|grass|wood|in|through|the|it|them|him|that|this|a|an|his|her\s+(?:hair|nails|food)|my|their|our|ties|loose|short|contact)\b)",
+        r"\bcut(?:s|ting)?\s+(?:on\s+)?(?:her|his|their|my|your)\s+(?:arms?|wrists?|legs?|thighs?|skin|stomach|body|forearms?|hips?|belly)\b",
+        r"\bburn(?:s|ing|ed|t)?\s+(?:(?:her|his|their|my)\s+)?(?:arms?|wrists?|legs?|thighs?|skin)\s+(?:with|on purpose)\b",
+        r"\b(?:fresh|new|recent|healing)\s+(?:cuts|scars|burns|wounds|self[\s-]harm)\b|\b(?:cuts|scars|burns)\s+on\s+(?:her|his|their|my)\s+(?:arms?|wrists?|legs?|thighs?|stomach)\b",
+        r"\b(?:bang|bangs|banging|banged|hit|hits|hitting)\s+(?:her|his|their|my)\s+head\s+(?:against|on|into)\b",
+        r"\bcarv(?:e|es|ed|ing)\s+(?:into\s+)?(?:her|his|their|my)\s+(?:skin|arms?|legs?)\b",
+        r"\bpick(?:s|ing|ed)?\s+(?:at\s+)?(?:her|his|their|my)\s+skin\s+until\s+(?:it|she|he|they)\s+(?:bleeds?|bled)\b",
+    )),
+    ("harm_to_others", (), (
+        r"\bhomicid\w*\b",
+        rf"\b(?:want|wants|wanted|wanting|going|gonna|plan|plans|planned|planning|intend|intends|intended|urges?|urge|threaten(?:s|ed|ing)?|tempted|ready)\s+to\s+{_HARM_VERB}\s+{PERSON}",
+        rf"\b(?:thinking|thinks|thought|thoughts|fantasies|dreams?|dreaming)\s+(?:about|of)\s+{_HARM_VERB}\s+{PERSON}",
+        rf"\b(?:fantasi[sz](?:e|es|ed|ing)|imagin(?:e|es|ed|ing))\s+(?:about\s+)?{_HARM_VERB}\s+{PERSON}",
+        rf"\b(?:kill|murder|stab|shoot|strangle)\s+(?:him|her|them|his\s+\w+|her\s+\w+|their\s+\w+|my\s+\w+|someone|somebody|people|everyone|everybody|anybody|anyone)\b(?!self)",
+        r"\b(?:violent|homicidal|aggressive|murderous)\s+(?:thoughts|urges|fantasies|impulses|ideation)\b",
+        r"\brevenge\s+fantas\w+|\b(?:plot\w*|plan\w*|get|getting|seek\w*)\s+revenge\b|\bmake\s+(?:him|her|them|(?:his|her|their|my)\s+\w+)\s+pay\b",
+        r"\b(?:shoot\s+up|bomb|blow\s+up)\s+(?:the|his|her|their|a)\s+(?:school|office|work|workplace|church|mosque|synagogue|place|building)\b",
+        r"\bthreaten(?:s|ed|ing)?\s+\w+(?:\s+\w+)?\s+with\s+a\s+(?:knife|gun|weapon|bat|hammer)\b",
+    )),
+    ("access_to_means", ("means",), (
+        r"\b(?:bought|buys|buying|buy|purchased|purchasing|got|getting|has|have|had|owns|own|keeps|keep|carrying|carries|carry|access\s+to|hiding|hid|hidden|loaded|cleaning)\s+(?:a\s+|an\s+|his\s+|her\s+|their\s+|the\s+|my\s+)?(?:new\s+)?(?:gun|guns|firearms?|rifles?|pistols?|handguns?|shotguns?|weapons?|ammo|ammunition|bullets)\b",
+        r"\b(?:guns?|firearms?|weapons?)\s+(?:in|at)\s+(?:the\s+)?(?:home|house|apartment)\b",
+        r"\bstockpil\w+\b",
+        r"\b(?:saving|saved|saves|hoarding|hoarded|collecting|collected|stashing|stashed|keeping)\s+(?:up\s+)?(?:her|his|their|my)?\s*(?:old\s+)?(?:pills|meds|medications?|tablets|sleeping pills|painkillers|pain pills)\b",
+        r"\baccess\s+to\s+(?:pills|medications?|meds|lethal\s+means|means)\b",
+        r"\b(?:bought|buying|got|has)\s+(?:a\s+)?rope\b|\bnoose\b",
+    )),
+    ("abuse", (), (
+        r"(?<!substance )(?<!alcohol )(?<!drug )(?<!drugs )(?<!opioid )(?<!opiate )(?<!cannabis )(?<!marijuana )"
+        r"(?<!cocaine )(?<!stimulant )(?<!polysubstance )(?<!prescription )(?<!self-)(?<!self )(?<!laxative )"
+        r"(?<!benzo )(?<!alcohol and )(?<!inhalant )\babus(?:e|ed|es|ing|ive|er|ers)\b",
+        r"\b(?:domestic|intimate\s+partner|family|dating)\s+violence\b|\bcoercive\s+control\b",
+        r"\b(?:restraining|protective|protection)\s+order\b",
+        rf"\b(?:afraid|scared|terrified|frightened|fearful)\s+of\s+(?:her|his|their|my)\s+{RELATION}\b|\b(?:afraid|scared|terrified)\s+to\s+go\s+home\b",
+        rf"\b(?:{RELATION}|he|she|they)\b(?:\s+\w+){{0,3}}?\s+(?:hits?|hitting|shoves?|shoved|shoving|push(?:es|ed|ing)?|slap(?:s|ped|ping)?|punch(?:es|ed|ing)?|kick(?:s|ed|ing)?|chok(?:es|ed|ing)|strangl\w+|beats?|beating|beat\s+up|grab(?:s|bed|bing)|smack\w*|whip\w*|bit|bites|burn(?:s|ed|t)|threw\s+\w+\s+at|throws\s+\w+\s+at|pins?|pinned|shook|shakes|locks?|locked|rap(?:es|ed)|hurts?|hurting|harm(?:s|ed)?|kills?|(?:threaten(?:s|ed|ing)?\s+to\s+)(?:kill|hurt|harm|beat|shoot|stab))\s+(?:(?:his|her|their|my)\s+(?!(?:to|into|hard|away|around|off|up|buttons|out|through|on|for|with|about|in|a|the|and|so|too|very|feelings|career|chances|reputation|pride|ego|confidence|back|knee|plans)\b)\w+|her|him|them|me|the\s+(?:kids|children|baby))\b(?!self)(?!\s+(?:to|into|hard|away|around|off|up|buttons|out|through)\b)",
+        r"\b(?:hits|hit|hitting|beats|beat|beating|slaps|slapped|shoves|shoved|shakes|shook|kicks|kicked)\s+(?:the\s+|her\s+|his\s+|their\s+)?(?:kids|children|child|baby|toddler|son|daughter|stepson|stepdaughter)\b",
+        r"\bchild\s+protective\b|\badult\s+protective\b|\bmandated\s+report\w*",
+        r"\b(?:made|filed|file|make|making|filing)\s+a\s+(?:CPS\s+|child\s+abuse\s+|protective\s+services\s+)?report\s+(?:to|with)\b",
+        r"\bmolest\w*|\bsexual(?:ly)?\s+(?:abus\w+|assault\w*|touch\w*|exploit\w*)|\brap(?:e|ed|ing|ist)\b|\bsexual\s+violence\b",
+        r"\btouch(?:ed|es|ing)\s+(?:\w+\s+){1,3}?inappropriately\b|\binappropriate(?:ly)?\s+touch\w*",
+        r"\bneglect\w*\s+(?:the|her|his|their)\s+(?:kids|children|child|baby|son|daughter|mother|father|parents?|grandmother|grandfather)\b|\b(?:child|elder)\s+neglect\b",
+        r"\b(?:left|leaves|leaving)\s+(?:the|her|his|their)\s+(?:kids|children|baby|toddler|\d+[- ]year[- ]old)\s+(?:alone|home alone|unattended|unsupervised)\b",
+        r"\b(?:unexplained|suspicious|unusual)\s+(?:bruis\w+|marks|injuries|burns)|\bblack\s+eye\b|\bwelts\b",
+        r"\b(?:bruises|bruising|marks|burns)\s+(?:on|around)\s+(?:her|his|their|my)\s+(?:arms?|face|neck|legs?|back|body|wrists?|throat)\b",
+        r"\b(?:taking|took|stealing|stole|steals|takes)\s+(?:his|her|their)\s+(?:mother's|father's|grandmother's|grandfather's|parents'|mom's|dad's|grandma's|grandpa's)\s+(?:money|pension|savings|medications?|meds|checks?)\b",
+        r"\bwon't\s+let\s+(?:her|him|them)\s+(?:leave|see|go\s+out|have|use|work|talk|call)\b|\b(?:controls|monitors|tracks)\s+(?:her|his|their)\s+(?:phone|money|finances|location|messages)\b",
+        r"\bfollow(?:s|ed|ing)?\s+(?:her|him|them)\s+(?:home|to\s+work|everywhere|around)\b|\bstalk(?:s|ed|ing|er)\b|\btraffick\w*",
+    )),
+    ("substance_risk", ("relapse",), (
+        r"\brelaps(?:e|es|ed|ing)\b|\b(?:fell|fallen|falling)\s+off\s+the\s+wagon\b|\b(?:lost|broke|broken|ended)\s+(?:her|his|their|my)\s+sobriety\b",
+        rf"\b(?:using|used|drinking|drank)\s+again\b|\bback\s+to\s+(?:using|drinking)\b|\bback\s+on\s+(?:the\s+)?(?:{_DRUGS}|booze|bottle|alcohol)\b",
+    )),
+    ("substance_risk", ("overdose",), (
+        r"\boverdos(?:e|ed|es|ing)\b|\bod'?(?:d|ing)\b|\b(?:narcan|naloxone)\b",
+    )),
+    ("substance_risk", (), (
+        r"\b(?:drinking|drinks|drank|drunk)\s+(?:very\s+|really\s+)?(?:heavily|heavy|a lot(?!\s+(?:better|of\s+(?:water|fluids?|juice|milk|tea|coffee)))|way too much|too much|more(?!\s+(?:water|fluids|coffee|tea))|daily|every\s+(?:day|night|morning)|each\s+(?:day|night)|alone|in\s+the\s+mornings?|to\s+(?:cope|numb|sleep|forget|get\s+through|calm))\b",
+        r"\bbing(?:e|ed|ing|eing)\s+(?:drink\w*|drank)\b|\bbinge\s+drinking\b|\bblack(?:ed|ing|s)?\s+out\b|\bblackouts?\b",
+        rf"\b{_NUMBER_WORD}\s+(?:or\s+(?:more|\w+)\s+)?(?:drinks|beers|glasses\s+of\s+wine|shots|bottles\s+of\s+wine|cans|pints)\s+(?:a|per|every|each)\s+(?:day|night|evening)\b",
+        r"\ba\s+(?:bottle|fifth|handle|pint|six-pack|case)\s+of\s+\w+\s+(?:a|per|every|each)\s+(?:day|night)\b",
+        r"\b(?:more|extra)\s+(?:\w+\s+)?than\s+prescribed\b|\bmisus(?:e|es|ed|ing)\s+(?:(?:her|his|their|my)\s+)?(?:meds|medications?|pills|prescriptions?|painkillers|xanax|adderall)",
+        r"\b(?:using|used|uses|shooting\s+up|snorting|smoking|injecting|doing|did|started|tried|trying|buying|bought)\s+(?:heroin|meth|methamphetamine|crystal|cocaine|coke|crack|fentanyl|opioids|opiates|oxy\w*|xanax|benzos|ketamine|molly|mdma|drugs)\b",
+        r"\b(?:heroin|fentanyl|methamphetamine|crystal\s+meth|crack\s+cocaine|IV\s+drugs?)\b",
+        r"\b(?:smoking|using)\s+(?:weed|pot|marijuana|cannabis)\s+(?:every\s+day|daily|all\s+day|heavily|again|more)\b",
+        r"\b(?:drive|drives|driving|driven|drove)\s+(?:drunk|high|intoxicated|under\s+the\s+influence|after\s+drinking)\b|\bdrunk\s+driving\b",
+        r"(?<!social )\bwithdrawal\s+(?:symptoms|seizures?)\b|\bdetox\b|\bdelirium\s+tremens\b",
+        r"\bmix(?:es|ed|ing)\s+(?:alcohol|drinking|booze|pills|benzos|xanax|opioids)\s+(?:with|and)\b",
+        r"\b(?:alcoholic|alcoholism|alcohol\s+use\s+disorder|opioid\s+use\s+disorder|substance\s+use\s+disorder|drinking\s+problem|drug\s+problem)\b",
+    )),
+    ("psychosis", (), (
+        r"\bhear(?:s|d|ing)?\s+(?:a\s+)?(?:voices?|whispers|things\s+(?:that|other)|someone\s+(?:talking|calling)\s+when)\b",
+        r"\bvoices?\s+(?:telling|tell|tells|told|saying|say|says|said|that\s+(?:tell|told|say)|commanding|command|ordering|in\s+(?:her|his|their|my)\s+head)\b",
+        r"\b(?:the\s+)?voices\s+(?:are|were|came|have\s+been|got)\s+(?:back|louder|worse|getting|telling|saying|coming)\b",
+        r"\bcommand\s+hallucinations?\b|\bhallucinat\w+",
+        r"\bsee(?:s|ing)?\s+(?:things|people|shadows|figures|faces)\s+(?:that\s+)?(?:other\s+people\s+)?(?:aren't|are\s+not|weren't|were\s+not|nobody\s+else|no\s+one\s+else)\b",
+        r"\bparanoi(?:a|d)\b|\bdelusion\w*|\bpsychos[ie]s\b|\bpsychotic\b",
+        r"\b(?:thinks|believes|convinced|sure|feels)\s+(?:that\s+)?(?:people|someone|they|strangers|everyone|the\s+(?:neighbou?rs|government|police|fbi|cia)|(?:her|his)\s+(?:neighbou?rs|coworkers|co-workers|family))\s+(?:are|is|were|was)\s+(?:watching|following|spying|after|poisoning|tracking|monitoring|recording|plotting|reading\s+(?:her|his)\s+(?:mind|thoughts)|talking\s+about\s+(?:her|him)|out\s+to\s+get)\b",
+        r"\bthought\s+(?:broadcasting|insertion)\b|\b(?:tv|television|radio)\s+(?:is|was)\s+(?:sending|talking\s+to|giving)\b",
+    )),
+    ("mania", (), (
+        r"\bmanic\b|\bmania\b|\b(?:hasn't|has\s+not|haven't|hadn't)\s+slept\s+(?:in|for)\s+(?:days|(?:\d+|two|three|four|five|six|seven|a\s+few|several|a\s+couple\s+of)\s+days)\b",
+    )),
+    ("eating_disorder", (), (
+        r"\bpurg(?:e|es|ed|ing)\b",
+        rf"\b(?:make|makes|made|making)\s+{SELF}\s+(?:throw\s+up|vomit|sick)\b",
+        r"\b(?:vomit(?:s|ed|ing)?|throw(?:s|ing)?\s+up|threw\s+up)\s+(?:after\s+(?:meals|eating|dinner|lunch|breakfast)|on\s+purpose)\b|\b(?:skipping|skips|skipped)\s+meals\b",
+        r"\bthrow(?:s|ing)?\s+up\s+after\s+(?:meals|eating|dinner|lunch|breakfast|she\s+eats|he\s+eats)\b|\bself[\s-]induced\s+vomiting\b",
+        r"\brestrict(?:s|ed|ing)?\s+(?:(?:her|his|their|my)\s+)?(?:food|eating|intake|calories|meals|diet)\b",
+        r"\bbing(?:e|es|ed|ing|eing)\s+(?:and\s+purg\w+|eat\w*|on\s+food)\b|\bbinge[\s-]eating\b",
+        r"\blaxatives?\b|\bdiet\s+pills\b|\banorexi\w+|\bbulimi\w+|\beating\s+disorder\b",
+        r"\bcounting\s+(?:every\s+)?calories\b|\bfear\s+of\s+(?:gaining\s+weight|weight\s+gain)\b",
+        r"\bexercis\w+\s+(?:compulsively|excessively|to\s+burn\s+off)\b",
+    )),
+    ("medical", (), (
+        r"\b(?:fainted|fainting|faints|passed\s+out|passing\s+out|lost\s+consciousness)\b|\bseizures?\b|\bchest\s+pains?\b",
+        r"\b(?:hasn't|has\s+not|haven't|didn't)\s+eaten\s+(?:in|for)\s+(?:days|(?:\d+|two|three|four|five|six|seven|a\s+few|several|a\s+couple\s+of)\s+days)\b|\b(?:stopped|barely|hardly)\s+eating\b",
+    )),
+    ("medical", ("medication",), (
+        r"\b(?:stopped|stop|stopping|quit|quitting|went\s+off|going\s+off|came\s+off|coming\s+off|off|not\s+taking|isn't\s+taking|hasn't\s+been\s+taking|ran\s+out\s+of|skipping|refusing)\s+(?:taking\s+)?(?:(?:her|his|their|my|the)\s+)?(?:meds|medications?|lithium|antipsychotics?|antidepressants?|insulin|seroquel|zyprexa|abilify|lamictal|depakote|clozapine|risperdal)\b",
+    )),
+)
+
+# Acronyms and names, matched case-sensitively on the original text (the rules above run on lower case).
+CASED_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("suicidal_ideation", (), (r"\bS\.?I\.?\b",)),
+    ("self_harm", (), (r"\bNSSI\b",)),
+    ("harm_to_others", (), (
+        r"\bHI\b",
+        rf"(?i:\b(?:want|wants|wanted|wanting|going|gonna|plan|plans|planning|threaten(?:s|ed|ing)?|urges?)\s+to\s+{_HARM_VERB}\s+)[A-Z][a-z]+",
+        rf"(?i:\b(?:thinking|thinks|thought|thoughts|fantasies|fantasi[sz](?:e|es|ed|ing))\s+(?:about|of)\s+{_HARM_VERB}\s+)[A-Z][a-z]+",
+    )),
+    ("abuse", (), (r"\b(?:DV|IPV|CPS|DCFS|APS|DCF|ACS)\b",)),
+    ("substance_risk", ("overdose",), (r"\bOD\b",)),
+    ("substance_risk", (), (r"\b(?:DUI|DWI|OWI|DTs)\b",)),
+    ("psychosis", (), (r"\b(?:AVH|A/VH)\b",)),
+    ("eating_disorder", (), (r"\bARFID\b",)),
+)
+
+# Sentence-level qualifiers for ideation and means: (pattern, qualifiers it adds)
+QUALIFIER_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"\bno\s+(?:\w+\s+)?plans?\s*(?:,|or|and|/|nor)\s*(?:no\s+)?intent", ("no plan", "no intent")),
+    (r"\bno\s+(?:\w+\s+)?intent\w*\s*(?:,|or|and|/|nor)\s*(?:no\s+)?plans?\b", ("no plan", "no intent")),
+    (r"\b(?:no|denie[sd]|without|doesn't have|does not have|didn't have|hasn't made|has not made|not\s+have)\s+(?:a\s+|any\s+)?(?:specific\s+|current\s+|clear\s+|concrete\s+|active\s+)?plans?\b", ("no plan",)),
+    (r"\b(?:no|denie[sd]|without|doesn't have|does not have|didn't have|not)\s+(?:any\s+)?(?:current\s+)?(?:intent|intention|intentions)\b|\bno\s+intention\s+of\b", ("no intent",)),
+    (r"(?<!safety )(?<!treatment )(?<!care )(?<!crisis )(?<!the )(?<!no )\b(?:a|specific|detailed|concrete|clear|with|made|making|has|had)\s+(?:a\s+)?(?:specific\s+|detailed\s+|concrete\s+|clear\s+)?plan\b(?!\s+for\s+(?:next|the\s+next|treatment|the\s+week|today))", ("plan",)),
+    (r"\bplanning\s+to\s+(?:kill|end|die|overdose|jump|hang|shoot|hurt)\b|\b(?:researching|researched|looked\s+up|googled)\s+(?:ways|how)\s+to\b", ("plan",)),
+    (r"(?<!no )(?<!without )(?<!any )\b(?:intent|intends|intending)\b", ("intent",)),
+    (r"\b(?:no|denie[sd]|without)\s+(?:access\s+to\s+)?(?:guns?|firearms?|weapons?|means|lethal\s+means)\b", ("no access to means",)),
+    (r"\bpassive(?:ly)?\b", ("passive",)),
+    (r"\bactive(?:ly)?\s+(?:SI|suicidal|thoughts|ideation|plan)", ("active",)),
+    (r"\b(?:tonight|this\s+weekend|today|imminent)\b", ("timeframe",)),
+)
+ABUSE_QUALIFIERS: tuple[tuple[str, str], ...] = (
+    (r"\b(?:child|children|kids?|son|daughter|baby|toddler|minor|stepson|stepdaughter|school|boy|girl|teen|CPS|DCFS)\b", "child"),
+    (r"\b(?:elder|elderly|grandmother|grandfather|grandma|grandpa|aging\s+(?:mother|father|parents?)|APS|nursing\s+home)\b", "elder"),
+    (r"\b(?:partner|husband|wife|boyfriend|girlfriend|spouse|ex|fianc\w+|domestic|DV|IPV|coercive)\b", "domestic violence"),
+    (r"\b(?:sexual\w*|rap(?:e|ed|ing|ist)|molest\w*|inappropriately)\b", "sexual"),
+)
+COMMAND_HALLUCINATION = r"\bcommand\s+hallucinations?\b|\bvoices?\s+(?:\w+\s+)?(?:telling|tell|tells|told|commanding|ordering)\s+(?:her|him|them|me)\s+to\b"
+
+# Negation and time: which match is a screening result (denied) or part of the history.
+NEGATION = (
+    r"\b(?:denie[sd]|deny|denying|negative\s+for|free\s+of|absence\s+of|ruled?\s+out|rules\s+out|never|without|nor|none)\b"
+    r"|\bno\b(?!\s+(?:one|longer|matter|doubt|idea|way|reason|point)\b)"
+    r"|\bnot\b(?!\s+(?:sure|only|just|long|quite|until)\b)"
+    r"|n't\b(?!\s+(?:stop|help|know|understand|remember|explain|tell|mind|matter|seem\s+to\s+stop)\b)"
+)
+DENY_VERB = r"\b(?:denie[sd]|deny|denying|negative\s+for|ruled?\s+out)\b"
+POST_NEGATION = (
+    r"^(?:\s*(?:/|,|and|or|&)?\s*(?:ideation|thoughts?|urges?|SI|HI|AVH|self-harm|harm|homicidal|suicidal|"
+    r"behaviou?rs?|or|and|any|hallucinations?|intent|plan)\b){0,4}\s*(?::|-|—|were|was|is|are|has\s+been|have\s+been)?\s*"
+    r"(?:denied|negative|absent|none|not\s+present|not\s+endorsed|not\s+reported|ruled\s+out|no(?=\s*(?:[.,;]|$)))"
+)
+SCOPE_BREAKERS = (
+    r"\b(?:but|however|though|although|yet|except|reports?|reported|"
+    r"endorses|endorsed|endorsing|admits|admitted|acknowledges|acknowledged|states|stated|says|said|describes|"
+    r"described|mentions|mentioned|because|since|when|while|after|until|then|also|"
+    r"sure|stop|help|know)\b"
+)
+PLAN_WORDS = r"\b(?:plan|plans|planning|intent|intention|intentions|means|access)\b"
+LIST_WORDS = {
+    "si", "hi", "avh", "a", "vh", "suicidal", "homicidal", "ideation", "ideations", "thoughts", "thought", "self",
+    "harm", "self-harm", "and", "or", "any", "current", "active", "passive", "urges", "hallucinations", "plan",
+    "intent", "of", "to", "others", "herself", "himself", "themselves", "ah", "vh", "sib", "nssi", "recent",
+}
+HISTORICAL = (
+    r"\b(?:history\s+of|hx\s+of|h/o|in\s+the\s+past|past\s+(?:attempts?|history|suicide|self[\s-]harm|episodes?|hospitali[sz]ations?)|"
+    r"previous(?:ly)?|prior|years\s+ago|(?:a|one|two|three|four|five|several|many|\d+)\s+(?:years?|decades?)\s+ago|"
+    r"as\s+a\s+(?:teen|teenager|child|kid|young\s+(?:adult|woman|man))|"
+    r"when\s+(?:she|he|they|I)\s+(?:was|were)\s+(?:younger|a\s+(?:teen|teenager|child|kid)|in\s+(?:high\s+school|college|middle\s+school)|\d+)|"
+    r"in\s+(?:high\s+school|college|middle\s+school|her\s+teens|his\s+teens|their\s+teens|(?:19|20)\d\d)|back\s+in|used\s+to|"
+    r"growing\s+up|childhood|once\s+before|twice\s+before|(?:two|three|four|\d)\s+times\s+before|last\s+year|at\s+(?:age\s+|the\s+age\s+of\s+)?\d{1,2}\b(?!\s*(?:am|pm|o'clock|:)))\b"
+)
+# "hasn't hurt herself in months": a past behaviour, not a denial.
+SINCE = (
+    r"\b(?:in|for)\s+(?:quite\s+)?(?:a\s+(?:long\s+)?while|(?:over\s+)?(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"twelve|eighteen|several|many|a\s+few|a\s+couple\s+of)\s+(?:weeks|months|years|month|year))\b|\bsince\s+(?:(?:last|early|late)\s+)?"
+    r"(?:(?:19|20)\d\d|summer|spring|winter|fall|autumn|christmas|january|february|march|april|may|june|july|"
+    r"august|september|october|november|december|(?:she|he|they)\s+was|(?:her|his|their)\s+\w+)\b"
+)
+CURRENT = (
+    r"\b(?:again|currently|current|recently|recent|now|lately|this\s+(?:week|weekend|morning|month|past\s+week)|"
+    r"last\s+(?:week|night|weekend)|yesterday|today|tonight|since\s+(?:our|the|her|his|last)\s+(?:last\s+)?session|"
+    r"past\s+(?:week|few\s+days|couple|month|two\s+weeks)|ongoing|still|has\s+been|have\s+been|started|resumed|"
+    r"is\s+\w+ing|are\s+\w+ing)\b"
+)
+THIRD_PARTY = (
+    rf"\b(?:her|his|their|my|a|the)\s+(?:(?:best|close|older|younger|late|ex|former|childhood)\s+)?(?:{RELATION}|friend|classmate|"
+    r"coworker|co-worker|colleague|neighbou?r|client|patient|peer|bandmate)\b[^,;.]{0,40}$"
+)
+EXPOSURE_MATCH = r"\b(?:committed|died\s+by|died\s+of)\s+suicide\b|\bkilled\s+(?:him|her|them)sel(?:f|ves)\b|\btook\s+(?:his|her|their)\s+(?:own\s+)?life\b|\battempted\s+suicide\b|\btried\s+to\s+kill\s+(?:him|her|them)sel"
+THERAPIST_QUESTION = (
+    r"^(?:and\s+|so\s+|okay,?\s+|now,?\s+)?(?:have|do|are|did|were|is|has|any|how|what|when|would|could|can|ever|will)\b"
+    r".*\byou(?:r|rself)?\b.*\?$|^(?:and\s+|so\s+|okay,?\s+)?(?:any|what\s+about|how\s+about)\b[^?]*\?$|^\W*(?:\w+\W+){0,3}\w+\?$"
+)
+
+ALLIANCE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("rupture", (
+        r"\b(?:irritated|annoyed|frustrated|angry|upset|mad|pissed\s+off|furious|disappointed|cross)\s+(?:with|at)\s+(?:me|therapy|the\s+therapist|our\s+work|the\s+process|us|the\s+sessions?)\b",
+        r"\b(?:therapy|this|our\s+work|these\s+sessions|the\s+sessions|coming\s+here|counsell?ing|treatment|talking)\s+(?:isn't|is\s+not|wasn't|was\s+not|hasn't\s+been|has\s+not\s+been|aren't|are\s+not|isn't\s+really|doesn't\s+seem\s+to\s+be|is\s+not\s+really)\s+(?:helping|working|useful|doing\s+anything|going\s+anywhere)\b",
+        r"\b(?:doesn't|does\s+not|didn't|don't)\s+(?:think|feel|believe)\s+(?:that\s+)?(?:therapy|this|I|our\s+work|the\s+sessions|coming\s+here|it)\s+(?:is|am|are|was|were|has\s+been|'s)\s+(?:really\s+)?(?:helping|working|useful|doing\s+anything)\b",
+        r"\b(?:walked|stormed|ran)\s+out\b|\bleft\s+(?:the\s+session\s+)?(?:early|abruptly|halfway)\b|\bended\s+the\s+session\s+early\b",
+        r"\b(?:missed|cancell?ed|no-showed|skipped|didn't\s+show\s+up\s+(?:for|to))\s+(?:the\s+|her\s+|his\s+|their\s+|our\s+|last\s+|two\s+|three\s+|several\s+|a\s+|another\s+)?(?:last\s+|previous\s+)?(?:\w+'s\s+)?(?:sessions?|appointments?)\b|\bno[\s-]show(?:ed|s)?\b|\blate\s+cancell?ation\b|\bmissed\s+last\s+week\b",
+        r"\bfelt\s+(?:judged|misunderstood|dismissed|unheard|critici[sz]ed|pressured|pushed|lectured|blamed|attacked)\s+(?:by\s+me|when\s+I|in\s+session)\b",
+        r"\b(?:thinking\s+about|wants\s+to|considering|talked\s+about|threatened)\s+(?:to\s+)?(?:stopping|quitting|ending|leaving|stop|quit|end|leave)\s+(?:therapy|treatment|our\s+sessions|sessions|counsell?ing|with\s+me)\b",
+        r"\b(?:wants|wanted|asked|asking)\s+(?:for\s+)?(?:a\s+)?(?:different|new|another)\s+(?:therapist|counsell?or|clinician)\b",
+        r"\btension\s+between\s+us\b|\brupture\b|\bdisconnect(?:ed)?\s+between\s+us\b",
+        r"\b(?:shut|shuts|shutting)\s+down\s+(?:in\s+session|when\s+I|after\s+I)\b|\bwent\s+(?:quiet|silent)\s+(?:after|when)\s+I\b",
+        r"\b(?:didn't|did\s+not|doesn't)\s+like\s+(?:it\s+)?(?:when|that|how)\s+I\b|\b(?:criticized|criticised|questioned|challenged|snapped\s+at|yelled\s+at)\s+me\b",
+        r"\bquestion(?:ed|s|ing)?\s+whether\s+(?:this|therapy|I|coming\s+here|the\s+work)\s+(?:is|was|can|could|am)\b",
+        r"\bI\s+(?:pushed|pressed)\s+too\s+(?:hard|much|fast)\b",
+    )),
+    ("repair", (
+        r"\b(?:we\s+)?talk(?:ed)?\s+(?:it|this|that)\s+through\b|\brepair(?:ed|ing)?\b",
+        r"\bapologi[sz](?:e|ed|es|ing)\b|\bI\s+(?:owned|acknowledged)\s+(?:my|the|that)\b",
+        r"\b(?:came|come|coming|got)\s+back\s+to\s+(?:it|this|that|what\s+happened)\b",
+        r"\backnowledged\s+(?:my|the)\s+(?:mistake|misstep|error|misattunement|part)\b",
+        r"\b(?:processed|discussed|named|explored|addressed|talked\s+about)\s+(?:the\s+rupture|the\s+tension|the\s+disconnect|what\s+happened\s+(?:last|between)|her\s+frustration\s+with\s+me|his\s+frustration\s+with\s+me|their\s+frustration\s+with\s+me|it\s+together)\b",
+        r"\bfelt\s+(?:heard|understood|respected)\s+(?:after|when|by\s+me)\b|\bthanked\s+me\s+for\b|\bcleared\s+the\s+air\b|\breconnected\b|\bback\s+on\s+track\b|\bworked\s+(?:it\s+)?through\b",
+    )),
+    ("ambivalence", (
+        r"\bpart\s+of\s+(?:me|her|him|them)\s+(?:wants|doesn't\s+want|does\s+not\s+want|would\s+like|is|thinks|feels|knows)\b",
+        r"\bon\s+the\s+fence\b|\bmixed\s+feelings\b|\btorn\s+(?:between|about)\b|\bambivalen\w+|\bon\s+(?:the\s+)?one\s+hand\b|\bhalf\s+of\s+(?:me|her|him)\b|\btwo\s+minds\b",
+        r"\b(?:not\s+sure|unsure|doesn't\s+know|don't\s+know|does\s+not\s+know|undecided|uncertain)\s+(?:if|whether)\s+(?:she|he|they|I)\s+(?:really\s+)?(?:wants?|is\s+ready|am\s+ready|are\s+ready|can|should|could)\b",
+        r"\b(?:not\s+sure|unsure)\s+(?:she|he|they|I)\s+(?:really\s+)?(?:wants?|is\s+ready|am\s+ready)\s+to\b",
+        r"\b(?:wants?|wanted)\s+to\s+(?:quit|stop|change|cut\s+down|cut\s+back)\b[^.]*\bbut\b",
+        r"\bI\s+know\s+I\s+(?:should|need\s+to)\b[^.]*\bbut\b|\bnot\s+ready\s+to\s+(?:quit|stop|change|give\s+up|cut)\b",
+    )),
+    ("resistance", (
+        r"\brefus(?:ed|es|ing)\b",
+        r"\b(?:didn't|did\s+not|hasn't|has\s+not|haven't|doesn't|never|wouldn't)\s+(?:do|done|complete|completed|finish|finished|try|tried|start|started)\s+(?:the|her|his|their|my|any|this\s+week's)\s+(?:homework|assignment|worksheet|log|diary|practice|thought\s+record|exercise|exposure)s?\b",
+        r"\b(?:forgot|skipped)\s+(?:to\s+do\s+)?(?:the|her|his|their|my)\s+(?:homework|assignment|worksheet|log|diary|thought\s+record|exercises?)\b",
+        r"\bpush(?:ed|es|ing)?\s+back\b|\b(?:yes|yeah),?\s+but\b",
+        r"\b(?:argued|argues|arguing)\s+(?:with\s+me|that)\b|\bdismiss(?:ed|es|ive)\s+(?:of\s+)?(?:the|my|it|the\s+idea|my\s+suggestion)\b",
+        r"\brolled\s+(?:her|his|their)\s+eyes\b|\bwon't\s+(?:try|do|consider|engage)\b|\bdefensive\b|\bchanged\s+the\s+subject\b|\bdeflect\w*|\bresist\w*|\breluctan\w+",
+        r"\b(?:doesn't|does\s+not|didn't|don't)\s+see\s+(?:the|any)\s+point\s+(?:of|in)\s+(?:the\s+|this\s+|these\s+)?(?:homework|exercises?|worksheets?|therapy|sessions|coming|logging|tracking)\b",
+    )),
+)

@@ -1,0 +1,207 @@
+"""Risk and alliance signals, each with the sentence it came from.
+
+A risk phrase in a sentence becomes a Flag whose status says how it was said: "present", "denied" (a
+screening result such as "denies SI" — reported, never dropped) or "historical" ("attempted in 2019").
+Sentences are cut into clauses at "but", "however", ";" so that "denies active SI but endorses passive
+thoughts of not waking up" yields both a denial and a present passive-ideation flag. The phrasings live
+in core/risk_patterns.py.
+"""
+from __future__ import annotations
+
+import re
+import string
+from typing import Iterable, Sequence
+
+from core import risk_patterns as P
+from core.text import words
+from core.types import Flag
+
+RISK_KINDS = (
+    "suicidal_ideation", "suicide_attempt", "suicide_exposure", "self_harm", "harm_to_others", "access_to_means",
+    "abuse", "substance_risk", "psychosis", "mania", "eating_disorder", "medical",
+)
+ALLIANCE_KINDS = ("rupture", "repair", "ambivalence", "resistance")
+STATUSES = ("present", "denied", "historical")
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
+    return _rx("|".join(f"(?:{p})" for p in patterns))
+
+
+def _lower_alternation(patterns: Iterable[str]) -> re.Pattern[str]:
+    """Matched against lower-cased text: much faster than re.IGNORECASE with Python's engine."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns).lower())
+
+
+_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)  # keeps offsets
+_RISK = tuple((kind, quals, _lower_alternation(patterns)) for kind, quals, patterns in P.RISK_RULES)
+_CASED = tuple((kind, quals, re.compile("|".join(f"(?:{p})" for p in patterns))) for kind, quals, patterns in P.CASED_RULES)
+_ALLIANCE = tuple((kind, _lower_alternation(patterns)) for kind, patterns in P.ALLIANCE_RULES)
+_QUALIFIERS = tuple((_rx(pattern), quals) for pattern, quals in P.QUALIFIER_RULES)
+_ABUSE_QUALIFIERS = tuple((_rx(pattern), qual) for pattern, qual in P.ABUSE_QUALIFIERS)
+_COMMAND = _rx(P.COMMAND_HALLUCINATION)
+_NEGATION = _rx(P.NEGATION)
+_DENY_VERB = _rx(P.DENY_VERB)
+_POST_NEGATION = _rx(P.POST_NEGATION)
+_BREAKERS = _rx(P.SCOPE_BREAKERS)
+_PLAN_WORDS = _rx(P.PLAN_WORDS)
+_HISTORICAL = _rx(P.HISTORICAL)
+_CURRENT = _rx(P.CURRENT)
+_SINCE = _rx(P.SINCE)
+_NOT_BEFORE = _rx(r"\b(?:none|no|not|nothing|never)\s*,?\s*$")
+_LEADING_NEGATION = _rx(r"^(?:hasn't|has\s+not|haven't|have\s+not|hadn't|not)\b")
+_THIRD_PARTY = _rx(P.THIRD_PARTY)
+_EXPOSURE = _rx(P.EXPOSURE_MATCH)
+_QUESTION = _rx(P.THERAPIST_QUESTION)
+_CLAUSE = _rx(r"\s*(?:;|—|–|\s-\s|\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bexcept\b|\bwhereas\b|\byet\b)\s*")
+_ALLIANCE_NEGATION = _rx(r"\b(?:no|not|never|without|nor)\b[^,.;]{0,20}$|n't\s+(?:\w+\s+){0,1}$")
+_IDEATION = {"suicidal_ideation", "suicide_attempt", "harm_to_others", "self_harm", "access_to_means"}
+_CLAUSE_ONLY = {"passive", "active"}
+
+
+_BARE_CONTRACTIONS = {
+    "dont": "don't", "doesnt": "doesn't", "didnt": "didn't", "isnt": "isn't", "wasnt": "wasn't", "werent": "weren't",
+    "arent": "aren't", "hasnt": "hasn't", "havent": "haven't", "hadnt": "hadn't", "wouldnt": "wouldn't",
+    "couldnt": "couldn't", "shouldnt": "shouldn't", "cant": "can't", "wont": "won't", "hes": "he's", "shes": "she's",
+    "im": "I'm", "ive": "I've", "theyre": "they're", "youre": "you're", "whats": "what's", "thats": "that's",
+    "theres": "there's", "itll": "it'll", "theyll": "they'll",
+}
+_BARE = re.compile(r"\b(" + "|".join(_BARE_CONTRACTIONS) + r")\b", re.I)
+
+
+def _canonical(sentence: str) -> str:
+    """Typed or ASR text without apostrophes ("doesnt", "shes") is matched like the usual spelling."""
+    sentence = re.sub(r"[’‘`´]", "'", sentence)
+    return _BARE.sub(lambda m: _BARE_CONTRACTIONS[m.group(1).lower()], sentence)
+
+
+def _negated(clause: str, start: int, end: int) -> bool:
+    """Is the risk phrase at clause[start:end] denied ("denies SI", "no thoughts of ...", "SI: none")?"""
+    if _POST_NEGATION.match(clause[end:end + 60]):
+        return True
+    before = clause[:start]
+    cues = list(_NEGATION.finditer(before))
+    if not cues:
+        return False
+    cue = cues[-1]
+    between = before[cue.end():]
+    if len(words(between)) > 8 or between.lstrip().startswith(","):
+        return False  # too far, or a standalone "No, ..."
+    if _BREAKERS.search(between):
+        return False
+    if not _DENY_VERB.match(before, cue.start()) and _PLAN_WORDS.search(between):
+        return False  # "no plan to kill herself": the plan is negated, not the ideation
+    # "denies SI, HI, and AVH" carries across a list; "never felt so alone, thinking of ending it" does not.
+    return "," not in between or all(w.lower() in P.LIST_WORDS for w in words(between))
+
+
+def _current(clause: str) -> bool:
+    """A present-time cue that is not itself negated ("none recently", "not since")."""
+    return any(not _NOT_BEFORE.search(clause[:m.start()]) for m in _CURRENT.finditer(clause))
+
+
+def _status(clause: str, start: int, end: int) -> str:
+    negated = _negated(clause, start, end)
+    if (negated or _LEADING_NEGATION.match(clause[start:end])) and _SINCE.search(clause):
+        return "historical"  # "hasn't cut in three months"
+    if negated:
+        return "denied"
+    if _HISTORICAL.search(clause) and not _current(clause):
+        return "historical"
+    return "present"
+
+
+def _qualifiers(text: str) -> set[str]:
+    found: set[str] = set()
+    for pattern, quals in _QUALIFIERS:
+        if pattern.search(text):
+            found.update(quals)
+    for negative, positive in (("no plan", "plan"), ("no intent", "intent")):
+        if negative in found:
+            found.discard(positive)
+    return found
+
+
+def _ordered(quals: Iterable[str]) -> tuple[str, ...]:
+    order = ["passive", "active", "plan", "no plan", "intent", "no intent", "means", "no access to means"]
+    return tuple(sorted(set(quals), key=lambda q: (order.index(q) if q in order else len(order), q)))
+
+
+def _kind_qualifiers(kind: str, sentence: str, clause: str, status: str, next_sentence: str) -> set[str]:
+    if kind in _IDEATION:
+        quals = _qualifiers(clause)
+        if status != "denied":
+            quals |= _qualifiers(sentence) - _CLAUSE_ONLY
+            if next_sentence and len(words(next_sentence)) <= 12 and not _risk_matches(next_sentence):
+                quals |= _qualifiers(next_sentence) - _CLAUSE_ONLY - {"timeframe"}
+        if kind not in ("suicidal_ideation", "harm_to_others"):
+            quals -= {"passive", "active"}
+        return quals
+    if kind == "abuse":
+        return {qual for pattern, qual in _ABUSE_QUALIFIERS if pattern.search(sentence)}
+    if kind == "psychosis" and _COMMAND.search(sentence):
+        return {"command hallucinations"}
+    return set()
+
+
+def _risk_matches(text: str) -> list[tuple[str, tuple[str, ...], re.Match[str]]]:
+    lowered = text.translate(_LOWER)
+    found = [(kind, quals, m) for kind, quals, rx in _RISK for m in rx.finditer(lowered)]
+    return found + [(kind, quals, m) for kind, quals, rx in _CASED for m in rx.finditer(text)]
+
+
+def _without_overlaps(matches):  # type: ignore[no-untyped-def]
+    """"attempted suicide" is an attempt, not also generic ideation: drop ideation inside a more specific match."""
+    specific = [m.span() for kind, _, m in matches if kind == "suicide_attempt"]
+    return [
+        (kind, quals, m) for kind, quals, m in matches
+        if kind != "suicidal_ideation" or not any(a < m.end() and m.start() < b for a, b in specific)
+    ]
+
+
+def _clauses(sentence: str) -> list[str]:
+    return [c for c in _CLAUSE.split(sentence) if c and words(c)]
+
+
+def detect_risks(sentences: Sequence[str]) -> list[Flag]:
+    """Risk flags in sentence order, one per (sentence, kind, status), with qualifiers."""
+    flags: dict[tuple[str, str, str], set[str]] = {}
+    for index, sentence in enumerate(sentences):
+        if _QUESTION.match(sentence.strip()):
+            continue  # the therapist asking "have you thought about killing yourself?" is not a finding
+        following = _canonical(sentences[index + 1]) if index + 1 < len(sentences) else ""
+        text = _canonical(sentence)
+        for clause in _clauses(text):
+            for kind, pattern_quals, match in _without_overlaps(_risk_matches(clause)):
+                status = _status(clause, match.start(), match.end())
+                if kind in ("suicidal_ideation", "suicide_attempt") and _EXPOSURE.search(match.group(0)):
+                    if _THIRD_PARTY.search(clause[:match.start()]):
+                        kind = "suicide_exposure"
+                quals = set(pattern_quals) | _kind_qualifiers(kind, text, clause, status, following)
+                if status == "denied":
+                    quals -= {"means", "plan", "intent", "timeframe"}
+                flags.setdefault((sentence, kind, status), set()).update(quals)
+    return [Flag(kind=kind, evidence=sentence, status=status, qualifiers=_ordered(quals))
+            for (sentence, kind, status), quals in flags.items()]
+
+
+def detect_alliance(sentences: Sequence[str]) -> list[Flag]:
+    """Rupture, repair, ambivalence and resistance signals, one per (sentence, kind)."""
+    flags: list[Flag] = []
+    for sentence in sentences:
+        text = _canonical(sentence).translate(_LOWER)
+        for kind, rx in _ALLIANCE:
+            for match in rx.finditer(text):
+                if not _ALLIANCE_NEGATION.search(text[max(0, match.start() - 40):match.start()]):
+                    flags.append(Flag(kind=kind, evidence=sentence))
+                    break
+    return flags
+
+
+def present_risks(flags: Iterable[Flag]) -> list[Flag]:
+    """The flags that need attention now (not screening denials)."""
+    return [f for f in flags if f.status == "present"]
