@@ -222,6 +222,13 @@ async def cmd_invite(args) -> int:
     service = _assistant()
     invite = service.create_invite(args.name, args.days)
     username = service.settings.telegram_bot_username
+    if not username and service.settings.telegram_bot_token:
+        from bots.telegram import fetch_username
+
+        try:
+            username = await fetch_username(service.settings)
+        except Exception:  # offline or a bad token: "/start CODE" still works
+            username = None
     link = f"https://t.me/{username}?start={invite.code}" if username else None
     if args.json:
         _print_json(

@@ -27,6 +27,17 @@ def load_samples() -> list[dict]:
     return json.loads((SAMPLES / "samples.json").read_text())
 
 
+def weekly_dates(samples: list[dict], today):
+    """Spread each client's memos a week apart, the latest one last week, in the order they are listed."""
+    clients = list(dict.fromkeys(s["client"] for s in samples))
+    remaining = {c: sum(s["client"] == c for s in samples) for c in clients}
+    dates = []
+    for sample in samples:
+        dates.append(today - timedelta(days=7 * remaining[sample["client"]] - clients.index(sample["client"])))
+        remaining[sample["client"]] -= 1
+    return dates
+
+
 async def run_demo() -> int:
     from core.bootstrap import build_assistant
     from core.config import Settings
@@ -42,8 +53,7 @@ async def run_demo() -> int:
         service.store.add_client(therapist_id, name)
     today = service.today_for(therapist_id)
 
-    for number, sample in enumerate(samples, start=1):
-        session_day = today - timedelta(days=int(sample.get("days_ago", 7 * (len(samples) - number + 1))))
+    for number, (sample, session_day) in enumerate(zip(samples, weekly_dates(samples, today)), start=1):
         _say(f"Memo {number}/{len(samples)}: {sample['file']} — transcribing and writing the note…")
         tick = time.perf_counter()
         data = (SAMPLES / sample["file"]).read_bytes()

@@ -38,6 +38,10 @@ async def run(settings: Settings | None = None, stop: asyncio.Event | None = Non
     done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
     stop.set()
     await asyncio.gather(*pending, return_exceptions=True)
+    for notifier in notifiers.values():
+        close = getattr(notifier, "close", None)
+        if close is not None:
+            await close()
     for task in done:
         if task.exception() is not None:
             log.error("%s stopped: %s", task.get_name(), type(task.exception()).__name__)

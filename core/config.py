@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     telegram_base_file_url: str | None = Field(None, validation_alias=_env("TELEGRAM_BASE_FILE_URL"))
     telegram_webhook_url: str | None = Field(None, validation_alias=_env("ALLIANCE_TELEGRAM_WEBHOOK_URL"))
     telegram_webhook_secret: str | None = Field(None, validation_alias=_env("ALLIANCE_TELEGRAM_WEBHOOK_SECRET"))
+    telegram_webhook_listen: str = Field("0.0.0.0", validation_alias=_env("ALLIANCE_TELEGRAM_WEBHOOK_LISTEN"))
+    telegram_webhook_port: int | None = Field(None, validation_alias=_env("ALLIANCE_TELEGRAM_WEBHOOK_PORT"))
     telegram_bot_username: str | None = Field(None, validation_alias=_env("TELEGRAM_BOT_USERNAME"))
 
     # slack

@@ -207,9 +207,11 @@ async def _reformat(service: "Assistant", therapist_id: int, note_id: int, note_
 
     store = service.store
     note = store.note(therapist_id, note_id)
+    if note is None:
+        return Reply("That note no longer exists.")
     row = store.note_row(therapist_id, note_id)
     memo = store.memo(therapist_id, row.memo_id) if row and row.memo_id else None
-    if note is None or memo is None or not memo.transcript:
+    if memo is None or not memo.transcript:
         return Reply("I can't rewrite that note: its source is no longer stored.")
     try:
         draft = await asyncio.to_thread(
@@ -224,4 +226,4 @@ async def _reformat(service: "Assistant", therapist_id: int, note_id: int, note_
     draft = replace(draft, client_id=note.client_id, client_name=note.client_name, needs_client=note.needs_client)
     updated = store.replace_note(therapist_id, note_id, draft, status="draft" if note.needs_client else "final")
     store.audit(therapist_id, "system", "write", "note", note_id)
-    return note_reply(updated)
+    return note_reply(updated, memo_id=memo.id)

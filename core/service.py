@@ -224,7 +224,7 @@ class Assistant:
         """A message replying to one of the bot's messages: a reply to a note is an edit instruction."""
         therapist_id = self.therapist_id(sender)
         note_id = self.store.note_for_reply_ref(therapist_id, reply_ref)
-        if note_id is None:
+        if note_id is None or self.store.therapist(therapist_id).awaiting:  # answering the bot's question
             return await self.receive_text(sender, text, message_id=message_id)
         if not self.store.claim_event(f"{sender.platform}:{sender.workspace_id}:text:{message_id}"):
             return SILENT
@@ -310,7 +310,7 @@ class Assistant:
         if row and row.memo_id:
             self.store.update_memo(therapist_id, row.memo_id, client_id=client.id)
         self.store.audit(therapist_id, "system", "write", "note", note_id)
-        return note_reply(updated)
+        return note_reply(updated, memo_id=row.memo_id if row else None)
 
     def find_client(self, therapist_id: int, name: str) -> tuple[ClientRecord | None, str]:
         """(client, "") or (None, a message saying why not: unknown or ambiguous)."""
