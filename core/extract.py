@@ -12,7 +12,7 @@ from core.sections import FAMILY_RX, informativeness
 from core.text import words
 
 HOMEWORK = re.compile(
-    r"\bhomework\b|\bbetween\s+(?:now\s+and\s+next\s+)?sessions?\b|(?<!private\s)\bpracti[cs]e\b(?!d)(?!\s+in\s+session)"
+    r"\bhomework\b|\bhome\s+work\b|(?-i:\bHW\b)|^try\s+to\b|\bbetween\s+(?:now\s+and\s+next\s+)?sessions?\b|(?<!private\s)\bpracti[cs]e\b(?!d)(?!\s+in\s+session)"
     r"|\b(?:will|'ll|going\s+to|agreed\s+to|is\s+to|plans?\s+to|committed\s+to)\s+(?:\w+\s+)?try\b"
     r"|\b(?:keep|keeping|start|use|fill\s+out|complete|continue)\s+(?:a|an|her|his|their|the|my)\s+(?:\w+\s+){0,2}"
     r"(?:log|diary|journal|record|tracker|list|worksheet)s?\b"
@@ -24,11 +24,11 @@ HOMEWORK = re.compile(
 )
 _HOMEWORK_PREFIX = re.compile(
     r"^(?:(?:and|so|also|then|okay|ok)\W+)?(?:(?:for|as)\s+(?:her\s+|his\s+|their\s+)?homework|(?:her\s+|his\s+|their\s+|the\s+)?"
-    r"homework(?:\s+for\s+(?:next|this)\s+(?:week|session|time))?\s*(?:is|was|will\s+be|:|-))\s*,?\s*(?:to\s+)?",
+    r"(?:homework|home\s+work|HW)(?:\s+for\s+(?:next|this)\s+(?:week|session|time))?\s*(?:is|was|will\s+be|:|-))\s*,?\s*(?:to\s+)?",
     re.I,
 )
 _FOLLOW_STRONG = (
-    r"follow(?:ing)?\s+up\s+(?:on|with|about|regarding)|check(?:ing)?\s+in\s+(?:on|about|with|re)|circle\s+back\s+to|"
+    r"follow(?:ing)?\s+up\s+(?:on|with|about|regarding)|f/u(?:\s+(?:on|with|re))?|check(?:ing)?\s+in\s+(?:on|about|with|re)|circle\s+back\s+to|"
     r"revisit(?:ing)?|ask(?:ing)?\s+(?:her|him|them)\s+(?:about|how|whether|if)|ask\s+about|come\s+back\s+to|"
     r"pick\s+up\s+(?:on|with|where)|get\s+back\s+to|keep\s+an\s+eye\s+on"
 )
@@ -80,11 +80,20 @@ def _clause_with(sentence: str, start: int) -> str:
     return sentence[left:right]
 
 
+_NOT_ASSIGNED = re.compile(
+    r"\b(?:didn't|did\s+not|hasn't|has\s+not|haven't|never|forgot|skipped|wasn't\s+able\s+to|couldn't|no|reviewed|"
+    r"went\s+over|looked\s+at|checked|completed|did|finished|done)\b[^.]{0,25}\b(?:homework|assignment|log|diary|"
+    r"worksheet|thought\s+record)",
+    re.I,
+)
+
+
 def homework(sentences: Sequence[str], skip: set[int] = frozenset(), limit: int = 5) -> list[str]:
+    """Assignments for between sessions (not last week's homework being reviewed or skipped)."""
     items: list[str] = []
     for index, sentence in enumerate(sentences):
         match = HOMEWORK.search(sentence)
-        if index in skip or not match or not _usable(sentence):
+        if index in skip or not match or not _usable(sentence) or _NOT_ASSIGNED.search(sentence):
             continue
         text = _HOMEWORK_PREFIX.sub("", sentence.strip())
         if len(words(text)) > 30:
@@ -96,25 +105,30 @@ def homework(sentences: Sequence[str], skip: set[int] = frozenset(), limit: int 
 
 
 def follow_ups(sentences: Sequence[str], skip: set[int] = frozenset(), limit: int = 5) -> list[str]:
-    """Things to pick up next time: "check in on her father's visit", "Next session we'll start exposures"."""
+    """Things to pick up next time, from the verb on: "Check in on her father's visit", "Revisit the safety plan"."""
     items: list[str] = []
     for index, sentence in enumerate(sentences):
         if index in skip or not _usable(sentence) or _COPING_NEXT.search(sentence):
             continue
         time = NEXT_TIME.search(sentence)
-        verbs = [m for m in FOLLOW_VERB.finditer(sentence) if m.group("strong") or time]
+        found = list(FOLLOW_VERB.finditer(sentence))
+        verbs = [m for m in found if m.group("strong")] or ([m for m in found] if time else [])
         if verbs:
-            start = verbs[0].start()
-            span = _clause_with(sentence, start)
-            span = span[span.lower().find(verbs[0].group(0).lower()):] if len(words(span)) > 14 else span
-            text = _TRAILING_TIME.sub("", span)
-        elif time:
-            text = _clause_with(sentence, time.start())
+            clause = _clause_with(sentence, verbs[0].start())
+            offset = sentence.find(clause)
+            inside = [m for m in verbs if offset <= m.start() < offset + len(clause)] or verbs[:1]
+            texts = []
+            for i, verb in enumerate(inside):
+                end = inside[i + 1].start() if i + 1 < len(inside) else offset + len(clause)
+                texts.append(re.sub(r"\s+(?:and|or)\s*$", "", sentence[verb.start():end].rstrip(" ,")))
+        elif time and not HOMEWORK.search(sentence):
+            texts = [_clause_with(sentence, time.start())]
         else:
             continue
-        item = tidy(text)
-        if item and len(words(item)) >= 2 and item not in items:
-            items.append(item)
+        for text in texts:
+            item = tidy(_TRAILING_TIME.sub("", text))
+            if item and len(words(item)) >= 2 and item not in items:
+                items.append(item)
     return items[:limit]
 
 
@@ -149,13 +163,13 @@ def summary_and_key_points(
         n_words = len(words(sentence))
         if index in skip or not _usable(sentence) or n_words < 5:
             continue
-        score = informativeness(sentence) + boost.get(index, 0.0)
-        scored.append((score, index))
+        scored.append((informativeness(sentence), index))
     if not scored:
         return "", []
 
     def summary_score(item: tuple[float, int]) -> float:
         score, index = item
+        score += boost.get(index, 0.0) / 3  # a risk line is flagged anyway; the summary says what the session was
         sentence = sentences[index]
         bonus = 1.5 if _SUMMARY_CUE.search(sentence) else 0.0
         bonus += 1.0 if index < max(3, total * 0.3) else 0.0
@@ -165,6 +179,6 @@ def summary_and_key_points(
 
     best = max(scored, key=lambda item: (summary_score(item), -item[1]))
     summary = _trim(sentences[best[1]])
-    others = [item for item in scored if item[1] != best[1]]
+    others = [(score + boost.get(index, 0.0), index) for score, index in scored if index != best[1]]
     top = sorted(others, key=lambda item: (-item[0], item[1]))[:limit]
     return summary, [sentences[i] for _, i in sorted(top, key=lambda item: item[1])]

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from core import extract
 from core.measures import find_measures
 from core.safety import ALLIANCE_KINDS, RISK_KINDS, STATUSES, detect_alliance, detect_risks
-from core.sections import FORMAT_SECTIONS, NOT_DISCUSSED, classify, is_header
+from core.sections import FORMAT_SECTIONS, NOT_DISCUSSED, SECTION_LABEL, classify, is_header
 from core.text import Evidence, clean_sentences, split_sentences
 from core.types import NOTE_FORMATS, Flag, Measure, NoteDraft
 
@@ -150,6 +150,11 @@ _BRIEF = re.compile(r"\b(?:brief|short|concise|succinct)\b", re.I)
 _DETAILED = re.compile(r"\b(?:detailed|thorough|long|full)\b", re.I)
 
 
+def _unlabelled(sentence: str) -> str:
+    """ "Plan: continue exposures." reads "Continue exposures." under the Plan heading."""
+    return extract.tidy(SECTION_LABEL.sub("", sentence)) or sentence
+
+
 class OfflineNoteWriter:
     """Rule-based, deterministic, extractive. Never states anything the transcript does not."""
 
@@ -180,9 +185,11 @@ class OfflineNoteWriter:
         for item in [*alliance, *measures]:
             boost[position[item.evidence]] = boost.get(position[item.evidence], 0.0) + 1.5
 
-        placed = classify(sentences, fmt, skip=headers, boost=boost, per_section=per_section)
+        screening = {position[flag.evidence] for flag in risks}
+        placed = classify(sentences, fmt, skip=headers, boost=boost, per_section=per_section, screening=screening)
         sections = tuple(
-            (name, " ".join(sentences[i] for i in placed[name]) or NOT_DISCUSSED) for name in FORMAT_SECTIONS[fmt]
+            (name, " ".join(_unlabelled(sentences[i]) for i in placed[name]) or NOT_DISCUSSED)
+            for name in FORMAT_SECTIONS[fmt]
         )
         summary, key_points = extract.summary_and_key_points(sentences, headers, boost, limit=min(5, per_section))
         return NoteDraft(
@@ -190,10 +197,10 @@ class OfflineNoteWriter:
             session_date=session_date,
             format=fmt,
             sections=sections,
-            summary=summary,
-            key_points=tuple(key_points),
+            summary=_unlabelled(summary) if summary else "",
+            key_points=tuple(_unlabelled(s) for s in key_points),
             homework=tuple(extract.homework(sentences, headers)),
-            plan=tuple(extract.plan_items(sentences, headers, limit=per_section)),
+            plan=tuple(_unlabelled(s) for s in extract.plan_items(sentences, headers, limit=per_section)),
             follow_ups=tuple(extract.follow_ups(sentences, headers)),
             measures=tuple(measures),
             risks=tuple(risks),

@@ -43,7 +43,7 @@ _FAMILIES: dict[str, str] = {
     ),
     "plan": (
         r"\b(?:next\s+(?:session|week|time|appointment|visit)|will|we'll|I'll|(?:she|he|they)'ll|(?<!no\s)plan(?:s|ned|ning)?|"
-        r"homework|we\s+agreed|agreed\s+to|going\s+to|continue|follow(?:[\s-]up)|refer\w*|schedul\w+|between\s+sessions|"
+        r"homework|(?-i:HW)|we\s+agreed|agreed\s+to|going\s+to|continue|follow(?:[\s-]up)|refer\w*|schedul\w+|between\s+sessions|"
         r"assign\w*|by\s+next|check\s+in|revisit|in\s+(?:a|one|two|three|four|\d+)\s+weeks?|recommend\w*|titrat\w+)\b"
     ),
     "intervention": (
@@ -108,11 +108,27 @@ _DATE_WORDS = re.compile(
 )
 
 
+# A typed note's own labels ("Assessment: ...", "Plan - ...") decide the family outright.
+SECTION_LABEL = re.compile(
+    r"^(?P<label>subjective|objective|assessment|plan|data|behaviou?r|interventions?|response|goals?|hw|homework)"
+    r"\s*[:\-–—]\s*",
+    re.I,
+)
+_LABEL_FAMILY = {
+    "subjective": "subjective", "objective": "objective", "assessment": "assessment", "plan": "plan", "data": "subjective",
+    "behavior": "subjective", "behaviour": "subjective", "intervention": "intervention", "interventions": "intervention",
+    "response": "response", "goal": "goals", "goals": "goals", "hw": "plan", "homework": "plan",
+}
+
+
 def content_words(sentence: str) -> list[str]:
     return [w for w in words(sentence.lower()) if len(w) > 2 and w not in _STOP]
 
 
 def families(sentence: str) -> dict[str, int]:
+    label = SECTION_LABEL.match(sentence)
+    if label:
+        return {_LABEL_FAMILY[label.group("label").lower()]: 3}
     return dict(_families(sentence))
 
 
@@ -168,17 +184,22 @@ def section_for(note_format: str, fams: dict[str, int]) -> str:
 
 def classify(
     sentences: Sequence[str], note_format: str, *, skip: set[int] = frozenset(), boost: dict[int, float] | None = None,
-    per_section: int = 6,
+    per_section: int = 6, screening: set[int] = frozenset(),
 ) -> dict[str, list[int]]:
-    """Indices of the sentences placed in each section of the format, in transcript order."""
+    """Indices of the sentences placed in each section of the format, in transcript order. `boost` marks
+    sentences that must not be lost (risk, measures); `screening` ones with no other cue are assessment."""
     boost = boost or {}
     candidates: dict[str, list[tuple[float, int]]] = {name: [] for name in FORMAT_SECTIONS[note_format]}
     for index, sentence in enumerate(sentences):
-        if index in skip or sentence.rstrip().endswith("?") or (len(words(sentence)) < 4 and index not in boost):
+        if index in skip or sentence.rstrip().endswith("?"):
             continue
-        fams = families(sentence)
+        fams = families(sentence) or ({"assessment": 1} if index in screening else {})
+        if len(words(SECTION_LABEL.sub("", sentence))) < 1:
+            continue
+        if len(words(sentence)) < (3 if fams or index in boost else 4):
+            continue
         score = informativeness(sentence) + boost.get(index, 0.0)
-        if not fams and score < 2.0:
+        if not fams and score < 2.0 and index not in boost:
             continue  # small talk with no cue ("Thanks for coming in.")
         candidates[section_for(note_format, fams)].append((score, index))
     placed: dict[str, list[int]] = {}

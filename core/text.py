@@ -45,7 +45,7 @@ _FILLERS = [
 # Never across a line break: a line is an utterance or a dictated paragraph.
 _FRAGMENT = re.compile(r"(?<![\w'-])[A-Za-z]{1,3}-[ \t]+(?=[A-Za-z])")  # false starts: "c- colonoscopy"
 _STUTTER_HYPHEN = re.compile(r"\b([\w']+(?:[ \t]+[\w']+){0,2})[ \t]*-+[ \t]*(\1)\b", re.I)  # "it's-it's", "I don't- I don't"
-_REPEAT = re.compile(r"\b([\w']+)(?:[ \t]+\1\b)+", re.I)  # "I I think"
+_REPEAT = re.compile(r"(?<![\w'])([\w']+)(?:[ \t]+\1(?![\w']))+", re.I)  # "I I think", not "I I've"
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
@@ -120,8 +120,19 @@ def _ends_with_abbreviation(chunk: str) -> bool:
     return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha() and token != "i")
 
 
-def _split_long(sentence: str, limit: int = 45) -> list[str]:
-    """Run-on ASR text: cut at commas/semicolons, then before a conjunction that starts a clause."""
+_CLAUSE_START = re.compile(
+    r"(?<!\band)(?<!\bso)(?<!\bbut)(?<!\bthen)(?<!\balso)(?<!\bbecause)\s+(?=(?:(?:and|so|but|then|also|because)\s+)?(?:(?:she|he|they|we|i)(?:'s|'ll|'m|'re|'ve|\s+(?:said|says|"
+    r"appeared|appears|looked|was|is|were|are|mentioned|reported|reports|feels|felt|think|thinks|thought|practiced|"
+    r"practised|did|used|talked|discussed|agreed|will|want|wants|wanted|has|had|have|seemed|seems|denied|denies|"
+    r"explored|worked|tried|scored))\b|(?:for\s+homework|homework\s+is|next\s+(?:session|time|week)|"
+    r"(?:her|his|their)\s+affect|(?:the\s+)?plan\s+is)\b))",
+    re.I,
+)
+
+
+def _split_long(sentence: str) -> list[str]:
+    """Run-on ASR text: cut at commas/semicolons, then where a new clause starts ("... and she said ...")."""
+    limit = 45 if re.search(r"[,;]", sentence) else 25
     if len(words(sentence)) <= limit:
         return [sentence]
     parts: list[str] = []
@@ -132,12 +143,20 @@ def _split_long(sentence: str, limit: int = 45) -> list[str]:
             parts.append(piece)
     out: list[str] = []
     for part in parts:
-        if len(words(part)) <= limit:
+        if len(words(part)) <= 25:
             out.append(part)
             continue
-        out.extend(p for p in re.split(
-            r"\s+(?=(?:and|so|but|then|because)\s+(?:I|we|she|he|they|you|her|his|it)\b)", part
-        ) if p)
+        carry = ""  # a short lead-in ("i think", "and for homework") joins the clause after it
+        for piece in _CLAUSE_START.split(part):
+            piece = f"{carry} {piece}".strip()
+            carry = piece if len(words(piece)) < 4 else ""
+            if not carry:
+                out.append(piece)
+        if carry:
+            if out:
+                out[-1] = f"{out[-1]} {carry}"
+            else:
+                out.append(carry)
     return out
 
 
@@ -157,11 +176,19 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in out if s]
 
 
+_LEADING_CONNECTIVE = re.compile(
+    r"^(?:(?:and|but|also|then|okay|ok|alright|well|right)\b[\s,]*|so\b,?\s*(?=(?:she|he|they|we|I|you|her|his|the|today|"
+    r"next|for)\b))+(?=\S+(?:\s+\S+){2})",
+    re.I,
+)
+
+
 def clean_sentence(sentence: str) -> str:
     """Remove fillers, stutters and false starts; capitalise; end with punctuation. Adds no words."""
     text = _strip_fillers(_prepare(sentence)).strip()
     text = re.sub(r"\bi\b", "I", text)
     text = re.sub(r"^[\s,;:.\-–—…)\]\"']+", "", text)
+    text = _LEADING_CONNECTIVE.sub("", text)
     text = re.sub(r"[\s,;:\-–—(\[]+$", "", text).strip()
     if not words(text):
         return ""

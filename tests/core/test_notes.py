@@ -129,10 +129,12 @@ def test_homework_follow_ups_and_plan():
     maya = write(MAYA)
     assert any("keep a sleep diary" in h for h in maya.homework)
     assert any(f.lower().startswith("check in on her father's visit") for f in maya.follow_ups), maya.follow_ups
-    assert any("revisit the safety plan" in f for f in maya.follow_ups)
+    assert any("revisit the safety plan" in f.lower() for f in maya.follow_ups)
     assert any("sleep diary" in p for p in maya.plan)
     daniel = write(DANIEL, client="Daniel Okafor")
     assert any("SMART Recovery meeting" in h for h in daniel.homework), daniel.homework
+    assert not any("didn't do the homework" in h for h in daniel.homework)
+    assert not any("SMART Recovery" in f for f in daniel.follow_ups), daniel.follow_ups
     assert any("follow up on the meeting" in f.lower() for f in daniel.follow_ups), daniel.follow_ups
     priya = write(PRIYA, client="Priya")
     assert any("write a letter to her mom" in h.lower() for h in priya.homework), priya.homework
