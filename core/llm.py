@@ -209,12 +209,15 @@ class LLM:
             self._client = make_openai(self._settings)
         return self._client
 
-    def call_json(self, messages: Sequence[dict[str, str]], schema: type[M], *, name: str) -> M:
-        """One chat completion with strict JSON-schema output, validated into `schema`.
-        Raises LLMError (kind "invalid_output" for a refusal, truncation or schema mismatch)."""
+    def call_json(
+        self, messages: Sequence[dict[str, str]], schema: type[M], *, name: str, json_schema: dict[str, Any] | None = None
+    ) -> M:
+        """One chat completion with strict JSON-schema output, validated into `schema`. `json_schema`
+        overrides the schema sent (e.g. a note format's exact sections); the reply is still validated by
+        `schema`. Raises LLMError (kind "invalid_output" for a refusal, truncation or schema mismatch)."""
         response_format = {
             "type": "json_schema",
-            "json_schema": {"name": name, "schema": strict_schema(schema), "strict": True},
+            "json_schema": {"name": name, "schema": json_schema or strict_schema(schema), "strict": True},
         }
 
         def create():
