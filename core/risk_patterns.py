@@ -34,6 +34,7 @@ _NUMBER_WORD = r"(?:\d+|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen
 RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("suicidal_ideation", (), (
         r"\bsuicid(?:al|e|ality)\b",
+        r"\b(?:passive|active|reports?|reported|endors\w+|any|current|having|has|had|with|ongoing|intermittent)\s+s\.?i\b(?!\.?[a-z])|\bs\.?i\s*(?:/|and|or|,)\s*h\.?i\b|\bs\.?i\s+(?:with|without|but|denied|present|endorsed)\b",
         rf"\bkill(?:s|ed|ing)?\s+{SELF}",
         r"\b(?:end|ends|ending|ended|take|takes|taking|took)\s+(?:my|her|his|their|your)\s+(?:own\s+)?life\b",
         r"\bend(?:s|ed|ing)?\s+(?:it\s+all|it|things|everything)\b(?!\s+(?:with|between|off)\b)",
@@ -110,7 +111,7 @@ RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\bpick(?:s|ing|ed)?\s+(?:at\s+)?(?:her|his|their|my)\s+skin\s+until\s+(?:it|she|he|they)\s+(?:bleeds?|bled)\b",
     )),
     ("harm_to_others", (), (
-        r"\bhomicid\w*\b",
+        r"\bhomicid\w*\b|\bs\.?i\s*(?:/|and|or|,)\s*h\.?i\b|\b(?:denies|denied|endorses|endorsed|reports)\s+h\.?i\b",
         rf"\b(?:want|wants|wanted|wanting|going|gonna|plan|plans|planned|planning|intend|intends|intended|urges?|urge|threaten(?:s|ed|ing)?|tempted|ready)\s+to\s+{_HARM_VERB}\s+{PERSON}",
         rf"\b(?:thinking|thinks|thought|thoughts|fantasies|dreams?|dreaming)\s+(?:about|of)\s+{_HARM_VERB}\s+{PERSON}",
         rf"\b(?:fantasi[sz](?:e|es|ed|ing)|imagin(?:e|es|ed|ing))\s+(?:about\s+)?{_HARM_VERB}\s+{PERSON}",

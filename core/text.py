@@ -178,7 +178,7 @@ def split_sentences(text: str) -> list[str]:
 
 _LEADING_CONNECTIVE = re.compile(
     r"^(?:(?:and|but|also|then|okay|ok|alright|well|right)\b[\s,]*|so\b,?\s*(?=(?:she|he|they|we|I|you|her|his|the|today|"
-    r"next|for)\b))+(?=\S+(?:\s+\S+){2})",
+    r"next|for)\b))+(?=[\w\"']\S*(?:\s+\S+){2})",
     re.I,
 )
 
@@ -187,8 +187,12 @@ def clean_sentence(sentence: str) -> str:
     """Remove fillers, stutters and false starts; capitalise; end with punctuation. Adds no words."""
     text = _strip_fillers(_prepare(sentence)).strip()
     text = re.sub(r"\bi\b", "I", text)
-    text = re.sub(r"^[\s,;:.\-–—…)\]\"']+", "", text)
-    text = _LEADING_CONNECTIVE.sub("", text)
+    for _ in range(4):
+        before = text
+        text = re.sub(r"^[\s,;:.\-–—…)\]\"']+", "", text)
+        text = _strip_fillers(_LEADING_CONNECTIVE.sub("", text)).strip()
+        if text == before:
+            break
     text = re.sub(r"[\s,;:\-–—(\[]+$", "", text).strip()
     if not words(text):
         return ""

@@ -205,6 +205,77 @@ def test_unsupported_catches_invented_lines():
     assert unsupported(invented, MAYA) == ["Client denies SI and is alert and oriented."]
 
 
+JORDAN = """Jordan Reyes, 11/5 session.
+Pt reports increased panic attacks, 3 this week, mostly on the subway. GAD-7 15.
+Affect anxious, speech rapid. Used interoceptive exposure and built a hierarchy.
+Pt engaged, rated SUDS down from 80 to 40 by end of session.
+Assessment: panic disorder, improving tolerance of sensations.
+Plan: continue exposures; f/u on work accommodation letter next session.
+HW: interoceptive exposure (spinning, 3x daily) and ride one subway stop.
+No SI/HI."""
+
+RUN_ON = ("session with maya today she said work has been really stressful and she's not sleeping well she appeared "
+          "tired and her affect was flat we practiced some breathing exercises and she was receptive i think she's "
+          "making progress overall and for homework she'll keep a thought record and next session i want to check in "
+          "on her dad's visit and she mentioned that sometimes she wishes she could go to sleep and not wake up but no plan")
+
+
+def test_terse_typed_note_with_its_own_labels():
+    note = write(JORDAN, "SOAP", client="Jordan Reyes")
+    sections = dict(note.sections)
+    assert sections["Assessment"].startswith("Panic disorder, improving tolerance of sensations.")
+    assert sections["Plan"].startswith("Continue exposures")
+    assert "interoceptive exposure (spinning" in sections["Plan"].lower()
+    assert "No SI/HI." in " ".join(sections.values())  # the screening result is kept, as said
+    assert note.homework == ("Interoceptive exposure (spinning, 3x daily) and ride one subway stop.",)
+    assert note.follow_ups == ("F/u on work accommodation letter.",)
+    assert {(m.name, m.score) for m in note.measures} == {("GAD-7", 15.0)}
+    assert {(f.kind, f.status) for f in note.risks} == {("suicidal_ideation", "denied"), ("harm_to_others", "denied")}
+    assert not unsupported(note, JORDAN)
+
+
+def test_unpunctuated_whisper_memo_is_split_into_clauses():
+    note = write(RUN_ON, "SOAP", client="Maya")
+    sections = dict(note.sections)
+    assert "She said work has been really stressful." in sections["Subjective"]
+    assert "Her affect was flat." in sections["Objective"] or "her affect was flat" in sections["Objective"]
+    assert "I think she's making progress overall." in sections["Assessment"]
+    assert any("keep a thought record" in h for h in note.homework)
+    assert "Check in on her dad's visit." in note.follow_ups
+    [flag] = note.risks
+    assert flag.kind == "suicidal_ideation" and {"passive", "no plan"} <= set(flag.qualifiers)
+    assert not unsupported(note, RUN_ON)
+
+
+def test_sentence_splitting_and_cleaning():
+    text = ("Dr. Lee saw Maya T. on Monday, e.g. for the intake. She said, um, she's- she's been, like, "
+            "really anxious, you know. [patient] i do n't know . Therapist: How was the week? Client: Fine.")
+    assert split_sentences(text) == [
+        "Dr. Lee saw Maya T. on Monday, e.g. for the intake.",
+        "She said, um, she's- she's been, like, really anxious, you know.",
+        "i don't know.",
+        "How was the week?",
+        "Fine.",
+    ]
+    assert clean_sentence("She said, um, she's- she's been, like, really anxious, you know.") == \
+        "She said, she's been really anxious."
+    assert clean_sentence("i i think uh the the plan works") == "I think the plan works."
+    assert clean_sentence("Mm-hmm.") == ""
+    assert clean_sentence("She went to the ER, er, yesterday") == "She went to the ER, yesterday."
+    assert clean_sentence("Do you know what she said?") == "Do you know what she said?"
+    assert normalise("She's  BEEN, um, anxious!") == normalise("she's been anxious") == "shes been anxious"
+
+
+def test_cleaning_is_idempotent_on_real_text(shared_data):
+    documents = _annomi(shared_data)[:20]
+    for document in documents:
+        source = f" {normalise(document)} "
+        for sentence in split_sentences(document):
+            cleaned = clean_sentence(sentence)
+            assert clean_sentence(cleaned) in (cleaned, "") if cleaned else True
+            assert f" {normalise(cleaned)} " in source or not normalise(cleaned)
+
+
 # --- schema ----------------------------------------------------------------------------------------------------
 
 def test_schema_round_trip_and_strict_json_schema():

@@ -95,6 +95,59 @@ POSITIVES: list[tuple[str, str]] = [
     ("He hasn't slept in three days and feels invincible.", "mania"),
 ]
 
+# A second list, written after the patterns, as a check that they generalise.
+MORE_POSITIVES: list[tuple[str, str]] = [
+    ("She admitted she's been having thoughts of suicide.", "suicidal_ideation"),
+    ("Client reports SI without plan.", "suicidal_ideation"),
+    ("He endorsed a passive death wish.", "suicidal_ideation"),
+    ("She said sometimes she wishes she wouldn't wake up.", "suicidal_ideation"),
+    ("He's been feeling like everyone would be better off if he wasn't here.", "suicidal_ideation"),
+    ("He said he's thought about overdosing on his meds.", "suicidal_ideation"),
+    ("She thinks about dying a lot.", "suicidal_ideation"),
+    ("He's thought about crashing his car.", "suicidal_ideation"),
+    ("She said she wants to go to sleep forever.", "suicidal_ideation"),
+    ("He said he's done with life.", "suicidal_ideation"),
+    ("She said she wants to join her late husband.", "suicidal_ideation"),
+    ("He said it would be easier if he just wasn't here.", "suicidal_ideation"),
+    ("She says she is not sure she wants to live.", "suicidal_ideation"),
+    ("She said she isn't suicidal but sometimes wishes she could disappear.", "suicidal_ideation"),
+    ("i just dont want to be here anymore", "suicidal_ideation"),
+    ("he said hes been thinking of killing himself", "suicidal_ideation"),
+    ("she took a bunch of pills last night", "suicidal_ideation"),
+    ("He said he's planning to end it after his daughter's wedding.", "suicidal_ideation"),
+    ("She said there's no way out and she wants to end it.", "suicidal_ideation"),
+    ("He said he'd be better off dead.", "suicidal_ideation"),
+    ("She said her kids would be better off with her gone.", "suicidal_ideation"),
+    ("She wants to stop existing.", "suicidal_ideation"),
+    ("She's been having urges to hurt herself.", "self_harm"),
+    ("She has been cutting her thighs.", "self_harm"),
+    ("He has been self harming.", "self_harm"),
+    ("She burned her arm with a cigarette on purpose.", "self_harm"),
+    ("He said if his ex takes the kids he'll kill her.", "harm_to_others"),
+    ("He said he's going to make his father pay.", "harm_to_others"),
+    ("She mentioned wanting to hurt the baby.", "harm_to_others"),
+    ("He has thoughts of harming his children.", "harm_to_others"),
+    ("He keeps imagining strangling his boss.", "harm_to_others"),
+    ("He keeps a loaded gun in his nightstand.", "access_to_means"),
+    ("She's scared her husband will hurt her.", "abuse"),
+    ("Her boyfriend strangled her last month.", "abuse"),
+    ("He's been touching his younger sister inappropriately.", "abuse"),
+    ("Her ex keeps following her home from work.", "abuse"),
+    ("Her husband threatened to kill her if she leaves.", "abuse"),
+    ("He said he's been snorting coke on weekends.", "substance_risk"),
+    ("She has been taking more Xanax than prescribed.", "substance_risk"),
+    ("He used meth over the weekend.", "substance_risk"),
+    ("She's drinking a lot more since her mom died.", "substance_risk"),
+    ("He's back to using.", "substance_risk"),
+    ("He thinks the TV is sending him messages.", "psychosis"),
+    ("She's hearing her dead mother's voice telling her to join her.", "psychosis"),
+    ("He said the voices are back.", "psychosis"),
+    ("He's been vomiting after meals on purpose.", "eating_disorder"),
+    ("She's been binge eating and then purging.", "eating_disorder"),
+    ("She has lost twenty pounds by skipping meals.", "eating_disorder"),
+    ("He hasn't eaten in four days.", "medical"),
+]
+
 DENIALS: list[tuple[str, str]] = [
     ("She denies suicidal ideation.", "suicidal_ideation"),
     ("No SI or HI.", "suicidal_ideation"),
@@ -170,9 +223,14 @@ def test_positive_recall_is_total():
     assert not missed, f"recall {recall:.1%}, missed: {missed}"
 
 
+def test_second_list_recall_is_total():
+    missed = [(s, kind) for s, kind in MORE_POSITIVES if kind not in _kinds(detect_risks([s]))]
+    assert not missed, missed
+
+
 def test_positives_survive_transcription_style():
     """Lower case, no final punctuation, fillers: as a tiny Whisper model might print them."""
-    for sentence, kind in POSITIVES:
+    for sentence, kind in POSITIVES + MORE_POSITIVES:
         messy = "um so " + sentence.lower().rstrip(".") + " you know"
         flags = detect_risks(clean_sentences(messy))
         assert kind in _kinds(flags), messy
@@ -234,6 +292,13 @@ def test_historical_versus_current():
     assert _kinds(detect_risks(["He has a history of cutting as a teenager."]), "historical") == {"self_harm"}
     assert "self_harm" in _kinds(detect_risks(["She has a history of cutting and has been cutting again this week."]))
     assert "suicide_attempt" in _kinds(detect_risks(["He attempted suicide yesterday."]))
+
+
+def test_past_behaviour_is_historical_not_denied():
+    assert _kinds(detect_risks(["Her dad used to beat her."]), "historical") == {"abuse"}
+    assert _kinds(detect_risks(["She hasn't cut in three months."]), "historical") == {"self_harm"}
+    assert _kinds(detect_risks(["I haven't hurt myself in quite a while."]), "historical") == {"self_harm"}
+    assert _kinds(detect_risks(["She has a history of cutting as a teenager, none recently."]), "historical") == {"self_harm"}
 
 
 def test_no_plan_to_kill_is_still_ideation():
