@@ -6,7 +6,7 @@ only whether one is set and whether it works.
 """
 from __future__ import annotations
 
-import os
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -130,6 +130,9 @@ def _endpoint_check(name: str, settings: Settings, what: str) -> Check:
     if not settings.openai_api_key and not settings.openai_base_url:
         return Check(PROBLEM, name, "OPENAI_API_KEY is not set")
     model_settings = settings.model_copy(update={"llm_model": settings.openai_transcribe_model}) if name == "transcription" else settings
+    quiet = logging.getLogger("core.llm")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # the failure is this check's own line; no second, log-shaped one
     try:
         status = LLM(model_settings).check()
     except LLMError as error:
@@ -140,6 +143,8 @@ def _endpoint_check(name: str, settings: Settings, what: str) -> Check:
             "unavailable": "cannot reach it",
         }.get(error.kind, f"refused ({error.status})")
         return Check(PROBLEM, name, f"{where}: {plain}")
+    finally:
+        quiet.setLevel(level)
     problem = "not among" in status
     return Check(PROBLEM if problem else OK, name, f"{where}: {status}; {what}")
 

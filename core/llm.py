@@ -110,7 +110,8 @@ def classify(error: Exception) -> tuple[bool, LLMError]:
         if status in RETRY_STATUS or status >= 500:
             return True, LLMError("unavailable", f"The language model is unavailable (HTTP {status}).", status=status)
         return False, LLMError("rejected", f"The language model refused the request (HTTP {status}).", status=status)
-    raise error  # not an API error: a bug of ours, let it surface
+    # Anything else the client raises (a response it could not parse, ...): not worth repeating.
+    return False, LLMError("invalid_output", f"The language model's response could not be read ({type(error).__name__}).")
 
 
 def _body_code(body: Any) -> str | None:

@@ -86,3 +86,14 @@ def test_cloud_transcription_is_checked_like_the_model(fake_openai, tmp_path):
     code, text = doctor(llm_settings(fake_openai, tmp_path, transcriber="openai", llm="offline"))
     assert code == 0, text
     assert "OK       transcription:" in text and "cloud model 'whisper-1'" in text
+
+
+def test_unreachable_database_is_named_without_its_password(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"postgresql://alliance:hunter2secret@127.0.0.1:{port}/alliance"
+    code, text = doctor(Settings(data_dir=tmp_path, database_url=url))
+    assert code == 1
+    assert f"PROBLEM  database: cannot connect to postgresql://127.0.0.1:{port}/alliance" in text
+    assert "hunter2" not in text

@@ -93,3 +93,43 @@ def test_wrong_key_is_named_plainly(fake_openai, tmp_path, shared_data):
     with pytest.raises(AllianceError) as caught:
         transcriber(fake_openai, tmp_path).transcribe(audio)
     assert "API key" in str(caught.value) and "test-key" not in str(caught.value)
+
+
+async def test_voice_memo_through_the_service_with_cloud_transcription(fake_openai, tmp_path, shared_data):
+    from core.bootstrap import build_assistant
+    from core.types import AudioMemo
+
+    settings = Settings(
+        data_dir=tmp_path / "data", transcriber="openai", openai_base_url=fake_openai.url + "/v1", openai_api_key="test-key"
+    )
+    service = build_assistant(settings)
+    sender = service.console_sender("Dr. Robin Example")
+    fake_openai.transcription("Session with Maya Thompson today. She has been keeping a sleep diary.")
+    audio = (shared_data / "speech" / "formats" / "jfk.ogg").read_bytes()
+    receipt = await service.receive_memo(sender, AudioMemo("m1", audio, "Maya Thompson.ogg"))
+    reply = await service.process_memo(service.therapist_id(sender), receipt.memo_id)
+
+    assert reply.note is not None and reply.note.client_name == "Maya Thompson"
+    assert "sleep diary" in " ".join(text for _, text in reply.note.sections)
+    assert audio_requests(fake_openai)[0].form["file"]["filename"] == "memo.ogg"
+
+
+async def test_cloud_outage_keeps_the_memo_and_retry_finishes_it(fake_openai, tmp_path, shared_data):
+    from core.bootstrap import build_assistant
+    from core.types import AudioMemo
+
+    settings = Settings(
+        data_dir=tmp_path / "data", transcriber="openai", openai_base_url=fake_openai.url + "/v1", openai_api_key="test-key",
+        llm_max_retries=0,
+    )
+    service = build_assistant(settings)
+    sender = service.console_sender("Dr. Robin Example")
+    fake_openai.transcription(status=503)
+    audio = (shared_data / "speech" / "formats" / "jfk.ogg").read_bytes()
+    receipt = await service.receive_memo(sender, AudioMemo("m1", audio, "memo.ogg"))
+    failed = await service.process_memo(service.therapist_id(sender), receipt.memo_id)
+    assert failed.note is None and "unavailable" in failed.text and "/retry" in failed.text
+
+    fake_openai.transcription("Session with Maya Thompson today. She has been keeping a sleep diary.")
+    (retried,) = await service.retry_failed(sender)
+    assert retried.note is not None and retried.note.client_name == "Maya Thompson"
