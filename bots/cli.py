@@ -253,6 +253,12 @@ async def cmd_demo(args) -> int:
     return await run_demo()
 
 
+async def cmd_doctor(args) -> int:
+    from core.doctor import run_doctor
+
+    return run_doctor()
+
+
 async def cmd_run(args) -> int:
     from bots.run import run
 
@@ -275,6 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("demo", help="offline demo with bundled sample memos").set_defaults(run=cmd_demo)
     sub.add_parser("run", help="run the configured bots and the scheduler").set_defaults(run=cmd_run)
+    sub.add_parser("doctor", help="check the configuration and say plainly what is wrong").set_defaults(run=cmd_doctor)
     p = therapist(sub.add_parser("memo", help="a voice memo file -> a progress note"))
     p.add_argument("file")
     note_options(p)

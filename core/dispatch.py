@@ -2,6 +2,7 @@
 they return a Reply and never format for a platform."""
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Awaitable, Callable
 
 from core.commands import Command, help_text
@@ -31,7 +32,7 @@ async def _help(service, sender, therapist_id, args) -> Reply:
 async def _ask(service, sender, therapist_id, question) -> Reply:
     if not question:
         return Reply(help_text())
-    answer = service.answer_for(therapist_id, question, actor=f"{sender.platform}:{sender.user_id}")
+    answer = await asyncio.to_thread(service.answer_for, therapist_id, question, actor=f"{sender.platform}:{sender.user_id}")
     return Reply(answer.text)
 
 
@@ -178,6 +179,10 @@ async def press(service: "Assistant", sender: Sender, therapist_id: int, action:
         return Reply("What is the new client's name? Reply with it.", buttons=((Button("Cancel", "cancel"),),))
     if verb == "format" and numbers and len(ids) == 2 and ids[1] in NOTE_FORMATS:
         return await _reformat(service, therapist_id, numbers[0], ids[1])
+    if verb == "llm" and numbers:
+        from core.revise import retry_with_model
+
+        return await retry_with_model(service, therapist_id, numbers[0])
     if verb == "delete" and numbers:
         if store.note(therapist_id, numbers[0]) is None:
             return Reply("That note no longer exists.")

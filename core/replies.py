@@ -18,6 +18,8 @@ def note_buttons(note: NoteDraft, candidates: Sequence[ClientRecord] = ()) -> tu
     else:
         rows.append((Button("Change client", f"clients:{note.note_id}"),))
     rows.append(tuple(Button(f, f"format:{note.note_id}:{f}") for f in NOTE_FORMATS if f != note.format))
+    if note.writer == "offline-fallback":
+        rows.append((Button("Try the model again", f"llm:{note.note_id}"),))
     rows.append((Button("Delete", f"delete:{note.note_id}"),))
     return tuple(rows)
 

@@ -1,6 +1,7 @@
 """The one facade every channel calls (Telegram, Slack, the console and the CLI)."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from dataclasses import dataclass, replace
@@ -264,7 +265,8 @@ class Assistant:
     # ---- questions -----------------------------------------------------------------------------
     async def answer(self, sender: Sender, question: str) -> Answer:
         therapist_id = self.therapist_id(sender)
-        return self.answer_for(therapist_id, question, actor=f"{sender.platform}:{sender.user_id}")
+        # In a thread: with a language model configured an answer can take seconds.
+        return await asyncio.to_thread(self.answer_for, therapist_id, question, actor=f"{sender.platform}:{sender.user_id}")
 
     def answer_for(self, therapist_id: int, question: str, *, actor: str = "system") -> Answer:
         clients = self.store.clients(therapist_id)
