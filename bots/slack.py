@@ -141,7 +141,7 @@ class SlackBot:
         thread_ts = event.get("thread_ts")
         in_thread = bool(thread_ts) and thread_ts != ts
         try:
-            if in_thread and not self._awaiting(sender):
+            if in_thread:  # the core tells a note edit from an answer to its own question
                 reply = await self.service.receive_reply(
                     sender, text, message_id=f"{channel}:{ts}", reply_ref=f"{channel}:{thread_ts}"
                 )
@@ -151,11 +151,6 @@ class SlackBot:
             reply = Reply(self.refusal(error))
         if not reply.silent:
             await self._post(sender, channel, reply, thread_ts=thread_ts if in_thread else None)
-
-    def _awaiting(self, sender: Sender) -> bool:
-        # The bot asked a question in this thread (a new client's name): the reply answers it,
-        # it is not an instruction to edit the note.
-        return bool(self.service.store.therapist(self.service.therapist_id(sender)).awaiting)
 
     async def _on_mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         channel = event.get("channel") or ""
