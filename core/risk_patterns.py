@@ -28,6 +28,20 @@ _DRUGS = (
     r"(?:heroin|meth|methamphetamine|crystal meth|cocaine|coke|crack|fentanyl|opioids|opiates|oxy\w*|"
     r"percocets?|vicodin|xanax|benzos|ketamine|molly|mdma|lsd|acid|speed|dope|drugs|pills)"
 )
+_VIOLENT = (
+    r"(?:hits?|hitting|shoves?|shoved|shoving|push(?:es|ed|ing)?|slap(?:s|ped|ping)?|punch(?:es|ed|ing)?|kick(?:s|ed|ing)?|"
+    r"chok(?:es|ed|ing)|strangl\w+|beats?|beating|beat\s+up|smack\w*|whip\w*|burn(?:s|ed|t)|threw\s+\w+\s+at|"
+    r"throws\s+\w+\s+at|rap(?:es|ed)|hurts?|hurting|harm(?:s|ed)?|kills?|"
+    r"threaten(?:s|ed|ing)?\s+to\s+(?:kill|hurt|harm|beat|shoot|stab))"
+)
+_VICTIM = (
+    rf"(?:(?:his|her|their|my)\s+(?:(?:little|younger|older|baby|step|two|three|new)\s+)?(?:{RELATION}|kids?|children|child|"
+    r"baby|siblings?|stepkids|pets?|dog|cat)|her(?!\s+(?:limit|limits|best|record|stride|hours|goals?|target|deadline|time|"
+    r"turn|feelings|buttons|chances|career|nerves|patience|luck|mark|peak|phone|car|shift|schedule|own|share|way|quota|"
+    r"max|breaking\s+point)\b)|him|them|me|the\s+(?:kids|children|baby))\b(?!self)"
+    r"(?!\s+(?:away|off|out|buttons)\b|\s+to\s+(?!(?:the|a|her|his|their|my)\b)\w|\s+into\s+\w+ing\b)"
+    r"(?!(?:\s+\w+)?\s+at\s+(?:chess|cards|tennis|golf|games?|\w+ball|pool|darts|poker)\b)"
+)
 _NUMBER_WORD = r"(?:\d+|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|several|many|multiple|a dozen)"
 
 # (kind, qualifiers, patterns)
@@ -53,6 +67,7 @@ RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\b(?:researching|researched|looked up|looking up|googled|googling|searched|searching|reading about)\s+(?:for\s+)?(?:ways|how|methods)\s+to\s+(?:die|kill|end|overdose|hang|commit)",
         r"\b(?:wrote|writing|written|write|writes)\s+(?:a\s+)?(?:suicide|goodbye)\s+(?:note|letter)s?\b|\bgoodbye\s+(?:letters|notes|texts|messages)\b",
         rf"\b(?:thought|thoughts|thinking|thinks|think|fantasi[sz]\w*|imagin\w+|urges?)\s+(?:about|of)\s+(?:overdosing|taking\s+an\s+overdose|od'?ing|crashing\s+(?:his|her|my|their|the)\s+car|wrecking\s+(?:his|her|my|their|the)\s+car|driving\s+(?:his|her|my|their|the)\s+car\s+(?:off|into)|drowning|hanging\s+{SELF}|jumping\s+(?:off|from|in\s+front)|cutting\s+(?:his|her|my|their)\s+wrists|taking\s+(?:all|a\s+bunch|a\s+handful|the\s+whole\s+bottle)|swallowing\s+(?:pills|a\s+bottle|all))",
+        r"\b(?:can't|cannot|can\s+not|couldn't|could\s+not|unable\s+to|won't|wouldn't|refused\s+to|not\s+able\s+to)\s+(?:guarantee|commit\s+to|contract\s+for|agree\s+to|promise)\s+(?:(?:her|his|their|my|own)\s+)*safety\b",
         r"\bunalive\b|\bkms\b|\bsewer\s?slide\b|\bself[\s-]delete\b",
         r"\b(?:take|takes|taking)\s+the\s+easy\s+way\s+out\b|\bcheck(?:ing)?\s+out\s+(?:for good|permanently|of life)\b",
         r"\bgiv(?:e|es|ing|en)\s+away\s+(?:her|his|their|my|all)\s+(?:\w+\s+)?(?:things|belongings|stuff|possessions|pets?|cat|dog|guitar|savings)\b",
@@ -90,7 +105,7 @@ RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\b(?:no one|nobody)\s+would\s+(?:care|notice|miss\s+\w+)\s+if\b",
         r"\b(?:not|won't|wouldn't|will not)\s+be\s+(?:around|here)\s+(?:much\s+)?(?:longer|anymore|any more|for long|next (?:year|week|month))\b",
         r"\bwon't\s+be\s+a\s+(?:problem|burden)\s+(?:much\s+|for\s+)?(?:longer|anymore|any more)\b",
-        r"\b(?:feels?|felt|feeling|is|am|being)\s+(?:like\s+)?(?:such\s+)?a\s+burden\b",
+        r"\b(?:feels?|felt|feeling|is|am|being)\s+(?:like\s+)?(?:such\s+)?a\s+burden\b(?!\s+(?:was|had\s+been|has\s+been)?\s*lifted)",
     )),
     ("suicide_attempt", (), (
         r"\b(?:attempt(?:s|ed|ing)?)\s+(?:suicide|to\s+(?:kill|end|hang|overdose))\b|\bsuicide\s+attempts?\b",
@@ -126,7 +141,7 @@ RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\b(?:guns?|firearms?|weapons?)\s+(?:in|at)\s+(?:the\s+)?(?:home|house|apartment)\b",
         r"\bstockpil\w+\b",
         r"\b(?:saving|saved|saves|hoarding|hoarded|collecting|collected|stashing|stashed|keeping)\s+(?:up\s+)?(?:her|his|their|my)?\s*(?:old\s+)?(?:pills|meds|medications?|tablets|sleeping pills|painkillers|pain pills)\b",
-        r"\baccess\s+to\s+(?:pills|medications?|meds|lethal\s+means|means)\b",
+        r"\baccess\s+to\s+(?:(?:her|his|their|my|the|a)\s+)?(?:[\w-]+'s?\s+)?(?:\w+\s+)?(?:pills|medications?|meds|lethal\s+means|means|guns?|firearms?|weapons?)\b",
         r"\b(?:bought|buying|got|has)\s+(?:a\s+)?rope\b|\bnoose\b",
     )),
     ("abuse", (), (
@@ -136,7 +151,8 @@ RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\b(?:domestic|intimate\s+partner|family|dating)\s+violence\b|\bcoercive\s+control\b",
         r"\b(?:restraining|protective|protection)\s+order\b",
         rf"\b(?:afraid|scared|terrified|frightened|fearful)\s+of\s+(?:her|his|their|my)\s+{RELATION}\b|\b(?:afraid|scared|terrified)\s+to\s+go\s+home\b",
-        rf"\b(?:{RELATION}|he|she|they)\b(?:\s+\w+){{0,3}}?\s+(?:hits?|hitting|shoves?|shoved|shoving|push(?:es|ed|ing)?|slap(?:s|ped|ping)?|punch(?:es|ed|ing)?|kick(?:s|ed|ing)?|chok(?:es|ed|ing)|strangl\w+|beats?|beating|beat\s+up|grab(?:s|bed|bing)|smack\w*|whip\w*|bit|bites|burn(?:s|ed|t)|threw\s+\w+\s+at|throws\s+\w+\s+at|pins?|pinned|shook|shakes|locks?|locked|rap(?:es|ed)|hurts?|hurting|harm(?:s|ed)?|kills?|(?:threaten(?:s|ed|ing)?\s+to\s+)(?:kill|hurt|harm|beat|shoot|stab))\s+(?:(?:his|her|their|my)\s+(?!(?:to|into|hard|away|around|off|up|buttons|out|through|on|for|with|about|in|a|the|and|so|too|very|feelings|career|chances|reputation|pride|ego|confidence|back|knee|plans)\b)\w+|her|him|them|me|the\s+(?:kids|children|baby))\b(?!self)(?!\s+(?:to|into|hard|away|around|off|up|buttons|out|through)\b)",
+        rf"\b(?:{RELATION}|he|she|they)\b(?:\s+\w+){{0,3}}?\s+{_VIOLENT}\s+{_VICTIM}",
+        rf"\b(?:{RELATION}|he|she|they)\b(?:\s+\w+){{0,3}}?\s+(?:locks?|locked|pins?|pinned|grab(?:s|bed)|shook|shakes|bit|bites|drags?|dragged)\s+(?:her|him|them|me)\s+(?:in|out|down|against|by\s+the|into|up|until|so\s+hard)\b",
         r"\b(?:hits|hit|hitting|beats|beat|beating|slaps|slapped|shoves|shoved|shakes|shook|kicks|kicked)\s+(?:the\s+|her\s+|his\s+|their\s+)?(?:kids|children|child|baby|toddler|son|daughter|stepson|stepdaughter)\b",
         r"\bchild\s+protective\b|\badult\s+protective\b|\bmandated\s+report\w*",
         r"\b(?:made|filed|file|make|making|filing)\s+a\s+(?:CPS\s+|child\s+abuse\s+|protective\s+services\s+)?report\s+(?:to|with)\b",
@@ -292,6 +308,10 @@ THIRD_PARTY = (
     rf"\b(?:her|his|their|my|a|the)\s+(?:(?:best|close|older|younger|late|ex|former|childhood)\s+)?(?:{RELATION}|friend|classmate|"
     r"coworker|co-worker|colleague|neighbou?r|client|patient|peer|bandmate)\b[^,;.]{0,40}$"
 )
+POSSESSIVE_THIRD = (
+    rf"\b(?:her|his|their|my|a)\s+(?:(?:best|close|older|younger|late|ex|former)\s+)?(?:{RELATION}|friend|classmate|"
+    r"coworker|co-worker|colleague|neighbou?r)'s\s+(?:own\s+|recent\s+|sudden\s+)*$"
+)
 EXPOSURE_MATCH = r"\b(?:committed|died\s+by|died\s+of)\s+suicide\b|\bkilled\s+(?:him|her|them)sel(?:f|ves)\b|\btook\s+(?:his|her|their)\s+(?:own\s+)?life\b|\battempted\s+suicide\b|\btried\s+to\s+kill\s+(?:him|her|them)sel"
 THERAPIST_QUESTION = (
     r"^(?:and\s+|so\s+|okay,?\s+|now,?\s+)?(?:have|do|are|did|were|is|has|any|how|what|when|would|could|can|ever|will)\b"
@@ -306,7 +326,7 @@ ALLIANCE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"\b(?:walked|stormed|ran)\s+out\b|\bleft\s+(?:the\s+session\s+)?(?:early|abruptly|halfway)\b|\bended\s+the\s+session\s+early\b",
         r"\b(?:missed|cancell?ed|no-showed|skipped|didn't\s+show\s+up\s+(?:for|to))\s+(?:the\s+|her\s+|his\s+|their\s+|our\s+|last\s+|two\s+|three\s+|several\s+|a\s+|another\s+)?(?:last\s+|previous\s+)?(?:\w+'s\s+)?(?:sessions?|appointments?)\b|\bno[\s-]show(?:ed|s)?\b|\blate\s+cancell?ation\b|\bmissed\s+last\s+week\b",
         r"\bfelt\s+(?:judged|misunderstood|dismissed|unheard|critici[sz]ed|pressured|pushed|lectured|blamed|attacked)\s+(?:by\s+me|when\s+I|in\s+session)\b",
-        r"\b(?:thinking\s+about|wants\s+to|considering|talked\s+about|threatened)\s+(?:to\s+)?(?:stopping|quitting|ending|leaving|stop|quit|end|leave)\s+(?:therapy|treatment|our\s+sessions|sessions|counsell?ing|with\s+me)\b",
+        r"\b(?:thinking\s+about|wants\s+to|considering|threatened)\s+(?:to\s+)?(?:stopping|quitting|ending|leaving|stop|quit|end|leave)\s+(?:therapy|treatment|our\s+sessions|sessions|counsell?ing|with\s+me)\b",
         r"\b(?:wants|wanted|asked|asking)\s+(?:for\s+)?(?:a\s+)?(?:different|new|another)\s+(?:therapist|counsell?or|clinician)\b",
         r"\btension\s+between\s+us\b|\brupture\b|\bdisconnect(?:ed)?\s+between\s+us\b",
         r"\b(?:shut|shuts|shutting)\s+down\s+(?:in\s+session|when\s+I|after\s+I)\b|\bwent\s+(?:quiet|silent)\s+(?:after|when)\s+I\b",

@@ -56,6 +56,7 @@ _NOT_BEFORE = _rx(r"\b(?:none|no|not|nothing|never)\s*,?\s*$")
 _LEADING_NEGATION = _rx(r"^(?:hasn't|has\s+not|haven't|have\s+not|hadn't|not)\b")
 _THIRD_PARTY = _rx(P.THIRD_PARTY)
 _EXPOSURE = _rx(P.EXPOSURE_MATCH)
+_POSSESSIVE_THIRD = _rx(P.POSSESSIVE_THIRD)
 _QUESTION = _rx(P.THERAPIST_QUESTION)
 _CLAUSE = _rx(r"\s*(?:;|—|–|\s-\s|\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bexcept\b|\bwhereas\b|\byet\b)\s*")
 _ALLIANCE_NEGATION = _rx(r"\b(?:no|not|never|without|nor)\b[^,.;]{0,20}$|n't\s+(?:\w+\s+){0,1}$")
@@ -178,9 +179,10 @@ def detect_risks(sentences: Sequence[str]) -> list[Flag]:
         for clause in _clauses(text):
             for kind, pattern_quals, match in _without_overlaps(_risk_matches(clause)):
                 status = _status(clause, match.start(), match.end())
-                if kind in ("suicidal_ideation", "suicide_attempt") and _EXPOSURE.search(match.group(0)):
-                    if _THIRD_PARTY.search(clause[:match.start()]):
-                        kind = "suicide_exposure"
+                if kind in ("suicidal_ideation", "suicide_attempt"):
+                    before = clause[:match.start()]
+                    if (_EXPOSURE.search(match.group(0)) and _THIRD_PARTY.search(before)) or _POSSESSIVE_THIRD.search(before):
+                        kind = "suicide_exposure"  # someone else's suicide or attempt
                 quals = set(pattern_quals) | _kind_qualifiers(kind, text, clause, status, following)
                 if status == "denied":
                     quals -= {"means", "plan", "intent", "timeframe"}

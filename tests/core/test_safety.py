@@ -146,6 +146,13 @@ MORE_POSITIVES: list[tuple[str, str]] = [
     ("She's been binge eating and then purging.", "eating_disorder"),
     ("She has lost twenty pounds by skipping meals.", "eating_disorder"),
     ("He hasn't eaten in four days.", "medical"),
+    ("She could not guarantee her safety tonight.", "suicidal_ideation"),
+    ("He was unable to commit to safety.", "suicidal_ideation"),
+    ("She has access to her mother's medications.", "access_to_means"),
+    ("He pushed her into the wall.", "abuse"),
+    ("He locked her in the bathroom.", "abuse"),
+    ("He pushes her around.", "abuse"),
+    ("Her ex beat her up in front of the kids.", "abuse"),
 ]
 
 DENIALS: list[tuple[str, str]] = [
@@ -206,6 +213,16 @@ UNRELATED = [
     "He wants to end the session early next week because of a conflict.",
     "She can't stop thinking about the exam.",
     "He is going to kill it in the interview.",
+    "She beat her sister at chess.",
+    "The kids were fighting and she hit her limit.",
+    "She shook her head.",
+    "She bit her lip when I asked.",
+    "He beat his personal record in the marathon.",
+    "She felt like a burden was lifted after the call.",
+    "She's been hitting the gym three times a week.",
+    "She cut her hours at work.",
+    "Her mom pushed her into applying for college.",
+    "We talked about ending therapy in the spring.",
 ]
 
 
@@ -311,8 +328,9 @@ def test_therapist_question_is_not_a_finding_but_the_answer_is():
 
 
 def test_someone_elses_suicide_is_exposure():
-    flags = detect_risks(["Her best friend died by suicide in March."])
-    assert {f.kind for f in flags} == {"suicide_exposure"}
+    for sentence in ["Her best friend died by suicide in March.", "She talked about her father's suicide.",
+                     "His brother killed himself two years ago."]:
+        assert {f.kind for f in detect_risks([sentence])} == {"suicide_exposure"}, sentence
 
 
 def test_abuse_qualifiers():
