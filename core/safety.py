@@ -13,7 +13,7 @@ import string
 from typing import Iterable, Sequence
 
 from core import risk_patterns as P
-from core.text import words
+from core.text import clean_sentences, words
 from core.types import Flag
 
 RISK_KINDS = (
@@ -169,7 +169,10 @@ def _clauses(sentence: str) -> list[str]:
 
 
 def detect_risks(sentences: Sequence[str]) -> list[Flag]:
-    """Risk flags in sentence order, one per (sentence, kind, status), with qualifiers."""
+    """Risk flags in sentence order, one per (sentence, kind, status), with qualifiers. Give it cleaned
+    sentences (core.text.clean_sentences); a plain string is split and cleaned first."""
+    if isinstance(sentences, str):
+        sentences = clean_sentences(sentences)
     flags: dict[tuple[str, str, str], set[str]] = {}
     for index, sentence in enumerate(sentences):
         if _QUESTION.match(sentence.strip()):
@@ -193,6 +196,8 @@ def detect_risks(sentences: Sequence[str]) -> list[Flag]:
 
 def detect_alliance(sentences: Sequence[str]) -> list[Flag]:
     """Rupture, repair, ambivalence and resistance signals, one per (sentence, kind)."""
+    if isinstance(sentences, str):
+        sentences = clean_sentences(sentences)
     flags: list[Flag] = []
     for sentence in sentences:
         text = _canonical(sentence).translate(_LOWER)

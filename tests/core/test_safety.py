@@ -383,3 +383,11 @@ def test_alliance_negations_and_unrelated():
     for sentence in ["She has not missed any sessions.", "He never pushed back.", "She wasn't annoyed with me at all.",
                      "We worked on her budget.", "She missed her flight to Denver."]:
         assert not detect_alliance([sentence]), sentence
+
+
+def test_a_whole_transcript_string_is_split_first():
+    flags = detect_risks("Session with Maya. She has been cutting again. Denies SI.")
+    assert {(f.kind, f.status, f.evidence) for f in flags} == {
+        ("self_harm", "present", "She has been cutting again."), ("suicidal_ideation", "denied", "Denies SI."),
+    }
+    assert [f.kind for f in detect_alliance("He said therapy isn't helping. We talked it through.")] == ["rupture", "repair"]
