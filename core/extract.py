@@ -81,8 +81,8 @@ def _clause_with(sentence: str, start: int) -> str:
 
 
 _NOT_ASSIGNED = re.compile(
-    r"\b(?:didn't|did\s+not|hasn't|has\s+not|haven't|never|forgot|skipped|wasn't\s+able\s+to|couldn't|no|reviewed|"
-    r"went\s+over|looked\s+at|checked|completed|did|finished|done)\b[^.]{0,25}\b(?:homework|assignment|log|diary|"
+    r"\b(?:didn't|did\s+not|hasn't|has\s+not|haven't|never|forgot|skipped|missed|wasn't\s+able\s+to|couldn't|no|"
+    r"reviewed|went\s+over|looked\s+at|checked|completed|did|finished|done|last\s+week's|previous)\b[^.]{0,25}\b(?:homework|assignment|log|diary|"
     r"worksheet|thought\s+record)",
     re.I,
 )

@@ -186,7 +186,9 @@ class OfflineNoteWriter:
             boost[position[item.evidence]] = boost.get(position[item.evidence], 0.0) + 1.5
 
         screening = {position[flag.evidence] for flag in risks}
-        placed = classify(sentences, fmt, skip=headers, boost=boost, per_section=per_section, screening=screening)
+        placed = classify(
+            sentences, fmt, skip=headers, boost=boost, per_section=per_section, screening=screening, keep_uncued=short
+        )
         sections = tuple(
             (name, " ".join(_unlabelled(sentences[i]) for i in placed[name]) or NOT_DISCUSSED)
             for name in FORMAT_SECTIONS[fmt]

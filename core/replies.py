@@ -46,7 +46,7 @@ def note_text(note: NoteDraft) -> str:
         lines.append(f"Summary: {note.summary}")
     for name, text in note.sections:
         lines.append(f"\n{name}:\n{text or NOT_DISCUSSED}")
-    for title, items in (("Homework", note.homework), ("Plan", note.plan), ("Follow up next time", note.follow_ups)):
+    for title, items in (("Homework", note.homework), ("Next steps", note.plan), ("Follow up next time", note.follow_ups)):
         if items:
             lines.append(f"\n{title}:")
             lines.extend(f"- {item}" for item in items)

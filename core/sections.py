@@ -184,10 +184,12 @@ def section_for(note_format: str, fams: dict[str, int]) -> str:
 
 def classify(
     sentences: Sequence[str], note_format: str, *, skip: set[int] = frozenset(), boost: dict[int, float] | None = None,
-    per_section: int = 6, screening: set[int] = frozenset(),
+    per_section: int = 6, screening: set[int] = frozenset(), keep_uncued: bool = False,
 ) -> dict[str, list[int]]:
     """Indices of the sentences placed in each section of the format, in transcript order. `boost` marks
-    sentences that must not be lost (risk, measures); `screening` ones with no other cue are assessment."""
+    sentences that must not be lost (risk, measures); `screening` ones with no other cue are assessment.
+    `keep_uncued`: a dictated memo is all content, so a sentence with no cue goes to the default section
+    instead of being dropped as small talk."""
     boost = boost or {}
     candidates: dict[str, list[tuple[float, int]]] = {name: [] for name in FORMAT_SECTIONS[note_format]}
     for index, sentence in enumerate(sentences):
@@ -199,7 +201,7 @@ def classify(
         if len(words(sentence)) < (3 if fams or index in boost else 4):
             continue
         score = informativeness(sentence) + boost.get(index, 0.0)
-        if not fams and score < 2.0 and index not in boost:
+        if not fams and score < 2.0 and index not in boost and not keep_uncued:
             continue  # small talk with no cue ("Thanks for coming in.")
         candidates[section_for(note_format, fams)].append((score, index))
     placed: dict[str, list[int]] = {}
