@@ -23,7 +23,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from core.calendar_feeds import REFRESH_EVERY, refresh_feeds
-from core.notifications import Sleep, deliver_all, send_due, zone
+from core.notifications import Sleep, deliver_all, send_due, therapist_settings, zone
 from core.ports import Notifier
 from core.settings_command import DAYS, day_numbers
 
@@ -72,7 +72,7 @@ class Scheduler:
     # ---- jobs derived from the database --------------------------------------------------------------
     def sync_jobs(self) -> bool:
         """(Re)build the digest cron jobs from the therapists' settings; True when anything changed."""
-        groups = digest_groups(self.service.store.therapists())
+        groups = digest_groups(therapist_settings(self.service))
         if groups == self._groups:
             return False
         for job in self.scheduler.get_jobs():

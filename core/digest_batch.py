@@ -27,6 +27,16 @@ if TYPE_CHECKING:
 
 CHUNK = 500  # therapists per round of queries (keeps IN lists well under SQLite's variable limit)
 UNASSIGNED = "Unassigned session"
+# Plain column rows instead of ORM objects (a third of the time at 10,000 therapists); they carry the
+# attributes the store's own _expand and _draft read, so expansion and decryption stay the store's.
+APPOINTMENT_COLUMNS = (
+    Appointment.id, Appointment.therapist_id, Appointment.client_id, Appointment.starts_at,
+    Appointment.weekly, Appointment.until, Appointment.source,
+)
+NOTE_COLUMNS = (
+    Note.id, Note.therapist_id, Note.client_id, Note.session_date, Note.format, Note.status, Note.version,
+    Note.content_enc,
+)
 
 
 def _expand(row: Appointment, start: datetime, end: datetime, tz) -> list:
@@ -59,7 +69,7 @@ def _chunk(service: "Assistant", day: date, ids: Sequence[int], timezones: dict[
     latest = max(w[2] for w in windows.values())
     with store.session() as s:
         rows = s.exec(
-            select(Appointment).where(
+            select(*APPOINTMENT_COLUMNS).where(
                 Appointment.therapist_id.in_(ids),
                 Appointment.cancelled.is_(False),
                 Appointment.starts_at < latest,
@@ -125,7 +135,7 @@ def _recent_notes(s, store, therapist_ids, client_ids, day: date) -> dict[tuple[
             .subquery()
         )
         rows = s.exec(
-            select(Note).join(ranked, Note.id == ranked.c.id).where(ranked.c.rank <= RECENT_SESSIONS_FOR_FLAGS)
+            select(*NOTE_COLUMNS).join(ranked, Note.id == ranked.c.id).where(ranked.c.rank <= RECENT_SESSIONS_FOR_FLAGS)
             .order_by(Note.session_date, Note.id)
         )
         for row in rows:

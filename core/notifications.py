@@ -30,12 +30,11 @@ from sqlmodel import select
 from core.replies import reminder_text
 from core.settings_command import day_numbers
 from core.types import Outgoing, Reply
-from storage.models import Appointment, Identity, SentNotification
+from storage.models import Appointment, Identity, SentNotification, Therapist
 
 if TYPE_CHECKING:
     from core.ports import Notifier
     from core.service import Assistant
-    from storage.models import Therapist
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +47,10 @@ BACKOFF_S = 2.0  # then 8 s: bounded, so one blocked chat delays a tick by at mo
 CONCURRENCY = 16  # sends in flight at once: a slow therapist never holds up the others
 
 Sleep = Callable[[float], Awaitable[None]]
+SETTINGS_COLUMNS = (
+    Therapist.id, Therapist.timezone, Therapist.digest_time, Therapist.digest_days, Therapist.digest_enabled,
+    Therapist.digest_when_empty, Therapist.reminder_minutes, Therapist.channel,
+)
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,12 @@ def _reachable(service: "Assistant") -> set[int]:
         return set(s.exec(select(Identity.therapist_id).where(Identity.platform != "console").distinct()))
 
 
+def therapist_settings(service: "Assistant") -> list:
+    """Every therapist's scheduling settings as plain rows (attribute access like Therapist)."""
+    with service.store.session() as s:
+        return list(s.exec(select(*SETTINGS_COLUMNS).order_by(Therapist.id)))
+
+
 def _claimed(service: "Assistant", kind: str, keys: Iterable[str]) -> set[tuple[int, str]]:
     keys = sorted(set(keys))
     if not keys:
@@ -149,14 +158,17 @@ def claim_many(service: "Assistant", kind: str, pairs: list[tuple[int, str]]) ->
     return won
 
 
-def _upcoming(service: "Assistant", therapist_ids: set[int], start: datetime, end: datetime) -> list[Appointment]:
-    """Appointments of these therapists that may have an occurrence in [start, end)."""
+def _upcoming(service: "Assistant", therapist_ids: set[int], start: datetime, end: datetime) -> list:
+    """Appointments that may have an occurrence in [start, end): every weekly series is a candidate, so
+    this reads plain columns, not ORM objects (it runs every tick over every therapist's series)."""
+    from core.digest_batch import APPOINTMENT_COLUMNS
+
     if not therapist_ids:
         return []
     with service.store.session() as s:
         return list(
             s.exec(
-                select(Appointment).where(
+                select(*APPOINTMENT_COLUMNS).where(
                     Appointment.cancelled.is_(False),
                     Appointment.starts_at < end,
                     Appointment.weekly.is_(True) | (Appointment.starts_at >= start),
@@ -177,7 +189,7 @@ async def due_notifications(service: "Assistant", now: datetime, *, therapist_id
     """Everything due at `now`, already claimed by this caller (claims lost to another process are dropped)."""
     wanted = set(therapist_ids) if therapist_ids is not None else None
     reachable = _reachable(service)
-    therapists = [t for t in service.store.therapists() if t.id in reachable and (wanted is None or t.id in wanted)]
+    therapists = [t for t in therapist_settings(service) if t.id in reachable and (wanted is None or t.id in wanted)]
     out = await _due_digests(service, therapists, now)
     out += _due_reminders(service, therapists, now)
     return out
