@@ -176,9 +176,7 @@ async def test_telegram_failure_falls_back_to_slack_then_records_failure(make_se
     from tests.fakes.slack_api import dm_for
 
     service = make_service(clock=FakeClock(local("Europe/Berlin", 2026, 12, 1, 7, 30)))
-    tid = therapist(
-        service, "Dr. Ines Varga", tz="Europe/Berlin", telegram="7201", slack="U7201", channel="telegram", digest_when_empty=True
-    )
+    therapist(service, "Dr. Ines Varga", tz="Europe/Berlin", telegram="7201", slack="U7201", channel="telegram", digest_when_empty=True)
     notifiers = notifiers_for(service, fake_telegram, fake_slack)
     fake_telegram.token = "revoked"  # every Bot API call now answers 401, like a revoked or blocked bot
     try:
@@ -193,4 +191,3 @@ async def test_telegram_failure_falls_back_to_slack_then_records_failure(make_se
         assert (delivery.status, delivery.attempts) == ("failed", 3) and sleeps.delays == [2.0, 8.0]
     finally:
         await notifiers["telegram"].close()
-    assert tid

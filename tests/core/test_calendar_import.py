@@ -6,7 +6,7 @@ from __future__ import annotations
 import http.server
 import logging
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -152,7 +152,7 @@ def feed_server():
 
 async def test_feed_refresh_resyncs_by_uid_and_reports_a_failure_once(practice, feed_server, caplog):
     service, tid = practice
-    feed_id = add_feed(service, tid, feed_server.url.replace("http://", "http://"))
+    feed_id = add_feed(service, tid, feed_server.url)
     assert add_feed(service, tid, feed_server.url) == feed_id  # one subscription per address
     clock = service.clock
     with caplog.at_level(logging.INFO):
