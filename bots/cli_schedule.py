@@ -139,6 +139,10 @@ async def cmd_settings(args) -> int:
 
 
 # ---- calendar ---------------------------------------------------------------------------------------------
+CLI_HOW = "alliance calendar assign NUMBER NAME --as YOU"
+CLI_HINT = "list them with `alliance calendar unassigned`"
+
+
 def _is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://", "webcal://"))
 
@@ -178,9 +182,9 @@ async def run_calendar(service, args) -> int:
             if args.json:
                 _print_json(_result_json(result))
             else:
-                print(result.summary())
+                print(result.summary(CLI_HINT))
                 if result.unmatched:
-                    print(unassigned_text(service, therapist_id))
+                    print(unassigned_text(service, therapist_id, CLI_HOW))
             return 0
         if action == "unassigned":
             if args.json:
@@ -189,7 +193,7 @@ async def run_calendar(service, args) -> int:
                      for u in unassigned(service, therapist_id)]
                 )
             else:
-                print(unassigned_text(service, therapist_id))
+                print(unassigned_text(service, therapist_id, CLI_HOW))
             return 0
         if action == "assign":
             message = assign(service, therapist_id, args.id, args.client)
@@ -200,7 +204,7 @@ async def run_calendar(service, args) -> int:
             for feed in feeds.feeds(service, therapist_id):
                 result, _ = await feeds.refresh_feed(service, feed, service.clock.now(), force=True)
                 problems += result is None
-                print(result.summary() if result else "A feed could not be loaded; see `alliance calendar import`.")
+                print(result.summary(CLI_HINT) if result else "A feed could not be loaded; see `alliance calendar import`.")
             return 1 if problems else 0
         if action == "off":
             count = feeds.remove_feeds(service, therapist_id)

@@ -66,11 +66,11 @@ class ImportResult:
     unmatched: int = 0
     unmatched_ids: list[int] = field(default_factory=list)
 
-    def summary(self) -> str:
+    def summary(self, assign_hint: str = "see /calendar to assign them") -> str:
         parts = [f"{self.added} new", f"{self.updated} updated", f"{self.cancelled} cancelled"]
         text = "Calendar imported: " + ", ".join(parts) + "."
         if self.unmatched:
-            text += f" {self.unmatched} session(s) I couldn't match to a client — see /calendar to assign them."
+            text += f" {self.unmatched} session(s) I couldn't match to a client — {assign_hint}."
         return text
 
 
@@ -278,11 +278,11 @@ def unassigned(service: "Assistant", therapist_id: int) -> list[Unassigned]:
     ]
 
 
-def unassigned_text(service: "Assistant", therapist_id: int) -> str:
+def unassigned_text(service: "Assistant", therapist_id: int, how: str = "/assign NUMBER NAME") -> str:
     items = unassigned(service, therapist_id)
     if not items:
         return "Every upcoming calendar session has a client."
-    lines = ["Calendar sessions without a client (assign with /assign NUMBER NAME):"]
+    lines = [f"Calendar sessions without a client (assign with {how}):"]
     for item in items:
         more = f" (+{item.more} more in the series)" if item.more else ""
         lines.append(f"#{item.appointment_id} {item.starts_at:%a %d %b %H:%M} “{item.title}”{more}")
