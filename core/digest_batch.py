@@ -20,7 +20,7 @@ from sqlmodel import select
 from core.digest import RECENT_SESSIONS_FOR_FLAGS, compose_digest
 from core.notifications import zone
 from core.types import Digest, NoteDraft
-from storage.models import Appointment, Client, Note
+from storage.models import Appointment, Client, Note, Therapist
 
 if TYPE_CHECKING:
     from core.service import Assistant
@@ -50,7 +50,7 @@ def compose_digests(service: "Assistant", wanted: Iterable[tuple[int, date]]) ->
     by_day: dict[date, list[int]] = defaultdict(list)
     for therapist_id, day in dict(wanted).items():
         by_day[day].append(therapist_id)
-    timezones = {t.id: t.timezone for t in service.store.therapists()}
+    timezones = _timezones(service, {t for ids in by_day.values() for t in ids})
     out: dict[int, Digest] = {}
     for day, ids in by_day.items():
         for i in range(0, len(ids), CHUNK):
@@ -94,6 +94,14 @@ def _chunk(service: "Assistant", day: date, ids: Sequence[int], timezones: dict[
             lambda client_id, t=therapist_id: notes.get((t, client_id), ()),
             [o.client_id for o in occurrences],
         )
+    return out
+
+
+def _timezones(service: "Assistant", therapist_ids: set[int]) -> dict[int, str]:
+    out = {}
+    with service.store.session() as s:
+        for part in _in_chunks(therapist_ids):
+            out.update(s.exec(select(Therapist.id, Therapist.timezone).where(Therapist.id.in_(part))).all())
     return out
 
 
