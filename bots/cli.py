@@ -304,6 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id", type=int, help="the session number to cancel")
     p.add_argument("--days", type=int, default=14)
     p.set_defaults(run=cmd_appointment)
+    from bots.cli_schedule import add_parsers as add_schedule_parsers
+
+    add_schedule_parsers(sub, therapist)
     p = therapist(sub.add_parser("clients", help="list your clients"))
     p.set_defaults(run=cmd_clients)
     p = therapist(sub.add_parser("export", help="a client's notes as Markdown"))

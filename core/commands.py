@@ -15,6 +15,8 @@ COMMANDS: dict[str, str] = {
     "schedule": "/schedule <client> <day> <HH:MM> [weekly] — add a session",
     "appointments": "upcoming sessions",
     "cancel": "/cancel <number> — cancel a session",
+    "calendar": "/calendar <ICS feed URL> — sync sessions from your calendar (or send an .ics file)",
+    "assign": "/assign <number> <client> — file a calendar session under a client",
     "export": "/export <client> — the client's notes as a document",
     "forget": "/forget <client> — delete a client and all their notes",
     "retry": "try failed memos again",

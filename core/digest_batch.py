@@ -20,6 +20,7 @@ from sqlmodel import select
 from core.digest import RECENT_SESSIONS_FOR_FLAGS, compose_digest
 from core.notifications import zone
 from core.types import Digest, NoteDraft
+from storage.store import expand_occurrences
 from storage.models import Appointment, Client, Note, Therapist
 
 if TYPE_CHECKING:
@@ -38,11 +39,6 @@ NOTE_COLUMNS = (
     Note.content_enc,
 )
 
-
-def _expand(row: Appointment, start: datetime, end: datetime, tz) -> list:
-    from storage.store import _expand as expand  # the store's expansion: identical weekly semantics
-
-    return expand(row, start, end, tz)
 
 
 def compose_digests(service: "Assistant", wanted: Iterable[tuple[int, date]]) -> dict[int, Digest]:
@@ -79,7 +75,7 @@ def _chunk(service: "Assistant", day: date, ids: Sequence[int], timezones: dict[
         sessions: dict[int, list] = defaultdict(list)
         for row in rows:
             tz, start, end = windows[row.therapist_id]
-            sessions[row.therapist_id].extend(_expand(row, start, end, tz))
+            sessions[row.therapist_id].extend(expand_occurrences(row, start, end, tz))
         client_ids = {o.client_id for occ in sessions.values() for o in occ if o.client_id is not None}
         names = _names(s, cipher, ids, client_ids)
         notes = _recent_notes(s, store, ids, client_ids, day)
@@ -147,5 +143,5 @@ def _recent_notes(s, store, therapist_ids, client_ids, day: date) -> dict[tuple[
             .order_by(Note.session_date, Note.id)
         )
         for row in rows:
-            out[(row.therapist_id, row.client_id)].append(store._draft(row))
+            out[(row.therapist_id, row.client_id)].append(store.draft_from_row(row))
     return out

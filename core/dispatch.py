@@ -123,6 +123,18 @@ async def _cancel(service, sender, therapist_id, args) -> Reply:
     return Reply("I couldn't find that session. See /appointments.")
 
 
+async def _calendar(service, sender, therapist_id, args) -> Reply:
+    from core.appointments import calendar_command
+
+    return await calendar_command(service, therapist_id, args)
+
+
+async def _assign(service, sender, therapist_id, args) -> Reply:
+    from core.appointments import assign_command
+
+    return assign_command(service, therapist_id, args)
+
+
 HANDLERS: dict[str, Handler] = {
     "help": _help,
     "ask": _ask,
@@ -137,6 +149,8 @@ HANDLERS: dict[str, Handler] = {
     "schedule": _schedule,
     "appointments": _appointments,
     "cancel": _cancel,
+    "calendar": _calendar,
+    "assign": _assign,
 }
 
 

@@ -30,6 +30,7 @@ from sqlmodel import select
 from core.replies import reminder_text
 from core.settings_command import day_numbers
 from core.types import Outgoing, Reply
+from storage.store import expand_occurrences
 from storage.models import Appointment, Identity, SentNotification, Therapist
 
 if TYPE_CHECKING:
@@ -177,12 +178,6 @@ def _upcoming(service: "Assistant", therapist_ids: set[int], start: datetime, en
         )
 
 
-def _expand(row: Appointment, start: datetime, end: datetime, tz) -> list:
-    # The store's own expansion, so reminders and digests agree on when a weekly session falls.
-    from storage.store import _expand as expand
-
-    return expand(row, start, end, tz)
-
 
 # ---- deciding and claiming ---------------------------------------------------------------------------
 async def due_notifications(service: "Assistant", now: datetime, *, therapist_ids: Iterable[int] | None = None) -> list[Outgoing]:
@@ -237,7 +232,7 @@ def _due_reminders(service: "Assistant", therapists: list["Therapist"], now: dat
         therapist = by_id.get(row.therapist_id)
         if therapist is None:
             continue
-        for occurrence in _expand(row, now, horizon, zone(therapist.timezone)):
+        for occurrence in expand_occurrences(row, now, horizon, zone(therapist.timezone)):
             if reminder_due(occurrence.starts_at, therapist.reminder_minutes, now):
                 candidates.append((therapist, occurrence))
     done = _claimed(service, REMINDER, (o.key for _, o in candidates))

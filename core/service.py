@@ -28,6 +28,7 @@ from core.types import (
     Document,
     MemoReceipt,
     NoteDraft,
+    Outgoing,
     Reply,
     Sender,
 )
@@ -354,6 +355,12 @@ class Assistant:
             lambda client_id: self.store.notes_for_client(therapist_id, client_id),
             [o.client_id for o in occurrences],
         )
+
+    async def due_notifications(self, now: datetime) -> list[Outgoing]:
+        """Digests and reminders due at `now`, each already claimed in the ledger (sent at most once)."""
+        from core.notifications import due_notifications
+
+        return await due_notifications(self, now)
 
     def digest_reply(self, digest: Digest) -> Reply:
         return Reply(digest_text(digest), digest=digest)

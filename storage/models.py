@@ -105,6 +105,7 @@ class NoteVersion(SQLModel, table=True):
 
 
 class Appointment(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("therapist_id", "external_uid"),)  # a calendar event syncs to one row
     id: Optional[int] = Field(default=None, primary_key=True)
     therapist_id: int = Field(foreign_key="therapist.id", index=True)
     client_id: Optional[int] = Field(default=None, foreign_key="client.id", index=True)

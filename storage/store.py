@@ -291,7 +291,7 @@ class Store:
     def note(self, therapist_id: int, note_id: int) -> Optional[NoteDraft]:
         with self.session() as s:
             row = s.exec(select(Note).where(Note.therapist_id == therapist_id, Note.id == note_id)).first()
-            return self._draft(row) if row else None
+            return self.draft_from_row(row) if row else None
 
     def note_for_memo(self, therapist_id: int, memo_id: int) -> Optional[int]:
         with self.session() as s:
@@ -322,7 +322,7 @@ class Store:
             row.updated_at = utcnow()
             s.add(row)
             s.commit()
-            return self._draft(row)
+            return self.draft_from_row(row)
 
     def note_versions(self, therapist_id: int, note_id: int) -> list[NoteDraft]:
         with self.session() as s:
@@ -349,7 +349,7 @@ class Store:
                 .where(Note.therapist_id == therapist_id, Note.client_id == client_id, Note.status == "final")
                 .order_by(Note.session_date, Note.id)
             )
-            return [self._draft(r) for r in rows]
+            return [self.draft_from_row(r) for r in rows]
 
     def latest_notes(self, therapist_id: int, limit: int = 10) -> list[NoteDraft]:
         with self.session() as s:
@@ -359,13 +359,13 @@ class Store:
                 .order_by(Note.session_date.desc(), Note.id.desc())
                 .limit(limit)
             )
-            return [self._draft(r) for r in rows]
+            return [self.draft_from_row(r) for r in rows]
 
     def count_notes(self, therapist_id: int) -> int:
         with self.session() as s:
             return s.exec(select(func.count()).select_from(Note).where(Note.therapist_id == therapist_id)).one()
 
-    def _draft(self, row: Note) -> NoteDraft:
+    def draft_from_row(self, row: Note) -> NoteDraft:
         data = self.cipher.decrypt_json(row.content_enc)
         data.update(note_id=row.id, client_id=row.client_id, version=row.version,
                     session_date=row.session_date.isoformat(), format=row.format,
@@ -432,7 +432,7 @@ class Store:
                     (Appointment.weekly.is_(True)) | (Appointment.starts_at >= start),
                 )
             )
-            found = [occ for row in rows for occ in _expand(row, start, end, tz)]
+            found = [occ for row in rows for occ in expand_occurrences(row, start, end, tz)]
         return sorted(found, key=lambda o: (o.starts_at, o.appointment_id))
 
     # ---- exactly-once ledgers ------------------------------------------------------------------
@@ -482,7 +482,7 @@ class Store:
             return list(s.exec(select(CalendarFeed).where(CalendarFeed.therapist_id == therapist_id)))
 
 
-def _expand(row: Appointment, start: datetime, end: datetime, tz: tzinfo) -> list[Occurrence]:
+def expand_occurrences(row: Appointment, start: datetime, end: datetime, tz: tzinfo) -> list[Occurrence]:
     first = row.starts_at if row.starts_at.tzinfo else row.starts_at.replace(tzinfo=timezone.utc)
     if not row.weekly:
         return [Occurrence(row.id, row.client_id, first, False, row.source)] if start <= first < end else []
