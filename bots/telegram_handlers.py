@@ -49,6 +49,10 @@ ENROL_COMMAND = re.compile(r"^/(start|link)(@\w+)?(\s|$)", re.IGNORECASE)
 TYPING_EVERY_S = 4.5  # Telegram shows a chat action for about 5 seconds
 
 
+CALENDAR_FILTER = filters.Document.FileExtension("ics") | filters.Document.MimeType("text/calendar")
+MAX_CALENDAR_BYTES = 5 * 1024 * 1024
+
+
 def is_self_hosted(settings: Settings) -> bool:
     base = settings.telegram_base_url
     return bool(base) and "api.telegram.org" not in base
@@ -86,6 +90,7 @@ class TelegramHandlers:
         app.add_handler(TypeHandler(Update, self.gate), group=-1)
         app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & MEMO_FILTER, self.on_memo))
         app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self.on_text))
+        app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & CALENDAR_FILTER, self.on_calendar))
         app.add_handler(CallbackQueryHandler(self.on_button))
         app.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self.on_other))
         app.add_error_handler(self.on_error)
@@ -147,6 +152,18 @@ class TelegramHandlers:
             reply = Reply(str(error))
         if not reply.silent:
             await self.send(context.bot, sender, chat_id, reply)
+
+    async def on_calendar(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An .ics file: import its sessions (recurring series included)."""
+        from core.appointments import calendar_file
+
+        message = update.message
+        if (message.document.file_size or 0) > MAX_CALENDAR_BYTES:
+            await message.reply_text("That calendar file is too large (over 5 MB).")
+            return
+        therapist_id = self.service.therapist_id(sender_of(update))
+        data = bytes(await (await message.document.get_file()).download_as_bytearray())
+        await self.send(context.bot, sender_of(update), message.chat_id, await calendar_file(self.service, therapist_id, data))
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.message.reply_text(OTHER_CONTENT)

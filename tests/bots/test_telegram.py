@@ -310,3 +310,19 @@ async def test_a_redelivered_text_is_answered_once(chat, fake, service):
     await chat.feed(update)
     await chat.feed(update)
     assert sum("client" in t.lower() for t in fake.sent_to(ADA)[1:]) == 1
+
+
+async def test_calendar_file_imports_sessions(chat, fake, service):
+    from pathlib import Path
+
+    await enrol(chat, service, ADA, "Dr. Ada Quinn")
+    await chat.say(ADA, "/client Maya Thompson")
+    ics = (Path(__file__).parent.parent / "fixtures/practice.ics").read_bytes()
+    file_id = fake.add_file(ics, "documents/practice.ics")
+    update = fake.voice_update(ADA, file_id, kind="document")
+    update["message"]["document"].update(mime_type="text/calendar", file_name="practice.ics")
+    await chat.feed(update)
+    reply = fake.sent_to(ADA)[-1]
+    assert reply.startswith("Calendar imported")
+    therapist_id = service.therapist_id(service.console_sender("Dr. Ada Quinn"))
+    assert service.store.appointments(therapist_id), "no sessions were imported"
