@@ -55,6 +55,8 @@ class InviteInfo:
 class PendingMemo:
     therapist_id: int
     memo_id: int
+    source_ref: str | None = None
+    needs_audio: bool = False  # recorded before its download finished: fetch `source_ref` again
 
 
 class Assistant:
@@ -149,11 +151,9 @@ class Assistant:
     async def receive_memo(self, sender: Sender, memo: AudioMemo) -> MemoReceipt:
         """Persist the memo before anything slow; the caller acknowledges, then calls process_memo."""
         therapist_id = self.therapist_id(sender)
-        limit = self.settings.max_memo_bytes
-        if len(memo.data) > limit:
-            return MemoReceipt(None, False, message=too_big_message(len(memo.data), limit))
-        if not memo.data:
-            return MemoReceipt(None, False, message="That memo is empty — please record it again.")
+        problem = self._audio_problem(memo.data, memo.size_bytes)
+        if problem:
+            return MemoReceipt(None, False, message=problem)
         key = f"{sender.platform}:{sender.workspace_id}:{memo.message_id}"
         therapist = self.store.therapist(therapist_id)
         memo_id, created = self.store.add_memo(
@@ -161,6 +161,7 @@ class Assistant:
             key,
             sender.platform,
             audio=memo.data,
+            source_ref=memo.source_ref,
             filename=memo.filename,
             client_hint=memo.client_hint,
             client_id=None if memo.client_hint else therapist.next_client_id,
@@ -168,11 +169,32 @@ class Assistant:
             note_format=memo.note_format,
         )
         if not created:
-            return MemoReceipt(memo_id, True, duplicate=True, message="I already have that memo.")
+            stored = self.store.memo(therapist_id, memo_id)
+            missing = stored is not None and stored.audio is None and stored.transcript is None and stored.status == "received"
+            return MemoReceipt(memo_id, True, duplicate=True, message="I already have that memo.", needs_audio=missing)
         if therapist.next_client_id and not memo.client_hint:
             self.store.update_therapist(therapist_id, next_client_id=None)
         self.store.audit(therapist_id, f"{sender.platform}:{sender.user_id}", "write", "memo", memo_id)
+        return MemoReceipt(memo_id, True, message="Got it — transcribing…", needs_audio=memo.data is None)
+
+    def attach_audio(self, therapist_id: int, memo_id: int, data: bytes) -> MemoReceipt:
+        """The downloaded audio of a memo recorded with `data=None`. A bad download fails the memo
+        with a message; the row stays, so nothing the therapist sent disappears silently."""
+        problem = self._audio_problem(data, None)
+        if problem:
+            self.store.update_memo(therapist_id, memo_id, status="failed", failure=problem)
+            return MemoReceipt(memo_id, False, message=problem)
+        self.store.update_memo(therapist_id, memo_id, audio=data)
         return MemoReceipt(memo_id, True, message="Got it — transcribing…")
+
+    def _audio_problem(self, data: bytes | None, announced_size: int | None) -> str | None:
+        limit = self.settings.max_memo_bytes
+        size = len(data) if data is not None else announced_size or 0
+        if size > limit:
+            return too_big_message(size, limit)
+        if data is not None and not data:
+            return "That memo is empty — please record it again."
+        return None
 
     async def process_memo(self, therapist_id: int, memo_id: int) -> Reply:
         """Finish the memo (idempotent) and return the note to deliver, or what went wrong."""
@@ -194,7 +216,7 @@ class Assistant:
         return memo.reply_ref if memo else None
 
     def unfinished_memos(self, platform: str | None = None) -> list[PendingMemo]:
-        return [PendingMemo(t, m) for t, m in self.store.unfinished_memos(platform)]
+        return [PendingMemo(*row) for row in self.store.unfinished_memos(platform)]
 
     async def retry_failed(self, sender: Sender) -> list[Reply]:
         therapist_id = self.therapist_id(sender)

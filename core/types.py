@@ -25,15 +25,19 @@ class Sender:
 
 @dataclass(frozen=True)
 class AudioMemo:
-    """A voice memo already fetched from the platform. `message_id` makes receiving it idempotent."""
+    """A voice memo. `message_id` makes receiving it idempotent. A chat bot may record the memo before
+    downloading it (`data=None` with the platform's `source_ref`) so a crash mid-download loses nothing;
+    it then hands the bytes over with Assistant.attach_audio."""
 
     message_id: str
-    data: bytes
+    data: bytes | None
     filename: str = "memo"
     mime_type: str = ""
     client_hint: str | None = None  # a client name given with the memo (CLI --client)
     session_date: date | None = None
     note_format: str | None = None
+    source_ref: str | None = None  # the platform's file id, to fetch the audio again after a restart
+    size_bytes: int | None = None  # as the platform announced it, checked before downloading
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class MemoReceipt:
     accepted: bool
     duplicate: bool = False
     message: str = ""
+    needs_audio: bool = False  # recorded, but its audio has not been attached yet
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,7 @@ class Memo(SQLModel, table=True):
     failure: Optional[str] = None  # the human message, never content
     audio_enc: Optional[bytes] = Field(default=None, sa_column=_blob())
     filename: str = "memo"
+    source_ref: Optional[str] = None  # the platform's file id while the audio is not downloaded yet
     transcript_enc: Optional[bytes] = Field(default=None, sa_column=_blob())
     client_hint_enc: Optional[bytes] = Field(default=None, sa_column=_blob())
     client_id: Optional[int] = None

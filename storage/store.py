@@ -42,6 +42,7 @@ class MemoView:
     failure: str | None
     audio: bytes | None
     filename: str
+    source_ref: str | None
     transcript: str | None
     client_hint: str | None
     client_id: int | None
@@ -195,6 +196,7 @@ class Store:
         audio: bytes | None = None,
         transcript: str | None = None,
         filename: str = "memo",
+        source_ref: str | None = None,
         client_hint: str | None = None,
         client_id: int | None = None,
         session_date: date | None = None,
@@ -213,6 +215,7 @@ class Store:
                 audio_enc=self.cipher.encrypt(audio) if audio is not None else None,
                 transcript_enc=self.cipher.encrypt(transcript) if transcript is not None else None,
                 filename=filename,
+                source_ref=source_ref,
                 client_hint_enc=self.cipher.encrypt(client_hint) if client_hint else None,
                 client_id=client_id,
                 session_date=session_date,
@@ -239,6 +242,7 @@ class Store:
                 failure=row.failure,
                 audio=self.cipher.decrypt_bytes(row.audio_enc) if row.audio_enc is not None else None,
                 filename=row.filename,
+                source_ref=row.source_ref,
                 transcript=self.cipher.decrypt(row.transcript_enc),
                 client_hint=self.cipher.decrypt(row.client_hint_enc),
                 client_id=row.client_id,
@@ -249,7 +253,12 @@ class Store:
                 attempts=row.attempts,
             )
 
-    def update_memo(self, therapist_id: int, memo_id: int, *, transcript: str | None = None, drop_audio: bool = False, **fields) -> None:
+    def update_memo(
+        self, therapist_id: int, memo_id: int, *, transcript: str | None = None, audio: bytes | None = None,
+        drop_audio: bool = False, **fields,
+    ) -> None:
+        if audio is not None:
+            fields["audio_enc"] = self.cipher.encrypt(audio)
         if transcript is not None:
             fields["transcript_enc"] = self.cipher.encrypt(transcript)
         if drop_audio:
@@ -259,13 +268,14 @@ class Store:
             s.exec(update(Memo).where(Memo.therapist_id == therapist_id, Memo.id == memo_id).values(**fields))
             s.commit()
 
-    def unfinished_memos(self, platform: str | None = None) -> list[tuple[int, int]]:
-        """(therapist id, memo id) of memos a restart must finish; for the worker, ids only."""
+    def unfinished_memos(self, platform: str | None = None) -> list[tuple[int, int, str | None, bool]]:
+        """(therapist id, memo id, source ref, audio missing) of memos a restart must finish."""
         with self.session() as s:
-            query = select(Memo.therapist_id, Memo.id).where(Memo.status.in_(ACTIVE_MEMO_STATES))
+            missing = Memo.audio_enc.is_(None) & Memo.transcript_enc.is_(None)
+            query = select(Memo.therapist_id, Memo.id, Memo.source_ref, missing).where(Memo.status.in_(ACTIVE_MEMO_STATES))
             if platform:
                 query = query.where(Memo.platform == platform)
-            return [(t, m) for t, m in s.exec(query.order_by(Memo.id))]
+            return [(t, m, ref, bool(gap)) for t, m, ref, gap in s.exec(query.order_by(Memo.id))]
 
     def failed_memos(self, therapist_id: int) -> list[int]:
         with self.session() as s:

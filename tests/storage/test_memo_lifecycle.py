@@ -169,3 +169,30 @@ async def test_unclear_client_keeps_a_draft_and_asks(make_service):
     assert final.note.client_name == "Maya Oduya" and not final.note.needs_client
     answer = await service.answer(sender, "what did Maya Oduya mention last time?")
     assert answer.found and "tired" in answer.text
+
+
+async def test_memo_recorded_before_download_survives_a_crash_mid_download(make_service, jfk):
+    service = make_service()
+    sender = service.console_sender("Dr. Osei")
+    therapist_id = service.therapist_id(sender)
+    announced = AudioMemo("tg-90", None, "memo.ogg", client_hint="Lena Brandt", source_ref="file-abc", size_bytes=len(jfk))
+    receipt = await service.receive_memo(sender, announced)
+    assert receipt.accepted and receipt.needs_audio
+    # The process died while downloading; the platform redelivers the same message after the restart.
+    restarted = make_service()
+    [pending] = restarted.unfinished_memos()
+    assert (pending.memo_id, pending.source_ref, pending.needs_audio) == (receipt.memo_id, "file-abc", True)
+    again = await restarted.receive_memo(sender, announced)
+    assert again.duplicate and again.needs_audio and again.memo_id == receipt.memo_id
+    assert restarted.attach_audio(therapist_id, receipt.memo_id, jfk).accepted
+    reply = await restarted.process_memo(therapist_id, receipt.memo_id)
+    assert reply.note is not None and reply.note.client_name == "Lena Brandt"
+    assert not (await restarted.receive_memo(sender, announced)).needs_audio
+
+
+async def test_announced_size_over_the_limit_is_refused_before_download(make_service):
+    service = make_service(max_memo_mb=1)
+    sender = service.console_sender("Dr. Osei")
+    receipt = await service.receive_memo(sender, AudioMemo("big-2", None, source_ref="f", size_bytes=30 * 1024 * 1024))
+    assert not receipt.accepted and "30 MB" in receipt.message
+    assert service.unfinished_memos() == []

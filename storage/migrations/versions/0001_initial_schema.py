@@ -116,6 +116,7 @@ def upgrade() -> None:
     sa.Column('failure', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('audio_enc', sa.LargeBinary(), nullable=True),
     sa.Column('filename', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('source_ref', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('transcript_enc', sa.LargeBinary(), nullable=True),
     sa.Column('client_hint_enc', sa.LargeBinary(), nullable=True),
     sa.Column('client_id', sa.Integer(), nullable=True),
