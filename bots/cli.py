@@ -48,8 +48,6 @@ def _format(value: str) -> str:
 
 # ---- commands ------------------------------------------------------------------------------------
 async def cmd_memo(args) -> int:
-    from bots.console import print_reply
-
     path = Path(args.file)
     if not path.is_file():
         _progress(f"No file at {path}.")

@@ -20,7 +20,7 @@ from sqlmodel import select
 from core.digest import RECENT_SESSIONS_FOR_FLAGS, compose_digest
 from core.notifications import zone
 from core.types import Digest, NoteDraft
-from storage.store import expand_occurrences
+from storage.schedule import expand_occurrences
 from storage.models import Appointment, Client, Note, Therapist
 
 if TYPE_CHECKING:

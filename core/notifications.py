@@ -30,7 +30,7 @@ from sqlmodel import select
 from core.replies import reminder_text
 from core.settings_command import day_numbers
 from core.types import Outgoing, Reply
-from storage.store import expand_occurrences
+from storage.schedule import expand_occurrences
 from storage.models import Appointment, Identity, SentNotification, Therapist
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -16,13 +16,11 @@ from core.digest import compose_digest, compose_item
 from core.errors import AllianceError, NotEnrolled, NotPrivate
 from core.memos import MemoFailed, MemoPipeline, note_with_client
 from core.ports import Answerer, Clock, NoteWriter, Transcriber
-from core.replies import client_picker, digest_text, note_reply, note_text
+from core.replies import digest_text, note_reply, note_text
 from core.settings_command import apply_setting, settings_text
 from core.types import (
-    NOTE_FORMATS,
     Answer,
     AudioMemo,
-    Button,
     Digest,
     DigestItem,
     Document,

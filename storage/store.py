@@ -3,7 +3,7 @@ filters by it, so no query here can return another therapist's rows."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime
 from typing import Iterable, Optional
 
 from sqlalchemy import delete, func, update
@@ -17,18 +17,16 @@ from storage.crypto import Cipher
 from storage.models import (
     Appointment,
     AuditEvent,
-    CalendarFeed,
     Client,
     Identity,
     Invite,
     Memo,
     Note,
     NoteVersion,
-    ProcessedEvent,
-    SentNotification,
     Therapist,
     utcnow,
 )
+from storage.schedule import ScheduleQueries
 
 ACTIVE_MEMO_STATES = ("received", "transcribed", "drafted")
 
@@ -53,22 +51,7 @@ class MemoView:
     attempts: int
 
 
-@dataclass(frozen=True)
-class Occurrence:
-    """One session on the calendar: a single appointment or one week of a weekly series."""
-
-    appointment_id: int
-    client_id: int | None
-    starts_at: datetime  # aware UTC
-    weekly: bool
-    source: str
-
-    @property
-    def key(self) -> str:
-        return f"{self.appointment_id}@{self.starts_at.strftime('%Y%m%dT%H%M')}"
-
-
-class Store:
+class Store(ScheduleQueries):
     def __init__(self, engine: Engine, cipher: Cipher):
         self.engine = engine
         self.cipher = cipher
@@ -382,100 +365,6 @@ class Store:
                     needs_client=row.status == "draft")
         return NoteDraft.from_json(data)
 
-    # ---- appointments --------------------------------------------------------------------------
-    def add_appointment(
-        self,
-        therapist_id: int,
-        client_id: int | None,
-        starts_at: datetime,
-        *,
-        weekly: bool = False,
-        duration_minutes: int = 50,
-        source: str = "chat",
-        external_uid: str | None = None,
-        title: str | None = None,
-    ) -> int:
-        with self.session() as s:
-            row = Appointment(
-                therapist_id=therapist_id,
-                client_id=client_id,
-                starts_at=starts_at.astimezone(timezone.utc),
-                weekly=weekly,
-                duration_minutes=duration_minutes,
-                source=source,
-                external_uid=external_uid,
-                title_enc=self.cipher.encrypt(title) if title else None,
-            )
-            s.add(row)
-            s.commit()
-            return row.id
-
-    def cancel_appointment(self, therapist_id: int, appointment_id: int) -> bool:
-        with self.session() as s:
-            result = s.exec(
-                update(Appointment)
-                .where(Appointment.therapist_id == therapist_id, Appointment.id == appointment_id, Appointment.cancelled.is_(False))
-                .values(cancelled=True)
-            )
-            s.commit()
-            return result.rowcount == 1
-
-    def appointments(self, therapist_id: int) -> list[Appointment]:
-        with self.session() as s:
-            return list(
-                s.exec(
-                    select(Appointment)
-                    .where(Appointment.therapist_id == therapist_id, Appointment.cancelled.is_(False))
-                    .order_by(Appointment.starts_at)
-                )
-            )
-
-    def occurrences(self, therapist_id: int, start: datetime, end: datetime, tz: tzinfo = timezone.utc) -> list[Occurrence]:
-        """Sessions starting in [start, end), weekly series expanded in local wall time (so a 15:00
-        session stays at 15:00 across a daylight-saving change), in time order."""
-        with self.session() as s:
-            rows = s.exec(
-                select(Appointment).where(
-                    Appointment.therapist_id == therapist_id,
-                    Appointment.cancelled.is_(False),
-                    Appointment.starts_at < end,
-                    (Appointment.weekly.is_(True)) | (Appointment.starts_at >= start),
-                )
-            )
-            found = [occ for row in rows for occ in expand_occurrences(row, start, end, tz)]
-        return sorted(found, key=lambda o: (o.starts_at, o.appointment_id))
-
-    # ---- exactly-once ledgers ------------------------------------------------------------------
-    def claim_event(self, event_key: str) -> bool:
-        """True the first time a platform delivery is seen; False for a redelivery."""
-        with self.session() as s:
-            s.add(ProcessedEvent(event_key=event_key))
-            try:
-                s.commit()
-                return True
-            except IntegrityError:
-                s.rollback()
-                return False
-
-    def claim_notification(self, therapist_id: int, kind: str, key: str) -> bool:
-        with self.session() as s:
-            s.add(SentNotification(therapist_id=therapist_id, kind=kind, key=key))
-            try:
-                s.commit()
-                return True
-            except IntegrityError:
-                s.rollback()
-                return False
-
-    def mark_notification(self, therapist_id: int, kind: str, key: str, status: str, attempts: int = 1) -> None:
-        with self.session() as s:
-            s.exec(
-                update(SentNotification)
-                .where(SentNotification.therapist_id == therapist_id, SentNotification.kind == kind, SentNotification.key == key)
-                .values(status=status, attempts=attempts)
-            )
-            s.commit()
-
     # ---- audit ---------------------------------------------------------------------------------
     def audit(self, therapist_id: int | None, actor: str, action: str, record_type: str, record_id: int | None = None) -> None:
         with self.session() as s:
@@ -486,23 +375,3 @@ class Store:
         with self.session() as s:
             return list(s.exec(select(AuditEvent).where(AuditEvent.therapist_id == therapist_id).order_by(AuditEvent.id)))
 
-    # ---- calendar feeds (used by the scheduler) -------------------------------------------------
-    def calendar_feeds(self, therapist_id: int) -> list[CalendarFeed]:
-        with self.session() as s:
-            return list(s.exec(select(CalendarFeed).where(CalendarFeed.therapist_id == therapist_id)))
-
-
-def expand_occurrences(row: Appointment, start: datetime, end: datetime, tz: tzinfo) -> list[Occurrence]:
-    first = row.starts_at if row.starts_at.tzinfo else row.starts_at.replace(tzinfo=timezone.utc)
-    if not row.weekly:
-        return [Occurrence(row.id, row.client_id, first, False, row.source)] if start <= first < end else []
-    wall = first.astimezone(tz).replace(tzinfo=None)
-    weeks = max(0, (start - first).days // 7 - 1)
-    out = []
-    while True:
-        at = (wall + timedelta(weeks=weeks)).replace(tzinfo=tz).astimezone(timezone.utc)
-        if at >= end:
-            return out
-        if at >= start and (row.until is None or at <= row.until):
-            out.append(Occurrence(row.id, row.client_id, at, True, row.source))
-        weeks += 1
