@@ -132,10 +132,14 @@ def follow_ups(sentences: Sequence[str], skip: set[int] = frozenset(), limit: in
     return items[:limit]
 
 
+# "denies any plan", "no plan or intent": a risk screening answer, not a treatment plan.
+_NO_PLAN = re.compile(r"\b(?:no|denie[sd]|without|not)\s+(?:any\s+|a\s+)?(?:specific\s+|current\s+|suicidal\s+)?plans?\b", re.I)
+
+
 def plan_items(sentences: Sequence[str], skip: set[int] = frozenset(), limit: int = 6) -> list[str]:
     scored = [
         (informativeness(s), i) for i, s in enumerate(sentences)
-        if i not in skip and _usable(s) and FAMILY_RX["plan"].search(s)
+        if i not in skip and _usable(s) and FAMILY_RX["plan"].search(_NO_PLAN.sub("", s))
     ]
     best = sorted(scored, key=lambda item: (-item[0], item[1]))[:limit]
     return [sentences[i] for _, i in sorted(best, key=lambda item: item[1])]
@@ -173,7 +177,8 @@ def summary_and_key_points(
         sentence = sentences[index]
         bonus = 1.5 if _SUMMARY_CUE.search(sentence) else 0.0
         bonus += 1.0 if index < max(3, total * 0.3) else 0.0
-        bonus -= 1.0 if HOMEWORK.search(sentence) or NEXT_TIME.search(sentence) else 0.0
+        # what was assigned or comes next is listed under homework/follow-ups; the summary says what happened
+        bonus -= 2.5 if HOMEWORK.search(sentence) or NEXT_TIME.search(sentence) else 0.0
         bonus -= 1.0 if not 6 <= len(words(sentence)) <= 40 else 0.0
         return score + bonus
 

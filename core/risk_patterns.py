@@ -241,7 +241,7 @@ QUALIFIER_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\bno\s+(?:\w+\s+)?plans?\s*(?:,|or|and|/|nor)\s*(?:no\s+)?intent", ("no plan", "no intent")),
     (r"\bno\s+(?:\w+\s+)?intent\w*\s*(?:,|or|and|/|nor)\s*(?:no\s+)?plans?\b", ("no plan", "no intent")),
     (r"\b(?:no|denie[sd]|without|doesn't have|does not have|didn't have|hasn't made|has not made|not\s+have)\s+(?:a\s+|any\s+)?(?:specific\s+|current\s+|clear\s+|concrete\s+|active\s+)?plans?\b", ("no plan",)),
-    (r"\b(?:no|denie[sd]|without|doesn't have|does not have|didn't have|not)\s+(?:any\s+)?(?:current\s+)?(?:intent|intention|intentions)\b|\bno\s+intention\s+of\b", ("no intent",)),
+    (r"\b(?:no|denie[sd]|without|doesn't have|does not have|didn't have|not)\s+(?:any\s+)?(?:current\s+|suicidal\s+|homicidal\s+|active\s+)?(?:intent|intention|intentions)\b|\bno\s+intention\s+of\b", ("no intent",)),
     (r"(?<!safety )(?<!treatment )(?<!care )(?<!crisis )(?<!the )(?<!no )\b(?:a|specific|detailed|concrete|clear|with|made|making|has|had)\s+(?:a\s+)?(?:specific\s+|detailed\s+|concrete\s+|clear\s+)?plan\b(?!\s+for\s+(?:next|the\s+next|treatment|the\s+week|today))", ("plan",)),
     (r"\bplanning\s+to\s+(?:kill|end|die|overdose|jump|hang|shoot|hurt)\b|\b(?:researching|researched|looked\s+up|googled)\s+(?:ways|how)\s+to\b", ("plan",)),
     (r"(?<!no )(?<!without )(?<!any )\b(?:intent|intends|intending)\b", ("intent",)),
