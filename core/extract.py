@@ -168,8 +168,9 @@ def summary_and_key_points(
         if index in skip or not _usable(sentence) or n_words < 5:
             continue
         scored.append((informativeness(sentence), index))
-    if not scored:
-        return "", []
+    if not scored:  # a very short memo ("Sam felt low."): its first sentence is the summary
+        short = [s for i, s in enumerate(sentences) if i not in skip and _usable(s) and len(words(s)) >= 2]
+        return (short[0], []) if short else ("", [])
 
     def summary_score(item: tuple[float, int]) -> float:
         score, index = item
