@@ -61,13 +61,22 @@ def allowed_url(url: str, api_url: str | None) -> bool:
     return host in hosts and same_scheme and (parts.port == api.port or host != api_host)
 
 
-async def download(file: dict[str, Any], token: str, *, api_url: str | None, max_bytes: int, timeout_s: float = 120) -> bytes:
-    url = file.get("url_private_download") or file.get("url_private") or ""
-    if not allowed_url(url, api_url):
+def file_url(file: dict[str, Any]) -> str:
+    return file.get("url_private_download") or file.get("url_private") or ""
+
+
+def check_file(file: dict[str, Any], *, api_url: str | None, max_bytes: int) -> None:
+    """What can be refused before any request: a file elsewhere than Slack's file host, or too big."""
+    if not allowed_url(file_url(file), api_url):
         raise DownloadError("That file isn't stored on Slack's file server, so I didn't download it.")
     size = int(file.get("size") or 0)
     if size > max_bytes:
         raise DownloadError(too_big_message(size, max_bytes))
+
+
+async def download(file: dict[str, Any], token: str, *, api_url: str | None, max_bytes: int, timeout_s: float = 120) -> bytes:
+    check_file(file, api_url=api_url, max_bytes=max_bytes)
+    url = file_url(file)
     timeout = aiohttp.ClientTimeout(total=timeout_s)
     async with aiohttp.ClientSession(timeout=timeout) as session:
         try:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError
 
-from bots.slack_files import DownloadError, download, is_audio, needs_file_info
+from bots.slack_files import DownloadError, check_file, download, is_audio, needs_file_info
 from bots.slack_send import DONE, HOURGLASS, PROBLEM, slack_error
 from core.errors import AllianceError
 from core.service import PendingMemo
@@ -23,6 +23,8 @@ NOT_AUDIO = (
     "(M4A, MP3, WebM, OGG, WAV, FLAC)."
 )
 ONE_AT_A_TIME = "I took the first recording; please send each memo in its own message."
+RESUME_FETCH_FAILED = "I was restarting while fetching this voice memo and couldn't get it from Slack again."
+GONE = "The recording is no longer on Slack."
 
 
 class MemoFlow:
@@ -46,30 +48,56 @@ class MemoFlow:
             await self.poster.post(channel, Reply(NOT_AUDIO), thread_ts=thread_ts)
             return
         await self.poster.react(channel, ts, HOURGLASS)  # the acknowledgement: seen, working on it
+        file = audio[0]
         try:
-            data = await download(
-                audio[0],
-                self.bot.settings.slack_bot_token or "",
-                api_url=self.bot.settings.slack_api_url,
-                max_bytes=self.bot.settings.max_memo_bytes,
-            )
+            check_file(file, api_url=self.bot.settings.slack_api_url, max_bytes=self.bot.settings.max_memo_bytes)
         except DownloadError as error:
             await self._problem(channel, ts, thread_ts, str(error))
             return
-        filetype = (audio[0].get("filetype") or "m4a").lower()
-        # A neutral file name: Slack's may carry a client's name, and the memo row stores it in clear.
-        memo = AudioMemo(f"{channel}:{ts}", data, filename=f"memo.{filetype}", mime_type=audio[0].get("mimetype") or "")
+        filetype = (file.get("filetype") or "m4a").lower()
+        # Recorded before the download: the event is already claimed, so a crash from here on must not
+        # lose the memo; a restart fetches it again by its file id (see resume). A neutral file name:
+        # Slack's may carry a client's name, and the memo row stores it in clear.
+        memo = AudioMemo(
+            f"{channel}:{ts}",
+            None,
+            filename=f"memo.{filetype}",
+            mime_type=file.get("mimetype") or "",
+            source_ref=file.get("id"),
+            size_bytes=int(file.get("size") or 0) or None,
+        )
         receipt = await self.service.receive_memo(sender, memo)
         if not receipt.accepted:
             await self._problem(channel, ts, thread_ts, receipt.message)
             return
-        if receipt.duplicate:
+        if receipt.duplicate and not receipt.needs_audio:
             return  # the first delivery of this message writes and posts the note
         # Remember where the note belongs before the slow part, so a restart can still deliver it.
         self.service.set_reply_ref(therapist_id, receipt.memo_id, f"{channel}:{thread_ts}")
         if len(audio) > 1:
             await self.poster.post(channel, Reply(ONE_AT_A_TIME), thread_ts=thread_ts)
+        problem = await self.fetch_audio(therapist_id, receipt.memo_id, file)
+        if problem:
+            await self._problem(channel, ts, thread_ts, problem)
+            return
         await self.finish(therapist_id, receipt.memo_id, channel, ts, thread_ts)
+
+    async def fetch_audio(self, therapist_id: int, memo_id: int, file: dict[str, Any]) -> str | None:
+        """Download a recorded memo's audio (host allow-list, no redirects, HTML and size checks) and attach
+        it. Returns None when attached, else the message for the therapist; the memo is then failed with it."""
+        settings = self.bot.settings
+        try:
+            data = await download(file, settings.slack_bot_token or "", api_url=settings.slack_api_url, max_bytes=settings.max_memo_bytes)
+        except DownloadError as error:
+            self._fail(therapist_id, memo_id, str(error))
+            return str(error)
+        receipt = self.service.attach_audio(therapist_id, memo_id, data)  # fails the memo itself if unusable
+        return None if receipt.accepted else receipt.message
+
+    def _fail(self, therapist_id: int, memo_id: int, message: str) -> None:
+        # Kept as a failed memo with the reason, never left pending (a restart would fetch it again).
+        # No core call fails a memo with a reason of ours; attach_audio only judges bytes it is given.
+        self.service.store.update_memo(therapist_id, memo_id, status="failed", failure=message)
 
     async def _file_info(self, file: dict[str, Any]) -> dict[str, Any] | None:
         if not needs_file_info(file):
@@ -119,7 +147,38 @@ class MemoFlow:
             except (SlackApiError, LookupError):
                 log.warning("slack memo %s: no channel to deliver to", memo.memo_id)
                 continue
+            if memo.needs_audio and not await self._refetch(memo, channel, thread_ts):
+                continue
             await self.finish(memo.therapist_id, memo.memo_id, channel, thread_ts, thread_ts)
+
+    async def _refetch(self, memo: PendingMemo, channel: str, thread_ts: str | None) -> bool:
+        """The download of this memo was cut off by a restart: files.info, then the same safe download.
+        On failure the therapist is told where the note would have gone and asked to send it again."""
+        if memo.memo_id in self._delivering:
+            return False
+        self._delivering.add(memo.memo_id)
+        try:
+            file = await self._file_info({"id": memo.source_ref, "file_access": "check_file_info"}) if memo.source_ref else None
+            if file is None:
+                problem = GONE
+                self._fail(memo.therapist_id, memo.memo_id, problem)
+            else:
+                problem = await self.fetch_audio(memo.therapist_id, memo.memo_id, file)
+        finally:
+            self._delivering.discard(memo.memo_id)
+        if problem is None:
+            return True
+        log.info("slack memo %s could not be fetched again after a restart", memo.memo_id)
+        text = f"{RESUME_FETCH_FAILED} {problem}"
+        if "again" not in problem:
+            text += " Please send it again."
+        try:
+            await self.poster.post(channel, Reply(text), thread_ts=thread_ts)
+            if thread_ts:
+                await self.poster.swap_reaction(channel, thread_ts, HOURGLASS, PROBLEM)
+        except SlackApiError as error:
+            log.warning("slack memo %s: could not say the fetch failed: %s", memo.memo_id, slack_error(error))
+        return False
 
     async def _where(self, memo: PendingMemo) -> tuple[str, str | None]:
         ref = self.service.reply_ref(memo.therapist_id, memo.memo_id)

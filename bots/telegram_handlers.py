@@ -26,7 +26,7 @@ from telegram.ext import (
 from bots.telegram_render import deliver
 from core.config import Settings
 from core.errors import AllianceError, NotEnrolled, NotPrivate
-from core.service import Assistant, too_big_message
+from core.service import Assistant, PendingMemo, too_big_message
 from core.types import AudioMemo, Reply, Sender
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,13 @@ CLOUD_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # getFile refuses bigger files on api.t
 ACK_TEXT = "Got it — transcribing…"
 OTHER_CONTENT = "I can take voice memos, audio files and typed messages. Send /help to see what I can do."
 ERROR_TEXT = "Something went wrong on my side. Please try again in a moment."
+FETCH_FAILED = "I couldn't fetch that file from Telegram. Please send it again."
+FETCH_FAILED_SHORT = "I couldn't fetch this memo from Telegram."
+RESUME_FETCH_FAILED = (
+    "I was restarting while fetching a voice memo you sent, and I couldn't get it from Telegram again. "
+    "Please send that memo again."
+)
+RESUME_FETCH_FAILED_BECAUSE = "I was restarting while fetching a voice memo you sent and couldn't finish it:"
 AUDIO_EXTENSIONS = ("ogg", "oga", "opus", "m4a", "mp3", "wav", "flac", "webm", "aac", "amr")
 MEMO_FILTER = (
     filters.VOICE
@@ -187,35 +194,59 @@ class TelegramHandlers:
             await message.reply_text(too_big_message(attachment.file_size, limit))
             return
         chat_id = message.chat_id
-        ack = await message.reply_text(ACK_TEXT)
-        try:
-            async with typing(context.bot, chat_id):
-                file = await context.bot.get_file(attachment.file_id)
-                if file.file_size and file.file_size > limit:
-                    await _edit_text(ack, too_big_message(file.file_size, limit))
-                    return
-                data = bytes(await file.download_as_bytearray(read_timeout=120))
-        except TelegramError as error:
-            log.warning("could not fetch a memo file from Telegram: %s", type(error).__name__)
-            await _edit_text(ack, "I couldn't fetch that file from Telegram. Please send it again.")
-            return
         name = "memo" + _extension(getattr(attachment, "file_name", None), getattr(attachment, "mime_type", None))
         if message.voice is not None and not name.endswith((".ogg", ".oga", ".opus")):
             name = "memo.ogg"
+        # Recorded before the download: the update is already claimed, so a crash from here on must not
+        # lose the memo. A restart fetches it again by its file id (see resume).
         receipt = await self.service.receive_memo(
             sender,
-            AudioMemo(f"{chat_id}:{message.message_id}", data, name, getattr(attachment, "mime_type", None) or ""),
+            AudioMemo(
+                f"{chat_id}:{message.message_id}",
+                None,
+                name,
+                getattr(attachment, "mime_type", None) or "",
+                source_ref=attachment.file_id,
+                size_bytes=attachment.file_size or None,
+            ),
         )
-        if not receipt.accepted or receipt.duplicate:
-            await _edit_text(ack, receipt.message)
+        if not receipt.accepted or (receipt.duplicate and not receipt.needs_audio):
+            await message.reply_text(receipt.message)
             return
+        ack = await message.reply_text(ACK_TEXT)
         self.service.set_reply_ref(therapist_id, receipt.memo_id, f"{chat_id}:{ack.message_id}")
+        async with typing(context.bot, chat_id):
+            problem = await self.fetch_audio(context.bot, therapist_id, receipt.memo_id, attachment.file_id)
+        if problem:
+            await _edit_text(ack, problem)
+            return
         # Transcription takes seconds to minutes: finish in the background so the bot stays responsive.
         context.application.create_task(
             self.finish_memo(context.bot, therapist_id, receipt.memo_id, chat_id, ack.message_id),
             update=update,
             name=f"memo-{receipt.memo_id}",
         )
+
+    async def fetch_audio(self, bot: Bot, therapist_id: int, memo_id: int, file_id: str | None) -> str | None:
+        """Download a recorded memo's audio from Telegram and attach it. Returns None when attached, else
+        the message for the therapist; the memo is then marked failed with it (kept, never pending forever)."""
+        limit = download_limit(self.settings)
+        data, problem = b"", FETCH_FAILED
+        if file_id:
+            try:
+                file = await bot.get_file(file_id)
+                if file.file_size and file.file_size > limit:
+                    problem = too_big_message(file.file_size, limit)
+                else:
+                    data, problem = bytes(await file.download_as_bytearray(read_timeout=120)), ""
+            except TelegramError as error:
+                log.warning("could not fetch the file of memo %s from Telegram: %s", memo_id, type(error).__name__)
+        if problem:
+            # No core call fails a memo with a reason of ours; attach_audio only judges bytes it is given.
+            self.service.store.update_memo(therapist_id, memo_id, status="failed", failure=problem)
+            return problem
+        receipt = self.service.attach_audio(therapist_id, memo_id, data)  # fails the memo itself if unusable
+        return None if receipt.accepted else receipt.message
 
     async def finish_memo(self, bot: Bot, therapist_id: int, memo_id: int, chat_id: int, ack_id: int | None) -> None:
         """Process a stored memo and turn the acknowledgement into the note (or the failure message)."""
@@ -233,16 +264,39 @@ class TelegramHandlers:
             self._finishing.discard(memo_id)
 
     async def resume(self, bot: Bot) -> None:
-        """After a restart: finish memos that were mid-way and deliver them, once each."""
+        """After a restart: fetch memos whose download was cut off, finish memos that were mid-way and
+        deliver them, once each."""
         for pending in self.service.unfinished_memos("telegram"):
             chat_id, ack_id = self._destination(pending.therapist_id, pending.memo_id)
             if chat_id is None:
                 log.warning("memo %s has no Telegram chat to deliver to", pending.memo_id)
                 continue
             try:
+                if pending.needs_audio and not await self._refetch(bot, pending, chat_id, ack_id):
+                    continue
                 await self.finish_memo(bot, pending.therapist_id, pending.memo_id, chat_id, ack_id)
             except TelegramError as error:
                 log.warning("could not deliver memo %s after restart: %s", pending.memo_id, type(error).__name__)
+
+    async def _refetch(self, bot: Bot, pending: PendingMemo, chat_id: int, ack_id: int | None) -> bool:
+        """The download of this memo was cut off by the restart: fetch it again. On failure the therapist
+        is told in the chat (a new message, so it notifies) and asked to send the memo again."""
+        if pending.memo_id in self._finishing:
+            return False
+        self._finishing.add(pending.memo_id)
+        try:
+            async with typing(bot, chat_id):
+                problem = await self.fetch_audio(bot, pending.therapist_id, pending.memo_id, pending.source_ref)
+        finally:
+            self._finishing.discard(pending.memo_id)
+        if problem is None:
+            return True
+        log.info("memo %s could not be fetched again after a restart", pending.memo_id)
+        text = RESUME_FETCH_FAILED if problem == FETCH_FAILED else f"{RESUME_FETCH_FAILED_BECAUSE} {problem}"
+        if ack_id is not None:
+            await _quietly(bot.edit_message_text(FETCH_FAILED_SHORT, chat_id=chat_id, message_id=ack_id))
+        await _retrying(lambda: deliver(bot, chat_id, Reply(text), reply_to=ack_id))
+        return False
 
     def _destination(self, therapist_id: int, memo_id: int) -> tuple[int | None, int | None]:
         ref = self.service.reply_ref(therapist_id, memo_id)

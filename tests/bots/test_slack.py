@@ -19,6 +19,7 @@ from bots.slack import SlackBot
 from core.bootstrap import build_assistant
 from core.config import Settings
 from core.errors import NotEnrolled, NotPrivate
+from core.types import Sender
 from tests.fakes.slack_api import (
     BOT_ID,
     BOT_TOKEN,
@@ -336,7 +337,12 @@ async def test_sign_in_page_instead_of_audio_says_what_to_fix(workspace, fake, s
     event = await workspace.say(ADA, "", files=[page])
     message = text_of(workspace.last_post(dm_for(ADA)))
     assert "files:read" in message and "reinstall" in message
-    assert memo_count(workspace.service) == 0
+    # Recorded before the download, so the memo is kept: failed with the reason, not pending a restart.
+    therapist_id = workspace.service.therapist_id(Sender("slack", TEAM, ADA, "im"))
+    [memo_id] = workspace.service.store.failed_memos(therapist_id)
+    memo = workspace.service.store.memo(therapist_id, memo_id)
+    assert memo.source_ref == page["id"] and memo.audio is None and "files:read" in memo.failure
+    assert workspace.service.unfinished_memos("slack") == []
     assert fake.reactions[(dm_for(ADA), event["ts"])] == {"warning"}
 
 

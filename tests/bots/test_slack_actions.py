@@ -17,7 +17,7 @@ from tests.bots.test_slack import (  # noqa: F401 (fixtures)
     text_of,
     workspace,
 )
-from tests.fakes.slack_api import TEAM, dm_for
+from tests.fakes.slack_api import BOT_TOKEN, TEAM, dm_for
 
 
 async def test_slash_commands_answer_in_the_dm(workspace, fake):
@@ -146,6 +146,73 @@ async def test_restart_delivers_a_memo_the_last_run_did_not_finish(service, sett
         await ws.bot.idle()
         note = ws.last_post(dm_for(ADA))
         assert note["thread_ts"] == memo_ts and "ask not what your country" in text_of(note).lower()
+        assert service.unfinished_memos("slack") == []
+    finally:
+        stop.set()
+        await task
+
+
+async def test_restart_fetches_a_memo_whose_download_was_cut_off(service, settings, fake, shared_data):
+    # The previous run recorded the memo before downloading it (as MemoFlow.receive does), noted its
+    # thread, and died mid-download; Slack won't send the event again.
+    code = service.create_invite("Dr Ada Example").code
+    sender = Sender("slack", TEAM, ADA, "im")
+    service.enroll(sender, code)
+    therapist = service.therapist_id(sender)
+    clip = fake.add_file((shared_data / "speech/formats/jfk.m4a").read_bytes())
+    memo_ts = "1700000998.000200"
+    receipt = await service.receive_memo(
+        sender, AudioMemo(f"{dm_for(ADA)}:{memo_ts}", None, "memo.m4a", source_ref=clip["id"], size_bytes=clip["size"])
+    )
+    assert receipt.needs_audio
+    service.set_reply_ref(therapist, receipt.memo_id, f"{dm_for(ADA)}:{memo_ts}")
+
+    ws, stop, task = await start_bot(service, settings, fake)
+    try:
+        await fake.wait_for("chat.postMessage")
+        await ws.bot.idle()
+        note = ws.last_post(dm_for(ADA))
+        assert note["thread_ts"] == memo_ts and "ask not what your country" in text_of(note).lower()
+        assert [c.params["file"] for c in fake.calls_to("files.info")] == [clip["id"]]
+        [download] = fake.calls_to("file")  # the audio came from the fake's file endpoint
+        assert download.headers["Authorization"] == f"Bearer {BOT_TOKEN}"
+        assert service.store.memo(therapist, receipt.memo_id).status == "delivered"
+        assert service.unfinished_memos("slack") == []
+    finally:
+        stop.set()
+        await task
+
+    posts = len(fake.posts())
+    ws, stop, task = await start_bot(service, settings, fake)  # and again: nothing twice
+    try:
+        await ws.bot.idle()
+    finally:
+        stop.set()
+        await task
+    assert len(fake.posts()) == posts and len(fake.calls_to("file")) == 1
+
+
+async def test_restart_asks_again_for_a_memo_slack_no_longer_has(service, settings, fake):
+    code = service.create_invite("Dr Ada Example").code
+    sender = Sender("slack", TEAM, ADA, "im")
+    service.enroll(sender, code)
+    therapist = service.therapist_id(sender)
+    memo_ts = "1700000997.000200"
+    receipt = await service.receive_memo(
+        sender, AudioMemo(f"{dm_for(ADA)}:{memo_ts}", None, "memo.m4a", source_ref="F0GONE", size_bytes=2048)
+    )
+    service.set_reply_ref(therapist, receipt.memo_id, f"{dm_for(ADA)}:{memo_ts}")
+
+    ws, stop, task = await start_bot(service, settings, fake)
+    try:
+        await fake.wait_for("chat.postMessage")
+        await ws.bot.idle()
+        told = ws.last_post(dm_for(ADA))
+        assert told["thread_ts"] == memo_ts and "send it again" in text_of(told)
+        assert fake.reactions[(dm_for(ADA), memo_ts)] == {"warning"}
+        assert not fake.calls_to("file")
+        memo = service.store.memo(therapist, receipt.memo_id)
+        assert memo.status == "failed" and memo.failure
         assert service.unfinished_memos("slack") == []
     finally:
         stop.set()

@@ -229,6 +229,20 @@ async def test_oversized_file_is_refused_before_download(chat, fake, service):
     assert service.unfinished_memos() == []
 
 
+async def test_memo_is_recorded_before_its_download(chat, fake, service):
+    """Recorded with its Telegram file id before getFile: a failed fetch leaves a failed memo with the
+    reason, never nothing (and a crash mid-download leaves a memo the restart fetches again)."""
+    await enrol(chat, service, ADA, "Dr. Ada Quinn")
+    await chat.feed(fake.voice_update(ADA, "file-unknown", size=4096))  # getFile will refuse this id
+    assert fake.sent_to(ADA)[-1] == "I couldn't fetch that file from Telegram. Please send it again."
+    assert [c["file_id"] for c in fake.of("getFile")] == ["file-unknown"]
+    therapist_id = service.therapist_id(service.console_sender("Dr. Ada Quinn"))
+    [memo_id] = service.store.failed_memos(therapist_id)
+    memo = service.store.memo(therapist_id, memo_id)
+    assert memo.source_ref == "file-unknown" and memo.audio is None and "send it again" in memo.failure
+    assert service.unfinished_memos("telegram") == []
+
+
 async def test_corrupt_file_gets_a_clear_message(chat, fake, service, shared_data):
     await enrol(chat, service, ADA, "Dr. Ada Quinn")
     await send_voice(chat, fake, ADA, (shared_data / "speech/formats/corrupt.ogg").read_bytes())

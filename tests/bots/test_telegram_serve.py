@@ -107,6 +107,68 @@ async def test_memo_left_mid_way_is_finished_after_restart_once(fake, service, s
     assert service.unfinished_memos("telegram") == []
 
 
+async def test_memo_whose_download_was_cut_off_is_fetched_after_restart_once(fake, service, settings, shared_data):
+    """The previous run recorded the memo (before its download, as on_memo does) and died downloading it;
+    Telegram will not send that update again. The restart fetches the file by its id and delivers the note."""
+    invite = service.create_invite("Dr. Ada Quinn")
+    sender = Sender("telegram", "", str(ADA), "private")
+    service.enroll(sender, invite.code)
+    therapist_id = service.therapist_id(sender)
+    audio = (shared_data / "speech/formats/jfk.ogg").read_bytes()
+    file_id = fake.add_file(audio, "voice/cut_off.oga")
+    receipt = await service.receive_memo(
+        sender, AudioMemo(f"{ADA}:61", None, "memo.ogg", source_ref=file_id, size_bytes=len(audio))
+    )
+    assert receipt.accepted and receipt.needs_audio
+    ack_id = fake.add_bot_message(ADA, "Got it — transcribing…")
+    service.set_reply_ref(therapist_id, receipt.memo_id, f"{ADA}:{ack_id}")
+    # a second one cut off before even its acknowledgement was sent: the note comes as a new message
+    other_id = fake.add_file(audio, "voice/cut_off_2.oga")
+    unacked = await service.receive_memo(sender, AudioMemo(f"{ADA}:62", None, "memo.ogg", source_ref=other_id, size_bytes=len(audio)))
+    assert unacked.needs_audio
+
+    async with running(service, settings):
+        await fake.wait_for(lambda: "country" in fake.message(ADA, ack_id)["text"].lower(), 90, "the note in the acknowledgement")
+        await fake.wait_for(lambda: sum("country" in t.lower() for t in fake.sent_to(ADA)) >= 2, 90, "the second note")
+    assert [c["file_id"] for c in fake.of("getFile")] == [file_id, other_id]
+    assert fake.downloads == ["voice/cut_off.oga", "voice/cut_off_2.oga"]  # the audio came from the file endpoint
+    assert service.store.memo(therapist_id, receipt.memo_id).status == "delivered"
+    assert service.unfinished_memos("telegram") == []
+    delivered = len(fake.of("sendMessage")) + len(fake.of("editMessageText"))
+
+    async with running(service, settings):  # and again: nothing is fetched or delivered twice
+        await started(fake)
+        await asyncio.sleep(0.5)
+    assert len(fake.of("sendMessage")) + len(fake.of("editMessageText")) == delivered
+    assert len(fake.of("getFile")) == 2 and len(fake.downloads) == 2
+
+
+async def test_memo_that_cannot_be_fetched_after_restart_asks_to_send_it_again(fake, service, settings):
+    invite = service.create_invite("Dr. Ada Quinn")
+    sender = Sender("telegram", "", str(ADA), "private")
+    service.enroll(sender, invite.code)
+    therapist_id = service.therapist_id(sender)
+    receipt = await service.receive_memo(
+        sender, AudioMemo(f"{ADA}:71", None, "memo.ogg", source_ref="file-gone", size_bytes=2048)
+    )
+    ack_id = fake.add_bot_message(ADA, "Got it — transcribing…")
+    service.set_reply_ref(therapist_id, receipt.memo_id, f"{ADA}:{ack_id}")
+
+    async with running(service, settings):
+        await fake.wait_for(lambda: any("send that memo again" in t for t in fake.sent_to(ADA)), 30, "the request to resend")
+    [told] = [m for m in fake.of("sendMessage") if "send that memo again" in m["text"]]
+    assert told["chat_id"] == ADA and told["reply_parameters"]["message_id"] == ack_id
+    assert "transcribing" not in fake.message(ADA, ack_id)["text"]
+    memo = service.store.memo(therapist_id, receipt.memo_id)
+    assert memo.status == "failed" and "send it again" in memo.failure  # kept, with the reason, not pending
+    assert service.unfinished_memos("telegram") == [] and fake.downloads == []
+
+    async with running(service, settings):  # told once
+        await started(fake)
+        await asyncio.sleep(0.5)
+    assert sum("send that memo again" in t for t in fake.sent_to(ADA)) == 1
+
+
 async def test_webhook_rejects_a_wrong_secret(fake, service, settings):
     port = free_port()
     hook = settings.model_copy(
