@@ -1,5 +1,9 @@
 """Question latency through the whole service (storage, decryption, parsing, answering) for a therapist
-with 2,000 notes. Prints JSON. Goal: p95 < 50 ms. Usage: python bench/bench_answer_service.py [DB_URL]"""
+with 2,000 notes. Prints JSON. Goal: p95 < 50 ms.
+
+    .venv/bin/python bench/bench_answer_service.py [--db sqlite|postgresql]
+
+PostgreSQL runs in a temporary database on the server of ALLIANCE_TEST_DATABASE_URL, dropped afterwards."""
 from __future__ import annotations
 
 import json
@@ -11,9 +15,12 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from core.bootstrap import build_assistant
-from core.config import Settings
-from core.types import Flag, NoteDraft
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from core.bootstrap import build_assistant  # noqa: E402
+from core.config import Settings  # noqa: E402
+from core.types import Flag, NoteDraft  # noqa: E402
 
 FIRST = ["Maya", "Daniel", "Priya", "Jonas", "Amara", "Lucas", "Sofia", "Mateo", "Hana", "Omar"]
 LAST = ["Thompson", "Okafor", "Shah", "Berg", "Nwosu", "Ferreira"]
@@ -55,7 +62,16 @@ def seed(service, therapist_id: int, notes: int, rng: random.Random) -> list[tup
 
 
 def main() -> None:
-    url = sys.argv[1] if len(sys.argv) > 1 else None
+    if "postgresql" in sys.argv:
+        from tests.pg import temporary_pg_database
+
+        with temporary_pg_database("alliance_bench") as url:
+            run(url)
+    else:
+        run(None)
+
+
+def run(url: str | None) -> None:
     rng = random.Random(7)
     data_dir = Path(tempfile.mkdtemp(prefix="alliance-bench-"))
     service = build_assistant(Settings(data_dir=data_dir, database_url=url), transcriber=object())
@@ -71,6 +87,7 @@ def main() -> None:
         service.answer_for(therapist_id, question)
         timings.append((time.perf_counter() - tick) * 1000)
     timings.sort()
+    service.store.engine.dispose()
     print(json.dumps({
         "database": service.store.engine.dialect.name,
         "notes": service.store.count_notes(therapist_id),

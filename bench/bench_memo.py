@@ -1,7 +1,7 @@
 """End to end: a ~2-minute voice memo -> a stored, encrypted note, through the service the bots call
 (receive, transcribe, resolve the client, write, store). Prints JSON. Goal: under 15 s on 2 cores.
 
-    .venv/bin/python bench/bench_memo.py [--seconds 120] [--runs 3] [DB_URL]
+    .venv/bin/python bench/bench_memo.py [--seconds 120] [--runs 3]   (SQLite; transcription dominates)
 """
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ from core.transcribe import load_model, bundled_model_path  # noqa: E402
 from core.types import AudioMemo  # noqa: E402
 
 
-async def one_run(memo: bytes, run: int, url: str | None) -> dict:
-    service = build_assistant(Settings(data_dir=Path(tempfile.mkdtemp(prefix="alliance-bench-")), database_url=url))
+async def one_run(memo: bytes, run: int) -> dict:
+    service = build_assistant(Settings(data_dir=Path(tempfile.mkdtemp(prefix="alliance-bench-")), database_url=None))
     sender = service.console_sender("Dr. Bench")
     therapist_id = service.therapist_id(sender)
     for name in ("Maya Thompson", "Daniel Okafor"):
@@ -43,13 +43,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("url", nargs="?")
     args = parser.parse_args()
     memo, _ = build_memo(args.seconds)
     tick = time.perf_counter()
     load_model(bundled_model_path(), "int8", 0)
     load_s = time.perf_counter() - tick
-    runs = [asyncio.run(one_run(memo, i, args.url)) for i in range(args.runs)]
+    runs = [asyncio.run(one_run(memo, i)) for i in range(args.runs)]
     totals = [r["total_s"] for r in runs]
     print(json.dumps({
         "memo_seconds": args.seconds,

@@ -23,41 +23,18 @@ def shared_data() -> Path:
 
 
 # ---- databases: every storage test runs on SQLite and on PostgreSQL ---------------------------------
-PG_URL = os.environ.get("ALLIANCE_TEST_DATABASE_URL")
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
     """A fresh empty database: a SQLite file, or a uniquely named PostgreSQL database dropped afterwards."""
+    from tests.pg import SKIP_REASON, admin_url, temporary_pg_database
+
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'alliance.db'}"
         return
-    if not PG_URL:
-        pytest.skip("PostgreSQL variant: set ALLIANCE_TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test)")
+    if not admin_url():
+        pytest.skip(SKIP_REASON)
     with temporary_pg_database() as url:
         yield url
-
-
-def temporary_pg_database():
-    import contextlib
-    import uuid
-
-    import psycopg
-
-    @contextlib.contextmanager
-    def manage():
-        name = f"alliance_test_{uuid.uuid4().hex[:12]}"
-        admin = PG_URL.replace("postgresql+psycopg://", "postgresql://")
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        base = admin.rsplit("/", 1)[0]
-        try:
-            yield f"{base}/{name}"
-        finally:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return manage()
 
 
 @pytest.fixture
