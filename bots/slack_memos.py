@@ -97,7 +97,7 @@ class MemoFlow:
     def _fail(self, therapist_id: int, memo_id: int, message: str) -> None:
         # Kept as a failed memo with the reason, never left pending (a restart would fetch it again).
         # No core call fails a memo with a reason of ours; attach_audio only judges bytes it is given.
-        self.service.store.update_memo(therapist_id, memo_id, status="failed", failure=message)
+        self.service.fail_memo(therapist_id, memo_id, message)
 
     async def _file_info(self, file: dict[str, Any]) -> dict[str, Any] | None:
         if not needs_file_info(file):

@@ -243,7 +243,7 @@ class TelegramHandlers:
                 log.warning("could not fetch the file of memo %s from Telegram: %s", memo_id, type(error).__name__)
         if problem:
             # No core call fails a memo with a reason of ours; attach_audio only judges bytes it is given.
-            self.service.store.update_memo(therapist_id, memo_id, status="failed", failure=problem)
+            self.service.fail_memo(therapist_id, memo_id, problem)
             return problem
         receipt = self.service.attach_audio(therapist_id, memo_id, data)  # fails the memo itself if unusable
         return None if receipt.accepted else receipt.message

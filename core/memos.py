@@ -82,8 +82,8 @@ class MemoPipeline:
             raise MemoFailed(message) from None
 
     async def _transcribe(self, memo: MemoView) -> str:
-        if memo.audio is None:
-            raise AllianceError("The audio of that memo is no longer stored; please send it again.")
+        if memo.audio is None:  # an AudioError: retrying cannot help, only sending it again
+            raise AudioError("The audio of that memo is no longer stored; please send it again.")
         names = [c.name for c in self.store.clients(memo.therapist_id)]
         result = await asyncio.to_thread(
             self.transcriber.transcribe, memo.audio, filename=memo.filename, hint_names=names

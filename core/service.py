@@ -180,10 +180,14 @@ class Assistant:
         with a message; the row stays, so nothing the therapist sent disappears silently."""
         problem = self._audio_problem(data, None)
         if problem:
-            self.store.update_memo(therapist_id, memo_id, status="failed", failure=problem)
+            self.fail_memo(therapist_id, memo_id, problem)
             return MemoReceipt(memo_id, False, message=problem)
         self.store.update_memo(therapist_id, memo_id, audio=data)
         return MemoReceipt(memo_id, True, message="Got it — transcribing…")
+
+    def fail_memo(self, therapist_id: int, memo_id: int, message: str) -> None:
+        """A channel could not fetch the memo's audio: keep the row, with the reason the therapist saw."""
+        self.store.update_memo(therapist_id, memo_id, status="failed", failure=message)
 
     def _audio_problem(self, data: bytes | None, announced_size: int | None) -> str | None:
         limit = self.settings.max_memo_bytes
