@@ -20,10 +20,16 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _assistant(args=None):
+def _assistant():
     from core.bootstrap import build_assistant
 
     return build_assistant()
+
+
+def _therapist(args):
+    """The service and the id of the `--as` therapist (created on first use)."""
+    service = _assistant()
+    return service, service.therapist_id(service.console_sender(args.as_name))
 
 
 def _day(value: str) -> date:
@@ -116,8 +122,7 @@ async def cmd_ask(args) -> int:
 async def cmd_digest(args) -> int:
     from core.replies import digest_text
 
-    service = _assistant()
-    therapist_id = service.therapist_id(service.console_sender(args.as_name))
+    service, therapist_id = _therapist(args)
     digest = await service.digest(therapist_id, args.day or service.today_for(therapist_id))
     if args.json:
         _print_json(digest_json(digest))
@@ -155,8 +160,7 @@ def digest_json(digest) -> dict:
 async def cmd_appointment(args) -> int:
     from core import appointments
 
-    service = _assistant()
-    therapist_id = service.therapist_id(service.console_sender(args.as_name))
+    service, therapist_id = _therapist(args)
     if args.action == "add":
         if not args.client or not args.at:
             _progress('appointment add needs --client NAME and --at "YYYY-MM-DD HH:MM"')
@@ -172,8 +176,7 @@ async def cmd_appointment(args) -> int:
 
 
 async def cmd_clients(args) -> int:
-    service = _assistant()
-    therapist_id = service.therapist_id(service.console_sender(args.as_name))
+    service, therapist_id = _therapist(args)
     clients = service.store.clients(therapist_id)
     if args.json:
         _print_json([{"id": c.id, "name": c.name, "aliases": list(c.aliases)} for c in clients])
@@ -182,12 +185,18 @@ async def cmd_clients(args) -> int:
     return 0
 
 
-async def cmd_export(args) -> int:
-    service = _assistant()
-    therapist_id = service.therapist_id(service.console_sender(args.as_name))
+def _therapist_and_client(args):
+    """(service, therapist id, client) for --as and --client; client None (and why, said) if unknown."""
+    service, therapist_id = _therapist(args)
     client, problem = service.find_client(therapist_id, args.client)
     if client is None:
         _progress(problem)
+    return service, therapist_id, client
+
+
+async def cmd_export(args) -> int:
+    service, therapist_id, client = _therapist_and_client(args)
+    if client is None:
         return 1
     document = service.export(therapist_id, client, "console")
     if args.out:
@@ -199,11 +208,8 @@ async def cmd_export(args) -> int:
 
 
 async def cmd_forget(args) -> int:
-    service = _assistant()
-    therapist_id = service.therapist_id(service.console_sender(args.as_name))
-    client, problem = service.find_client(therapist_id, args.client)
+    service, therapist_id, client = _therapist_and_client(args)
     if client is None:
-        _progress(problem)
         return 1
     if not args.yes:
         answer = input(f"Delete {client.name} and all their notes for good? Type the name to confirm: ")

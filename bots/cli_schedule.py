@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bots.cli import _assistant, _print_json
 from core.settings_command import apply_setting, parse_days, parse_hhmm
 
 
@@ -75,16 +76,6 @@ def add_parsers(sub, therapist) -> None:
     q = therapist(actions.add_parser("refresh", help="re-sync subscribed feeds now"))
     q = therapist(actions.add_parser("off", help="unsubscribe from feeds (imported sessions stay)"))
     p.set_defaults(run=cmd_calendar)
-
-
-def _assistant():
-    from bots.cli import _assistant as build
-
-    return build()
-
-
-def _print_json(value) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
 
 
 # ---- settings ---------------------------------------------------------------------------------------------
