@@ -47,7 +47,8 @@ INSTRUMENTS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
 _CONNECTOR = (
     r"(?:scores?|scored|total(?:led)?|was|is|were|of|at|came|back|in|as|=|:|-|went|has|have|had|gone|dropped|"
     r"fell|rose|increased|decreased|improved|worsened|down|up|to|today|this week|now|remains?|remained|still|"
-    r"around|about|approximately|roughly|a|an|,)"
+    r"around|about|approximately|roughly|a|an|,|questionnaire|screen|screener|screening|scale|"
+    r"(?:she|he|they|the\s+client|the\s+patient)\s+(?:scored|got))"
 )
 _AFTER = re.compile(
     r"^\s*(?:" + _CONNECTOR + r"\s*){0,6}?(?:from\s+(?P<old>" + _NUMBER + r")\s+(?:down |up )?to\s+(?P<new>" + _NUMBER + r")"

@@ -349,3 +349,17 @@ def test_no_invented_content_on_real_transcripts(shared_data):
         checked_lines += len(lines)
     assert checked_lines > 2000
     assert not failures, f"{len(failures)} of {checked_lines} lines from {checked_docs} documents not in source: {failures[:5]}"
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("On the PHQ 9 questionnaire she scored 14.", [("PHQ-9", 14.0)]),
+        ("On the GAD-7 he scored a 10.", [("GAD-7", 10.0)]),
+        ("We talked about the PHQ-9, she had three kids.", []),  # a number near a scale is not its score
+    ],
+)
+def test_measure_phrasings(sentence, expected):
+    from core.measures import find_measures
+
+    assert [(m.name, m.score) for m in find_measures([sentence])] == expected
