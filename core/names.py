@@ -136,8 +136,12 @@ def relation_before(toks: list[Tok], i: int) -> bool:
 
 
 def opens_memo(toks: list[Tok], i: int) -> bool:
-    """The name opens the memo ("Maya reported…", "So, Daniel, third session…"): only fillers before it."""
-    return toks[i].sent == 0 and all(t.norm in _FILLERS for t in toks[:i])
+    """The name opens the memo ("Maya reported…", "So, Daniel, third session…": only fillers before it), or
+    the first sentence is about a session ("Session on Tuesday with Daniel Okafor")."""
+    if toks[i].sent != 0:
+        return False
+    before = [t.norm for t in toks[:i]]
+    return all(t in _FILLERS for t in before) or any(t in _SESSION_WORDS for t in before)
 
 
 def _wordlike(tok: Tok) -> bool:

@@ -243,3 +243,14 @@ def test_everyday_memo_openings(text, client):
 def test_a_client_named_only_as_a_third_party_is_asked_about_not_filed():
     res = resolve_client("He reported that Sam had called him.", CLIENTS)
     assert res.kind == "ambiguous" and res.candidates == (SAM,)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "session on Tuesday with Daniel Okafor. He has cut his drinking down to weekends.",
+        "Had a long session this morning, Daniel Okafor again. He felt hopeful.",
+    ],
+)
+def test_a_known_client_named_in_a_session_opening_is_filed(text):
+    assert resolve_client(text, CLIENTS).client == DANIEL
