@@ -88,6 +88,9 @@ _NOT_ASSIGNED = re.compile(
 )
 
 
+_PLAN_LABEL = re.compile(r"^(?:the\s+)?plan\s*[:,\-–—]", re.I)
+
+
 def homework(sentences: Sequence[str], skip: set[int] = frozenset(), limit: int = 5) -> list[str]:
     """Assignments for between sessions (not last week's homework being reviewed or skipped)."""
     items: list[str] = []
@@ -95,6 +98,8 @@ def homework(sentences: Sequence[str], skip: set[int] = frozenset(), limit: int 
         match = HOMEWORK.search(sentence)
         if index in skip or not match or not _usable(sentence) or _NOT_ASSIGNED.search(sentence):
             continue
+        if _PLAN_LABEL.match(sentence) and not re.search(r"\bhome\s?work\b", sentence, re.I):
+            continue  # "Plan: practise the conversation next session" is the plan, not an assignment
         text = _HOMEWORK_PREFIX.sub("", sentence.strip())
         if len(words(text)) > 30:
             text = _clause_with(sentence, match.start())

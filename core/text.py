@@ -202,9 +202,24 @@ def clean_sentence(sentence: str) -> str:
     return text
 
 
+# A dictated heading that speech recognition ends with a full stop: "Homework. Plan one activity a day."
+_LABEL_ONLY = re.compile(
+    r"^(?:subjective|objective|assessment|plan|data|behaviou?r|interventions?|response|goals?|homework|"
+    r"next steps|follow[- ]up)[.:]?$",
+    re.I,
+)
+
+
 def clean_sentences(text: str) -> list[str]:
-    """split_sentences + clean_sentence, empty ones dropped."""
-    return [c for c in (clean_sentence(s) for s in split_sentences(text)) if c]
+    """split_sentences + clean_sentence, empty ones dropped; a heading alone is joined to what follows."""
+    cleaned = [c for c in (clean_sentence(s) for s in split_sentences(text)) if c]
+    joined: list[str] = []
+    for sentence in cleaned:
+        if joined and _LABEL_ONLY.match(joined[-1]):
+            joined[-1] = f"{joined[-1].rstrip('.:')}: {sentence}"
+        else:
+            joined.append(sentence)
+    return joined
 
 
 def normalise(text: str) -> str:

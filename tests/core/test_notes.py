@@ -363,3 +363,13 @@ def test_measure_phrasings(sentence, expected):
     from core.measures import find_measures
 
     assert [(m.name, m.score) for m in find_measures([sentence])] == expected
+
+
+def test_a_heading_dictated_as_its_own_sentence_labels_the_next():
+    # Whisper often ends a dictated "Homework:" with a full stop.
+    note = OfflineNoteWriter().write(
+        "Session with Lena Brandt. She felt calmer. Homework. Plan one pleasant activity each day. "
+        "Plan, practise the conversation with her sister next session.",
+        note_format="SOAP", session_date=date(2026, 11, 20), client_name="Lena Brandt",
+    )
+    assert note.homework == ("Plan one pleasant activity each day.",)
