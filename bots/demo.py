@@ -16,7 +16,12 @@ from core.types import AudioMemo
 
 SAMPLES = Path(__file__).parent / "samples"
 THERAPIST = "Dr. Demo"
-QUESTIONS = ("What did Maya mention last time?", "What homework did I give Daniel?", "Any safety concerns with Daniel?")
+QUESTIONS = (
+    "What did Maya mention last time?",
+    "What homework did I give Daniel?",
+    "Any safety concerns with Daniel?",
+    "When did Maya first bring up her father?",
+)
 
 
 def _say(message: str) -> None:
