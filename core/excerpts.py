@@ -62,7 +62,9 @@ def units(note: NoteDraft, kind: str) -> tuple[str, ...]:
             if key and key not in seen and not _NOT_DISCUSSED.match(piece):
                 seen.add(key)
                 out.append(piece)
-    return tuple(out)
+    # "Check in on her father's visit" repeats "Next time, check in on her father's visit": keep the fuller one
+    keys = [_NON_WORD.sub(" ", piece.lower()).strip() for piece in out]
+    return tuple(p for p, k in zip(out, keys) if not any(k != other and f" {k} " in f" {other} " for other in keys))
 
 
 def relevance(unit: str, query: Query) -> float:
