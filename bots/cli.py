@@ -176,7 +176,17 @@ async def cmd_appointment(args) -> int:
 
 
 async def cmd_clients(args) -> int:
+    if args.alias and len(args.add or ()) != 1:
+        _progress("Give --alias together with exactly one --add NAME.")
+        return 2
     service, therapist_id = _therapist(args)
+    for name in args.add or ():
+        name = " ".join(name.split())
+        existing = [c for c in service.store.clients(therapist_id) if c.name.lower() == name.lower()]
+        if name and not existing:
+            aliases = [a.strip() for a in (args.alias or []) if a.strip()]
+            client = service.store.add_client(therapist_id, name, aliases)
+            service.store.audit(therapist_id, "console", "write", "client", client.id)
     clients = service.store.clients(therapist_id)
     if args.json:
         _print_json([{"id": c.id, "name": c.name, "aliases": list(c.aliases)} for c in clients])
@@ -311,7 +321,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bots.cli_schedule import add_parsers as add_schedule_parsers
 
     add_schedule_parsers(sub, therapist)
-    p = therapist(sub.add_parser("clients", help="list your clients"))
+    p = therapist(sub.add_parser("clients", help="list your clients, or add some (names help transcription)"))
+    p.add_argument("--add", action="append", metavar="NAME", help="add a client (repeatable)")
+    p.add_argument("--alias", action="append", metavar="ALIAS", help='another name for the added client, e.g. "Danny"')
     p.set_defaults(run=cmd_clients)
     p = therapist(sub.add_parser("export", help="a client's notes as Markdown"))
     p.add_argument("--client", required=True)

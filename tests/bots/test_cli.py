@@ -124,3 +124,13 @@ def test_demo_runs_offline(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Prep digest" in result.stdout and "Maya" in result.stdout and "Daniel" in result.stdout
     assert result.stdout.count("Note for ") >= 3
+
+
+def test_clients_added_up_front_are_used_for_memos(capsys, shared_data):
+    assert main(["clients", "--as", "Dr. Rivera", "--add", "Daniel Okafor", "--alias", "Danny"]) == 0
+    assert main(["clients", "--as", "Dr. Rivera", "--add", "Maya Thompson", "--add", "maya thompson"]) == 0  # no duplicate
+    assert capsys.readouterr().out.split("\n")[-3:-1] == ["Daniel Okafor", "Maya Thompson"]
+    code, clients = run_json(capsys, "clients", "--as", "Dr. Rivera")
+    assert [c["name"] for c in clients] == ["Daniel Okafor", "Maya Thompson"] and clients[0]["aliases"] == ["Danny"]
+    code, note = run_json(capsys, "note", "Saw Danny today. He felt hopeful about the job search.", "--as", "Dr. Rivera")
+    assert note["client"] == "Daniel Okafor"
