@@ -9,6 +9,7 @@ from slack_sdk.errors import SlackApiError
 
 from bots.slack_files import DownloadError, check_file, download, is_audio, needs_file_info
 from bots.slack_send import DONE, HOURGLASS, PROBLEM, slack_error
+from core.clients import hint_from_caption
 from core.errors import AllianceError
 from core.service import PendingMemo
 from core.types import AudioMemo, Reply, Sender
@@ -65,6 +66,7 @@ class MemoFlow:
             mime_type=file.get("mimetype") or "",
             source_ref=file.get("id"),
             size_bytes=int(file.get("size") or 0) or None,
+            client_hint=hint_from_caption(event.get("text")),
         )
         receipt = await self.service.receive_memo(sender, memo)
         if not receipt.accepted:

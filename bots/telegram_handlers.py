@@ -24,6 +24,7 @@ from telegram.ext import (
 )
 
 from bots.telegram_render import deliver
+from core.clients import hint_from_caption
 from core.config import Settings
 from core.errors import AllianceError, NotEnrolled, NotPrivate
 from core.service import Assistant, PendingMemo, too_big_message
@@ -208,6 +209,7 @@ class TelegramHandlers:
                 getattr(attachment, "mime_type", None) or "",
                 source_ref=attachment.file_id,
                 size_bytes=attachment.file_size or None,
+                client_hint=hint_from_caption(message.caption),
             ),
         )
         if not receipt.accepted or (receipt.duplicate and not receipt.needs_audio):

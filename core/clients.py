@@ -152,6 +152,18 @@ def _title(name: str) -> str:
     return " ".join(w if any(ch.isupper() for ch in w) else w.capitalize() for w in name.split())
 
 
+def hint_from_caption(caption: str | None) -> str | None:
+    """A name written with a voice memo ("Maya", "session with Daniel O."), to use as the client hint;
+    None when the caption names nobody (a caption is never treated as a new client's name by itself)."""
+    if not caption or len(caption.split()) > 12:
+        return None
+    names = names_mentioned(caption)
+    bare = caption.strip(" .,:;!?")
+    if not names and len(bare.split()) <= 3 and bare[:1].isupper() and norm_token(bare.split()[0]) not in COMMON:
+        names = [bare]  # a bare "Maya" or "Maya T."
+    return names[0] if names else None
+
+
 def _resolve_hint(hint: str, clients: Sequence[ClientRecord]) -> Resolution:
     scored = match_name(hint, clients)
     near, clear = close_matches(scored)

@@ -399,3 +399,13 @@ async def test_unreadable_audio_gets_a_reason_in_the_thread(workspace, fake, sha
     assert answer["thread_ts"] == event["ts"] and "header" not in [b["type"] for b in answer["blocks"]]
     assert text_of(answer) and "/retry" not in text_of(answer).replace("/alliance retry", "")
     assert fake.reactions[(dm_for(ADA), event["ts"])] == {"warning"}
+
+
+async def test_text_sent_with_a_clip_names_the_client(workspace, fake, shared_data):
+    await workspace.enrol(ADA, "Dr Ada Example")
+    clip = fake.add_file((shared_data / "speech/formats/jfk.m4a").read_bytes())
+    event = workspace.message_event(ADA, "Nora Vance", files=[{"id": clip["id"], "file_access": "check_file_info"}])
+    assert (await workspace.event(event)).status == 200
+    await workspace.bot.idle()
+    note = workspace.last_post(dm_for(ADA))
+    assert text_of(note).startswith("Note for Nora Vance")  # filed, not a draft asking whom

@@ -340,3 +340,15 @@ async def test_calendar_file_imports_sessions(chat, fake, service):
     assert reply.startswith("Calendar imported")
     therapist_id = service.therapist_id(service.console_sender("Dr. Ada Quinn"))
     assert service.store.appointments(therapist_id), "no sessions were imported"
+
+
+async def test_a_caption_naming_the_client_files_the_memo(chat, fake, service, shared_data):
+    await enrol(chat, service, ADA, "Dr. Ada Quinn")
+    await chat.say(ADA, "/client Nora Vance")
+    await chat.say(ADA, "/client Owen Blake")  # the last /client wins: the caption must override it
+    file_id = fake.add_file((shared_data / "speech/formats/jfk.ogg").read_bytes(), "music/file_9.oga")
+    update = fake.voice_update(ADA, file_id, kind="audio")
+    update["message"]["caption"] = "Nora"
+    await chat.feed(update)
+    note = await wait_for_note(fake, ADA, ack_of(fake, ADA))
+    assert "Note for Nora Vance" in note["text"]
