@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.ask import answer_question
-from core.clients import ClientRecord, match_name
+from core.clients import ClientRecord, match_name, resolve_client
 from core.commands import Command, help_text, parse_command
 from core.config import Settings
 from core.digest import compose_digest, compose_item
@@ -303,7 +303,7 @@ class Assistant:
             return loaded[client_id]
 
         answer = answer_question(question, clients, load_notes, self.today_for(therapist_id))
-        if self.answerer is not None and answer.citations is not None:
+        if self.answerer is not None and loaded:  # a model only ever sees the notes retrieved here
             notes = [n for notes in loaded.values() for n in notes]
             answer = self.answerer.answer(question, notes, offline=answer)
         for citation in answer.citations:
@@ -322,8 +322,6 @@ class Assistant:
         return note_reply(note, candidates, memo_id=memo_id)
 
     def _candidates(self, therapist_id: int, transcript: str | None) -> list[ClientRecord]:
-        from core.clients import resolve_client
-
         clients = self.store.clients(therapist_id)
         resolution = resolve_client(transcript or "", clients)
         return list(resolution.candidates) or clients[:6]
