@@ -3,10 +3,14 @@ they return a Reply and never format for a platform."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
+from dataclasses import replace
 from typing import TYPE_CHECKING, Awaitable, Callable
 
+from core.appointments import assign_command, calendar_command, list_text, schedule_from_text
 from core.commands import Command, help_text
 from core.errors import AllianceError
+from core.replies import client_picker, note_reply
 from core.types import NOTE_FORMATS, Button, Reply, Sender
 
 if TYPE_CHECKING:
@@ -48,8 +52,6 @@ async def _today(service, sender, therapist_id, args) -> Reply:
 
 
 async def _note(service, sender, therapist_id, text) -> Reply:
-    import hashlib
-
     key = hashlib.sha256(text.encode()).hexdigest()[:16]
     return await service.write_typed_note(sender, text, message_id=f"{service.clock.now():%Y%m%d%H%M%S%f}-{key}")
 
@@ -104,14 +106,10 @@ async def _retry(service, sender, therapist_id, args) -> Reply:
 
 
 async def _schedule(service, sender, therapist_id, args) -> Reply:
-    from core.appointments import schedule_from_text
-
     return schedule_from_text(service, therapist_id, args)
 
 
 async def _appointments(service, sender, therapist_id, args) -> Reply:
-    from core.appointments import list_text
-
     return Reply(list_text(service, therapist_id))
 
 
@@ -124,14 +122,10 @@ async def _cancel(service, sender, therapist_id, args) -> Reply:
 
 
 async def _calendar(service, sender, therapist_id, args) -> Reply:
-    from core.appointments import calendar_command
-
     return await calendar_command(service, therapist_id, args)
 
 
 async def _assign(service, sender, therapist_id, args) -> Reply:
-    from core.appointments import assign_command
-
     return assign_command(service, therapist_id, args)
 
 
@@ -178,8 +172,6 @@ async def press(service: "Assistant", sender: Sender, therapist_id: int, action:
         store.update_therapist(therapist_id, awaiting=None)
         return Reply("Cancelled — nothing was changed.")
     if verb == "clients" and numbers:
-        from core.replies import client_picker
-
         return Reply("Which client is this note for?", buttons=client_picker(numbers[0], store.clients(therapist_id)))
     if verb == "pick" and len(numbers) == 2:
         client = store.client(therapist_id, numbers[1])
@@ -219,11 +211,6 @@ async def press(service: "Assistant", sender: Sender, therapist_id: int, action:
 
 
 async def _reformat(service: "Assistant", therapist_id: int, note_id: int, note_format: str) -> Reply:
-    import asyncio
-    from dataclasses import replace
-
-    from core.replies import note_reply
-
     store = service.store
     note = store.note(therapist_id, note_id)
     if note is None:
