@@ -120,13 +120,13 @@ class LLMAnswerer:
         self.settings = settings
         self.llm = llm or LLM(settings)
 
-    def answer(self, question: str, notes: Sequence[NoteDraft], *, offline: Answer) -> Answer:
+    def answer(self, question: str, notes: Sequence[NoteDraft], *, offline: Answer, today: date | None = None) -> Answer:
         chosen = select_notes(notes, offline)
         if not chosen:
             return offline  # nothing retrieved (no client pinned down, or no notes): nothing to add
         people = _people(chosen)
         pseudonyms = make_pseudonymizer(self.settings.llm_pseudonymize, people)
-        messages = answer_messages(question, chosen, date.today(), pseudonyms)
+        messages = answer_messages(question, chosen, today or date.today(), pseudonyms)
         try:
             reply = self.llm.call_json(messages, ModelAnswer, name="answer")
             reply = ModelAnswer.model_validate(pseudonyms.restore_value(reply.model_dump()))

@@ -33,8 +33,8 @@ class NoteWriter(Protocol):
 
 
 class Answerer(Protocol):
-    def answer(self, question: str, notes: Sequence[NoteDraft], *, offline: Answer) -> Answer:
-        """Answer from the given notes only; return `offline` when unsure."""
+    def answer(self, question: str, notes: Sequence[NoteDraft], *, offline: Answer, today: date) -> Answer:
+        """Answer from the given notes only; return `offline` when unsure. `today` is the therapist's."""
 
 
 class Clock(Protocol):

@@ -302,10 +302,11 @@ class Assistant:
                 loaded[client_id] = self.store.notes_for_client(therapist_id, client_id)
             return loaded[client_id]
 
-        answer = answer_question(question, clients, load_notes, self.today_for(therapist_id))
+        today = self.today_for(therapist_id)
+        answer = answer_question(question, clients, load_notes, today)
         if self.answerer is not None and loaded:  # a model only ever sees the notes retrieved here
             notes = [n for notes in loaded.values() for n in notes]
-            answer = self.answerer.answer(question, notes, offline=answer)
+            answer = self.answerer.answer(question, notes, offline=answer, today=today)
         for citation in answer.citations:
             self.store.audit(therapist_id, actor, "read", "note", citation.note_id)
         return answer
