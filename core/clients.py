@@ -186,11 +186,48 @@ def _scan_exact(text: str, clients: Sequence[ClientRecord], taken: Iterable[Ment
             for part in form:
                 if len(part) >= 3 and part not in COMMON:
                     wanted[part] = None
-    out = []
+    out: list[Mention] = []
     for i, tok in enumerate(toks):
         if tok.norm in wanted and i not in covered and not relation_before(toks, i):
+            last = out[-1] if out else None
+            if last and last.end == i - 1 and not tok.brk and len(last.tokens) < 3:  # "jordan lee": one mention
+                out[-1] = Mention(f"{last.name} {tok.text}", (*last.tokens, tok.norm), last.strength, False,
+                                  last.lower and not tok.cap, last.start, i)
+                continue
             out.append(Mention(tok.text, (tok.norm,), 2 if opens_memo(toks, i) else 1, False, not tok.cap, i, i))
     return out
+
+
+# "Session with Maya, sorry, I meant Jordan": the name before the correction was a slip of the tongue.
+_CORRECTION = re.compile(
+    r"(?P<slip>\b[\w'’-]+(?:\s+[\w'’-]+)?)\s*[,.;:—–-]*\s*"
+    r"(?:(?:sorry|no|correction|scratch\s+that|or\s+rather|rather)\b\s*[,.;:—–-]*\s*"
+    r"(?:(?:I|i)\s+mean[t]?|make\s+that|it'?s|it\s+was|that'?s|that\s+should\s+be)?|(?:I|i)\s+mean[t]?|make\s+that)"
+    r"\s*[,.;:—–-]*\s*(?P<name>[\w'’-]+)",
+)
+
+
+def _without_slips(text: str, clients: Sequence[ClientRecord]) -> str:
+    """The text with a corrected name dropped: "with Maya, sorry, I meant Jordan" reads "with Jordan". Only a
+    correction to a word that is one of the clients' names or capitalised counts ("I mean, it was hard" does not)."""
+    parts = {p for c in clients for f in _forms(c.name, tuple(c.aliases or ())) for p in f}
+    out, pos = [], 0
+    for m in _CORRECTION.finditer(text):
+        name = m.group("name")
+        if norm_token(name) in COMMON or not (norm_token(name) in parts or name[:1].isupper()):
+            continue
+        cue = text[m.end("slip"):m.start("name")]
+        if re.match(r"[\s,]*[.;:!?]\s*no\b", cue, re.I) and not re.search(r"\bmean", cue, re.I):
+            continue  # "Session with Maya. No, Priya did not come." is not a correction
+        slip = m.group("slip").split()
+        slip_start = m.start("slip")
+        if len(slip) == 2 and norm_token(slip[0]) in COMMON | RELATIONS:  # "with Maya": keep "with"
+            slip_start = m.start("slip") + m.group("slip").index(slip[1])
+        if norm_token(slip[-1]) in COMMON:
+            continue
+        out.append(text[pos:slip_start])
+        pos = m.start("name")
+    return "".join(out) + text[pos:] if out else text
 
 
 def _with_previous(text: str, mention: Mention) -> str | None:
@@ -208,8 +245,9 @@ def resolve_client(text: str, clients: Sequence[ClientRecord], *, hint: str | No
     clients = list(clients)
     if hint and hint.strip():
         return _resolve_hint(hint, clients)
-    found = mentions(text or "")
-    found += _scan_exact(text or "", clients, found)
+    text = _without_slips(text or "", clients)
+    found = mentions(text)
+    found += _scan_exact(text, clients, found)
     results = []  # (mention, near clients, clear, score)
     for mention in found:
         scored = match_name(mention.name, clients)

@@ -63,6 +63,13 @@ _LOOSE_PATTERNS: list[re.Pattern[str]] = [
 ]
 
 
+_ABOUT_SESSION = re.compile(
+    r"\b(?:session|sesh|appointment|visit|meeting|intake|saw|seen|met|note|notes|memo|dictat\w*|this\s+is\s+(?:for|about)|"
+    r"telehealth|video\s+call|check[\s-]?in)\b",
+    re.I,
+)
+
+
 def _day_number(match: re.Match[str]) -> int | None:
     groups = match.groupdict()
     if groups.get("day"):
@@ -124,8 +131,12 @@ def _resolve(match: re.Match[str], today: date) -> date | None:
 
 def session_date_from(text: str, today: date) -> date | None:
     """The session date a memo states, or None when it states none (the caller then uses today)."""
-    scope = " ".join(split_sentences(text)[:3])
-    for patterns in (_SESSION_PATTERNS, _LOOSE_PATTERNS):
+    opening = split_sentences(text)[:3]
+    scope = " ".join(opening)
+    # A bare date counts in the first sentence or in one that is about the session ("Seen on Tuesday."),
+    # not in content ("She fainted at the gym on Thursday.").
+    loose_scope = " ".join(s for i, s in enumerate(opening) if i == 0 or _ABOUT_SESSION.search(s))
+    for patterns, scope in ((_SESSION_PATTERNS, scope), (_LOOSE_PATTERNS, loose_scope)):
         found: list[tuple[int, date]] = []
         for pattern in patterns:
             for match in pattern.finditer(scope):

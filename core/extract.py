@@ -19,7 +19,8 @@ HOMEWORK = re.compile(
     r"|\b(?:keep|complete|fill\s+out|do|continue)\s+(?:(?:a|the|her|his|their)\s+)?thought\s+records?\b"
     r"|\bassign(?:ed|ment|ments)\b|\b(?:before|by)\s+(?:our\s+)?next\s+(?:session|time|week|appointment)\b"
     r"|\bcommitted\s+to\b|\bagreed\s+to\s+(?:try|do|practi[cs]e|keep|track|write|read|call|schedule|go|walk|use|start|"
-    r"reach|spend|limit|cut|attend|journal|log|notice|text|plan)\b",
+    r"reach|spend|limit|cut|attend|journal|log|notice|text|plan)\b"
+    r"|\bagreed\s+to\s+[^.;]{0,60}?\b(?:(?:each|every|a|per)\s+(?:day|morning|evening|night)|daily|this\s+week)\b",
     re.I,
 )
 _HOMEWORK_PREFIX = re.compile(
@@ -50,9 +51,10 @@ _CLAUSE_END = re.compile(
 )
 _TRAILING_TIME = re.compile(r"[\s,]+(?:at\s+)?(?:(?:the|our)\s+)?next\s+(?:time|session|week|appointment|visit)\s*$", re.I)
 _SUMMARY_CUE = re.compile(
-    r"\b(?:present(?:ed|s)\s+with|came\s+in|main\s+(?:concern|issue|focus|theme)|focus(?:ed)?\s+(?:of|on)|"
+    r"\b(?:present(?:ed|s)\s+(?:with|w(?=/))|came\s+in|main\s+(?:concern|issue|focus|theme)|focus(?:ed)?\s+(?:of|on)|"
     r"discussed|talked\s+(?:a\s+lot\s+)?about|report(?:s|ed)|struggl\w+|session\s+(?:focused|centered)|worked\s+on|"
-    r"spent\s+(?:most\s+of\s+)?(?:the\s+)?session|processing|been\s+(?:feeling|having|dealing))\b",
+    r"spent\s+(?:most\s+of\s+)?(?:the\s+)?session|processing|been\s+(?:feeling|having|dealing)|"
+    r"(?:did\s+not|didn't)\s+(?:show|attend|turn\s+up|come\s+in)|no[\s-]show\w*|late\s+cancell?ation|cancell?ed\s+(?:the|her|his|their|today's))\b",
     re.I,
 )
 
@@ -83,7 +85,13 @@ def _clause_with(sentence: str, start: int) -> str:
 _NOT_ASSIGNED = re.compile(
     r"\b(?:didn't|did\s+not|hasn't|has\s+not|haven't|never|forgot|skipped|missed|wasn't\s+able\s+to|couldn't|no|"
     r"reviewed|went\s+over|looked\s+at|checked|completed|did|finished|done|last\s+week's|previous)\b[^.]{0,25}\b(?:homework|assignment|log|diary|"
-    r"worksheet|thought\s+record)",
+    r"worksheet|thought\s+record|practi[cs]e|exercises?|exposures?|journal(?:ing)?|reading)\b",
+    re.I,
+)
+# "She didn't do the log, so for homework she will restart it": the assignment after the review.
+_ASSIGNED_AFTER = re.compile(
+    r"\b(?:for\s+(?:her\s+|his\s+|their\s+)?homework|homework\s+(?:is|will\s+be)|(?:she|he|they|we)\s+(?:will|'ll|agreed\s+to|"
+    r"is\s+going\s+to|are\s+going\s+to))\b",
     re.I,
 )
 
@@ -95,8 +103,16 @@ def homework(sentences: Sequence[str], skip: set[int] = frozenset(), limit: int 
     """Assignments for between sessions (not last week's homework being reviewed or skipped)."""
     items: list[str] = []
     for index, sentence in enumerate(sentences):
+        if index in skip or not _usable(sentence):
+            continue
+        missed = _NOT_ASSIGNED.search(sentence)
+        if missed:  # last week's homework reviewed or not done; only a new assignment after it counts
+            after = _ASSIGNED_AFTER.search(sentence, missed.end())
+            if not after:
+                continue
+            sentence = tidy(sentence[after.start():])
         match = HOMEWORK.search(sentence)
-        if index in skip or not match or not _usable(sentence) or _NOT_ASSIGNED.search(sentence):
+        if not match or not _usable(sentence):
             continue
         if _PLAN_LABEL.match(sentence) and not re.search(r"\bhome\s?work\b", sentence, re.I):
             continue  # "Plan: practise the conversation next session" is the plan, not an assignment
@@ -138,7 +154,11 @@ def follow_ups(sentences: Sequence[str], skip: set[int] = frozenset(), limit: in
 
 
 # "denies any plan", "no plan or intent": a risk screening answer, not a treatment plan.
-_NO_PLAN = re.compile(r"\b(?:no|denie[sd]|without|not)\s+(?:any\s+|a\s+)?(?:specific\s+|current\s+|suicidal\s+)?plans?\b", re.I)
+_NO_PLAN = re.compile(
+    r"\b(?:no|denie[sd]|without|not)\s+(?:any\s+|a\s+)?(?:specific\s+|current\s+|suicidal\s+)?plans?\b"
+    r"|\bplan(?:s|ned|ning)?\s+to\s+(?:overdose|kill|die|end|hang|jump|shoot|cut|hurt|harm|take\s+(?:all|a|the|his|her|their))\b",
+    re.I,
+)  # ... and "has a plan to overdose" is a risk, not a treatment plan
 
 
 def plan_items(sentences: Sequence[str], skip: set[int] = frozenset(), limit: int = 6) -> list[str]:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from core.words import COMMON, NAMELIKE, RELATIONS, TITLES
 
 _TOKEN = re.compile(
-    r"(?P<w>[^\W\d_](?:[\w'’-]*[^\W_])?)(?P<dot>\.)?|(?P<end>[!?]+|\n+)|(?P<num>\d[\d:/.-]*)|(?P<punct>[,;:()\"“”])"
+    r"(?P<w>[^\W\d_](?:[\w'’-]*[^\W_])?)(?P<dot>\.)?|(?P<end>[!?]+|\n+)|(?P<num>\d(?:[\d:/-]|\.(?=\d))*)(?P<numdot>\.(?!\w))?"
+    r"|(?P<punct>[,;:()\"“”])"
 )
 _BEFORE_CUES = {"saw", "seeing", "see", "met", "client", "patient", "with", "for"}
 _SESSION_WORDS = {
@@ -29,6 +30,9 @@ _FILLERS = {
     "so", "okay", "ok", "um", "uh", "er", "erm", "right", "alright", "well", "and", "now", "next", "today", "quick",
     "note", "memo", "hi", "hey", "progress",
 }
+# Small words that may open a memo before the name without making it a passing mention:
+# "This is for jordan lee", "Quick one for Danny", "A note on Maya".
+_OPENING = {"this", "is", "its", "it", "for", "one", "a", "an", "on", "about", "just", "here", "heres", "re", "regarding", "update"}
 _DETERMINERS = {"the", "a", "an", "this", "that", "his", "her", "their", "our", "each", "every"}
 _NOT_NAME_SUFFIXES = ("ed", "ing", "tion", "ment", "ness", "ful", "ous", "ive", "ize", "ise")
 
@@ -81,7 +85,7 @@ def tokenize(text: str) -> list[Tok]:
             sent_start, brk = False, False
             if m.group("dot") and not initial and norm_token(shown) not in TITLES | {"dr", "prof", "st"}:
                 sent, sent_start, brk = sent + 1, True, True
-        elif m.group("end"):
+        elif m.group("end") or m.group("numdot"):  # "session on November 17. She said ..."
             sent, sent_start, brk = sent + 1, True, True
         else:
             brk = True
@@ -141,7 +145,7 @@ def opens_memo(toks: list[Tok], i: int) -> bool:
     if toks[i].sent != 0:
         return False
     before = [t.norm for t in toks[:i]]
-    return all(t in _FILLERS for t in before) or any(t in _SESSION_WORDS for t in before)
+    return all(t in _FILLERS or t in _OPENING for t in before) or any(t in _SESSION_WORDS for t in before)
 
 
 def _wordlike(tok: Tok) -> bool:

@@ -18,8 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from core import extract
 from core.measures import find_measures
 from core.safety import ALLIANCE_KINDS, RISK_KINDS, STATUSES, detect_alliance, detect_risks
-from core.sections import FORMAT_SECTIONS, NOT_DISCUSSED, SECTION_LABEL, classify, is_header
-from core.text import Evidence, clean_sentences, split_sentences
+from core.sections import FORMAT_SECTIONS, NOT_DISCUSSED, SECTION_LABEL, classify, is_header, label_family
+from core.text import Evidence, clean_sentences, letter_headed, split_sentences
 from core.types import NOTE_FORMATS, Flag, Measure, NoteDraft
 
 __all__ = [
@@ -155,6 +155,36 @@ def _unlabelled(sentence: str) -> str:
     return extract.tidy(SECTION_LABEL.sub("", sentence)) or sentence
 
 
+def _line_labels(transcript: str, sentences: list[str]) -> dict[int, str]:
+    """A typed line "A: Anxiety improving. Rumination remains the target." labels all of its sentences,
+    not only the first: index -> family for the sentences after a heading on the same line."""
+    if "\n" not in transcript or ":" not in transcript:
+        return {}
+    letters = letter_headed(transcript)
+    out: dict[int, str] = {}
+    cursor = 0
+    for line in transcript.splitlines():
+        line_sentences = clean_sentences(line)
+        if not line_sentences:
+            continue
+        family = None
+        for k, sentence in enumerate(line_sentences):
+            raw = line.strip() if k == 0 else sentence
+            label = SECTION_LABEL.match(raw)
+            if label and (letters or not label.group("letter")):
+                family = label_family(label)
+                continue
+            if family is None:
+                continue
+            try:
+                index = sentences.index(sentence, cursor)
+            except ValueError:
+                continue
+            out[index] = family
+            cursor = index + 1
+    return out
+
+
 class OfflineNoteWriter:
     """Rule-based, deterministic, extractive. Never states anything the transcript does not."""
 
@@ -187,7 +217,8 @@ class OfflineNoteWriter:
 
         screening = {position[flag.evidence] for flag in risks}
         placed = classify(
-            sentences, fmt, skip=headers, boost=boost, per_section=per_section, screening=screening, keep_uncued=short
+            sentences, fmt, skip=headers, boost=boost, per_section=per_section, screening=screening, keep_uncued=short,
+            labelled=_line_labels(transcript, sentences),
         )
         sections = tuple(
             (name, " ".join(_unlabelled(sentences[i]) for i in placed[name]) or NOT_DISCUSSED)

@@ -116,6 +116,9 @@ def _find_client(question: str, clients: Sequence[ClientRecord]):
                 continue
             if len(span[0][1]) == 1:
                 continue
+            nxt = tokens[start + length] if start + length < len(tokens) else None
+            if nxt and len(nxt[1]) == 1 and nxt[2] and candidate(start + length):
+                continue  # "Maya R.": the initial must agree, so "Maya" alone does not answer for Maya Thompson
             scored = match_name(" ".join(t[0] for t in span), clients)
             if not scored:
                 continue
@@ -130,6 +133,15 @@ def _find_client(question: str, clients: Sequence[ClientRecord]):
         (t[0] for k, t in enumerate(tokens) if t[2] and not t[3] and candidate(k) and len(t[1]) > 1 and t[1] not in names),
         None,
     )
+    if best is None or best[0][0] is False:  # a known first name with an initial no client has: "Maya R."
+        for k in range(len(tokens) - 1):
+            (shown, norm, cap, _), (initial, inorm, icap, _) = tokens[k], tokens[k + 1]
+            if norm in names and len(inorm) == 1 and icap and candidate(k + 1):
+                scored = match_name(shown, clients)
+                near = tuple(c for c, _ in scored[:3])
+                best = ((False, 2, 0.0), k, 2, near, False)
+                unknown = f"{shown} {initial.upper()}."
+                break
     return best, unknown, tokens
 
 
@@ -178,6 +190,12 @@ def _topic(tokens, used: set[int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
             continue
         if re.fullmatch(r"(st|nd|rd|th|of)", norm):
             continue
+        if shown[:1].isupper() and any(
+            0 <= k + 2 * d < len(tokens) and k + 2 * d in used and tokens[k + d][1] in ("and", "with") for d in (-1, 1)
+        ):
+            continue  # "did Rachel and Tom ...": the client's partner in the session, not a topic
+        if norm in ("work", "worked", "working") and k + 1 < len(tokens) and tokens[k + 1][1] in ("on", "through"):
+            continue  # "what did we work on?" asks what was done, not about their job
         key = query_key(low)
         if key not in terms:
             terms.append(key)

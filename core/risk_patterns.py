@@ -48,7 +48,7 @@ _NUMBER_WORD = r"(?:\d+|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen
 RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("suicidal_ideation", (), (
         r"\bsuicid(?:al|e|ality)\b",
-        r"\b(?:passive|active|reports?|reported|endors\w+|any|current|having|has|had|with|ongoing|intermittent)\s+s\.?i\b(?!\.?[a-z])|\bs\.?i\s*(?:/|and|or|,)\s*h\.?i\b|\bs\.?i\s+(?:with|without|but|denied|present|endorsed)\b",
+        r"\b(?:passive|active|reports?|reported|endors\w+|denies|denied|denying|any|current|having|has|had|with|ongoing|intermittent)\s+s\.?i\b(?!\.?[a-z])|\bs\.?i\s*(?:/|and|or|,)\s*h\.?i\b|\bs\.?i\s+(?:with|without|but|denied|present|endorsed)\b",
         rf"\bkill(?:s|ed|ing)?\s+{SELF}",
         r"\b(?:end|ends|ending|ended|take|takes|taking|took)\s+(?:my|her|his|their|your)\s+(?:own\s+)?life\b",
         r"\bend(?:s|ed|ing)?\s+(?:it\s+all|it|things|everything)\b(?!\s+(?:with|between|off)\b)",
@@ -101,6 +101,8 @@ RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\b(?:not\s+sure|unsure|doesn't\s+know\s+if|don't\s+know\s+if)\s+(?:that\s+)?(?:I|she|he|they)\s+(?:wants?|want)\s+to\s+(?:live|keep\s+living|be\s+alive|go\s+on|keep\s+going|be\s+here)\b",
         r"\b(?:wish|wishes|wished|wishing)\s+(?:that\s+)?(?:I|she|he|they)\s+could\s+(?:just\s+)?(?:disappear|vanish|die|not\s+exist|stop\s+existing|sleep\s+forever|go\s+to\s+sleep\s+forever|not\s+wake\s+up)\b",
         r"\bno\s+way\s+out\b",
+        r"\b(?:would|'d|wouldn't|would\s+not)\s+(?:honestly\s+|really\s+|just\s+)?(?:be\s+)?(?:fine|ok|okay|alright|all\s+right|relieved|at\s+peace|happy|glad|not\s+care|not\s+mind)\s+(?:with\s+it\s+)?if\s+(?:I|she|he|they)\s+(?:just\s+)?(?:didn't|did\s+not|never|don't|wouldn't)\s+(?:wake\s+up|woke\s+up|make\s+it|exist|come\s+back)\b",
+        r"\b(?:would|'d)\s+(?:honestly\s+|really\s+|just\s+)?(?:be\s+)?(?:fine|ok|okay|alright|relieved|at\s+peace|happy|glad)\s+(?:with\s+it\s+)?if\s+(?:I|she|he|they)\s+(?:just\s+)?(?:died|were\s+dead|was\s+dead|got\s+hit\s+by|was\s+gone|were\s+gone|disappeared)\b",
         r"\b(?:wouldn't|would not|doesn't|does not|don't|didn't)\s+(?:care|mind)\s+if\s+(?:I|she|he|they)\s+(?:died|were dead|was dead|didn't wake up|got hit|never woke up|disappeared|got sick and died)\b",
         r"\b(?:no one|nobody)\s+would\s+(?:care|notice|miss\s+\w+)\s+if\b",
         r"\b(?:not|won't|wouldn't|will not)\s+be\s+(?:around|here)\s+(?:much\s+)?(?:longer|anymore|any more|for long|next (?:year|week|month))\b",
@@ -143,6 +145,7 @@ RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\b(?:saving|saved|saves|hoarding|hoarded|collecting|collected|stashing|stashed|keeping)\s+(?:up\s+)?(?:her|his|their|my)?\s*(?:old\s+)?(?:pills|meds|medications?|tablets|sleeping pills|painkillers|pain pills)\b",
         r"\baccess\s+to\s+(?:(?:her|his|their|my|the|a)\s+)?(?:[\w-]+'s?\s+)?(?:\w+\s+)?(?:pills|medications?|meds|lethal\s+means|means|guns?|firearms?|weapons?)\b",
         r"\b(?:bought|buying|got|has)\s+(?:a\s+)?rope\b|\bnoose\b",
+        r"\b(?:has|have|had|keeps?|kept|got|still\s+has)\s+(?:(?:her|his|their|my|the|a|some|all)\s+)?(?:(?:late|dead|deceased|old|former)\s+)?(?:[\w-]+'s\s+)?(?:old\s+|leftover\s+|spare\s+|sleeping\s+|pain\s+)?(?:pills|tablets|medications?|meds|painkillers|opioids|sleeping\s+pills)\s+(?:at\s+home|in\s+the\s+(?:house|flat|apartment|home|bathroom|cabinet|drawer)|in\s+(?:her|his|their|my)\s+(?:room|house|flat|apartment|car|drawer|bag|bedroom|cabinet))\b",
     )),
     ("abuse", (), (
         r"(?<!substance )(?<!alcohol )(?<!drug )(?<!drugs )(?<!opioid )(?<!opiate )(?<!cannabis )(?<!marijuana )"
@@ -351,7 +354,7 @@ ALLIANCE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"\bI\s+know\s+I\s+(?:should|need\s+to)\b[^.]*\bbut\b|\bnot\s+ready\s+to\s+(?:quit|stop|change|give\s+up|cut)\b",
     )),
     ("resistance", (
-        r"\brefus(?:ed|es|ing)\b",
+        r"\brefus(?:ed|es|ing)\b(?!\s+(?:to\s+(?:go\s+to|attend|eat|get\s+out\s+of\s+bed|leave\s+the\s+house)|school|food|meals)\b)",
         r"\b(?:didn't|did\s+not|hasn't|has\s+not|haven't|doesn't|never|wouldn't)\s+(?:do|done|complete|completed|finish|finished|try|tried|start|started)\s+(?:the|her|his|their|my|any|this\s+week's)\s+(?:homework|assignment|worksheet|log|diary|practice|thought\s+record|exercise|exposure)s?\b",
         r"\b(?:forgot|skipped)\s+(?:to\s+do\s+)?(?:the|her|his|their|my)\s+(?:homework|assignment|worksheet|log|diary|thought\s+record|exercises?)\b",
         r"\bpush(?:ed|es|ing)?\s+back\b|\b(?:yes|yeah),?\s+but\b",

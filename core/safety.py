@@ -82,8 +82,8 @@ def _canonical(sentence: str) -> str:
 
 def _negated(clause: str, start: int, end: int) -> bool:
     """Is the risk phrase at clause[start:end] denied ("denies SI", "no thoughts of ...", "SI: none")?"""
-    if _POST_NEGATION.match(clause[end:end + 60]):
-        return True
+    if _POST_NEGATION.match(clause[end:end + 60]) or _DENY_VERB.match(clause, start):
+        return True  # the phrase itself may start with the denial ("denies hi")
     before = clause[:start]
     cues = list(_NEGATION.finditer(before))
     if not cues:

@@ -32,7 +32,7 @@ _FAMILIES: dict[str, str] = {
         r"\b(?:appear(?:s|ed)(?!\s+to\s+be)|affect|presented|presentation|observed|eye\s+contact|tearful|teared\s+up|"
         r"cried|crying|speech|groomed|dressed|hygiene|oriented|alert|fidget\w*|restless|psychomotor|agitated|guarded|"
         r"flat|blunted|constricted|congruent|euthymic|dysphoric|arrived|on\s+time|minutes\s+late|scored|thought\s+process|"
-        r"linear|coherent|mental\s+status|vitals?|exam|(?-i:PHQ|GAD|PCL|BDI|BAI|ORS|SRS|AUDIT))\b"
+        r"linear|coherent|mental\s+status|vitals?|exam|(?-i:PHQ|GAD|PCL|BDI|BAI|ORS|SRS|AUDIT|EPDS)(?:[\s-]?\d+)?)\b"
     ),
     "assessment": (
         r"\b(?:seems?|seemed|consistent\s+with|progress\w*|improv\w+|worse|worsen\w*|I\s+think|I\s+believe|I\s+wonder|"
@@ -42,7 +42,7 @@ _FAMILIES: dict[str, str] = {
         r"(?:contemplation|preparation|precontemplation)\s+stage|ambivalen\w+|appears\s+to\s+be|benefit\w*)\b"
     ),
     "plan": (
-        r"\b(?:next\s+(?:session|week|time|appointment|visit)|will|we'll|I'll|(?:she|he|they)'ll|(?<!no\s)plan(?:s|ned|ning)?|"
+        r"\b(?:next\s+(?:session|week|time|appointment|visit)|will|we'll|I'll|(?:she|he|they)'ll|(?<!no\s)(?<!safety\s)plan(?:s|ned|ning)?|"
         r"homework|(?-i:HW)|we\s+agreed|agreed\s+to|going\s+to|continue|follow(?:[\s-]up)|refer\w*|schedul\w+|between\s+sessions|"
         r"assign\w*|by\s+next|check\s+in|revisit|in\s+(?:a|one|two|three|four|\d+)\s+weeks?|recommend\w*|titrat\w+)\b"
     ),
@@ -110,15 +110,23 @@ _DATE_WORDS = re.compile(
 
 # A typed note's own labels ("Assessment: ...", "Plan - ...") decide the family outright.
 SECTION_LABEL = re.compile(
-    r"^(?P<label>subjective|objective|assessment|plan|data|behaviou?r|interventions?|response|goals?|hw|homework)"
-    r"\s*[:\-–—]\s*",
+    r"^(?:(?P<label>subjective|objective|assessment|plan|data|behaviou?r|interventions?|response|goals?|hw|homework)"
+    r"\s*[:\-–—]|(?-i:(?P<letter>[SOAPDBG]))\s*:)\s*",
     re.I,
 )
+_LETTER_FAMILY = {"S": "subjective", "O": "objective", "A": "assessment", "P": "plan", "D": "subjective",
+                  "B": "subjective", "G": "goals"}
 _LABEL_FAMILY = {
     "subjective": "subjective", "objective": "objective", "assessment": "assessment", "plan": "plan", "data": "subjective",
     "behavior": "subjective", "behaviour": "subjective", "intervention": "intervention", "interventions": "intervention",
     "response": "response", "goal": "goals", "goals": "goals", "hw": "plan", "homework": "plan",
 }
+
+
+def label_family(label: re.Match[str]) -> str:
+    if label.group("letter"):
+        return _LETTER_FAMILY[label.group("letter")]
+    return _LABEL_FAMILY[label.group("label").lower()]
 
 
 def content_words(sentence: str) -> list[str]:
@@ -128,7 +136,7 @@ def content_words(sentence: str) -> list[str]:
 def families(sentence: str) -> dict[str, int]:
     label = SECTION_LABEL.match(sentence)
     if label:
-        return {_LABEL_FAMILY[label.group("label").lower()]: 3}
+        return {label_family(label): 3}
     return dict(_families(sentence))
 
 
@@ -185,9 +193,11 @@ def section_for(note_format: str, fams: dict[str, int]) -> str:
 def classify(
     sentences: Sequence[str], note_format: str, *, skip: set[int] = frozenset(), boost: dict[int, float] | None = None,
     per_section: int = 6, screening: set[int] = frozenset(), keep_uncued: bool = False,
+    labelled: dict[int, str] | None = None,
 ) -> dict[str, list[int]]:
     """Indices of the sentences placed in each section of the format, in transcript order. `boost` marks
     sentences that must not be lost (risk, measures); `screening` ones with no other cue are assessment.
+    `labelled`: the family of sentences that follow a heading on the same typed line.
     `keep_uncued`: a dictated memo is all content, so a sentence with no cue goes to the default section
     instead of being dropped as small talk."""
     boost = boost or {}
@@ -196,9 +206,11 @@ def classify(
         if index in skip or sentence.rstrip().endswith("?"):
             continue
         fams = families(sentence) or ({"assessment": 1} if index in screening else {})
+        if labelled and index in labelled:  # a later sentence on a line the therapist labelled "A:"
+            fams = {labelled[index]: 3}
         if len(words(SECTION_LABEL.sub("", sentence))) < 1:
             continue
-        if len(words(sentence)) < (3 if fams or index in boost else 4):
+        if len(words(sentence)) < (2 if index in boost else 3 if fams else 4):  # "Denies HI." is kept
             continue
         score = informativeness(sentence) + boost.get(index, 0.0)
         if not fams and score < 2.0 and index not in boost and not keep_uncued:

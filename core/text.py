@@ -17,9 +17,16 @@ _ABBREVIATIONS = {
 _SPEAKER_TAG = re.compile(r"\[\s*[A-Za-z][A-Za-z _-]{0,24}\]")
 _SPEAKER_LABEL = re.compile(
     r"(?:^|(?<=[.!?]\s))\s*(?:therapist|client|patient|doctor|counsell?or|clinician|interviewer|speaker\s*\d+)"
-    r"\s*:\s*|^\s*[TCP]\s*:\s*",
+    r"\s*:\s*",
     re.I | re.M,
 )
+_SPEAKER_LETTER = re.compile(r"^\s*[TCP]\s*:\s*", re.I | re.M)
+# A typed note with one-letter headings ("S: ...", "O: ...", "A: ...", "P: ..."): there "P:" is the plan.
+LETTER_HEADING = re.compile(r"^[ \t]*(?P<letter>[SOAPDBG])[ \t]*:", re.M)
+
+
+def letter_headed(text: str) -> bool:
+    return len({m.group("letter") for m in LETTER_HEADING.finditer(text)}) >= 2
 # Dictation commands spoken into a memo.
 _DICTATION = [
     (re.compile(r"\b(?:new|next)\s+(?:paragraph|line)\b[.,]?", re.I), "\n"),
@@ -76,7 +83,7 @@ _MAYBE_FILLER = re.compile(
 )
 
 
-def _prepare(text: str) -> str:
+def _prepare(text: str, *, speaker_letters: bool = True) -> str:
     """Speaker tags and dictation commands become boundaries; ASR tokenisation is undone; a hard-wrapped
     line that continues in lower case is joined to the previous one."""
     if "\n" in text:
@@ -85,6 +92,8 @@ def _prepare(text: str) -> str:
         text = _SPEAKER_TAG.sub("\n", text)
     if ":" in text:
         text = _SPEAKER_LABEL.sub("", text)
+        if speaker_letters and not letter_headed(text):
+            text = _SPEAKER_LETTER.sub("", text)
     if _MAYBE_DICTATION.search(text):
         for pattern, repl in _DICTATION:
             text = pattern.sub(repl, text)
@@ -121,7 +130,8 @@ def _ends_with_abbreviation(chunk: str) -> bool:
 
 
 _CLAUSE_START = re.compile(
-    r"(?<!\band)(?<!\bso)(?<!\bbut)(?<!\bthen)(?<!\balso)(?<!\bbecause)\s+(?=(?:(?:and|so|but|then|also|because)\s+)?(?:(?:she|he|they|we|i)(?:'s|'ll|'m|'re|'ve|\s+(?:said|says|"
+    r"(?<!\band)(?<!\bso)(?<!\bbut)(?<!\bthen)(?<!\balso)(?<!\bbecause)(?<!\bwhen)(?<!\bif)(?<!\bthat)(?<!\bhow)"
+    r"(?<!\bwhile)(?<!\buntil)(?<!\bbefore)(?<!\bafter)(?<!\bwhere)(?<!\bwhether)(?<!\bunless)(?<!\bonce)\s+(?=(?:(?:and|so|but|then|also|because)\s+)?(?:(?:she|he|they|we|i)(?:'s|'ll|'m|'re|'ve|\s+(?:said|says|"
     r"appeared|appears|looked|was|is|were|are|mentioned|reported|reports|feels|felt|think|thinks|thought|practiced|"
     r"practised|did|used|talked|discussed|agreed|will|want|wants|wanted|has|had|have|seemed|seems|denied|denies|"
     r"explored|worked|tried|scored))\b|(?:for\s+homework|homework\s+is|next\s+(?:session|time|week)|"
@@ -185,7 +195,7 @@ _LEADING_CONNECTIVE = re.compile(
 
 def clean_sentence(sentence: str) -> str:
     """Remove fillers, stutters and false starts; capitalise; end with punctuation. Adds no words."""
-    text = _strip_fillers(_prepare(sentence)).strip()
+    text = _strip_fillers(_prepare(sentence, speaker_letters=False)).strip()  # split_sentences removed speaker letters
     text = re.sub(r"\bi\b", "I", text)
     for _ in range(4):
         before = text
