@@ -32,6 +32,31 @@ def _therapist(args):
     return service, service.therapist_id(service.console_sender(args.as_name))
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line on stderr (what is wrong, where to look), not the usage block."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see: {self.prog} --help)\n")
+
+
+def _record_id(value: str) -> int:
+    from core.commands import record_id
+
+    number = record_id(value)
+    if number is None:
+        raise argparse.ArgumentTypeError("use a session number like 12")
+    return number
+
+
+def _count(low: int, high: int, what: str):
+    def parse(value: str) -> int:
+        if not value.strip().isdigit() or not low <= int(value) <= high:
+            raise argparse.ArgumentTypeError(f"use a number of {what} from {low} to {high}")
+        return int(value)
+
+    return parse
+
+
 def _day(value: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -165,7 +190,14 @@ async def cmd_appointment(args) -> int:
         if not args.client or not args.at:
             _progress('appointment add needs --client NAME and --at "YYYY-MM-DD HH:MM"')
             return 2
-        print(appointments.add(service, therapist_id, args.client, args.at, weekly=args.weekly).text)
+        past = appointments.is_past(service, therapist_id, args.at)
+        reply = appointments.add(service, therapist_id, args.client, args.at, weekly=args.weekly)
+        if not reply.text.startswith("Scheduled"):
+            _progress(reply.text)
+            return 1
+        print(reply.text)
+        if past:  # allowed from the terminal (recording history), but never silently
+            _progress("Note: that time has already passed, so it brings no reminder.")
     elif args.action == "cancel":
         ok = args.id is not None and service.store.cancel_appointment(therapist_id, args.id)
         print("Session cancelled." if ok else "No such session (see: alliance appointment list).")
@@ -179,9 +211,16 @@ async def cmd_clients(args) -> int:
     if args.alias and len(args.add or ()) != 1:
         _progress("Give --alias together with exactly one --add NAME.")
         return 2
+    from core.commands import client_name_problem
+
+    names = [" ".join(name.split()) for name in args.add or ()]
+    for name in names:
+        problem = client_name_problem(name)
+        if problem:  # refuse before anything is written
+            _progress(problem)
+            return 2
     service, therapist_id = _therapist(args)
-    for name in args.add or ():
-        name = " ".join(name.split())
+    for name in names:
         existing = [c for c in service.store.clients(therapist_id) if c.name.lower() == name.lower()]
         if name and not existing:
             aliases = [a.strip() for a in (args.alias or []) if a.strip()]
@@ -280,7 +319,7 @@ async def cmd_run(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="alliance", description="A self-hosted assistant for psychotherapists.")
+    parser = _Parser(prog="alliance", description="A self-hosted assistant for psychotherapists.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def therapist(p):
@@ -315,8 +354,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--client")
     p.add_argument("--at", type=_moment, help='"YYYY-MM-DD HH:MM" in your time zone')
     p.add_argument("--weekly", action="store_true")
-    p.add_argument("--id", type=int, help="the session number to cancel")
-    p.add_argument("--days", type=int, default=14)
+    p.add_argument("--id", type=_record_id, help="the session number to cancel")
+    p.add_argument("--days", type=_count(1, 366, "days"), default=14)
     p.set_defaults(run=cmd_appointment)
     from bots.cli_schedule import add_parsers as add_schedule_parsers
 
@@ -337,7 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_chat)
     p = sub.add_parser("invite", help="a one-time link for a therapist's Telegram or Slack")
     p.add_argument("name")
-    p.add_argument("--days", type=int, help="valid for this many days (default 7)")
+    p.add_argument("--days", type=_count(1, 90, "days"), help="valid for this many days (default 7)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_invite)
     return parser
@@ -356,6 +395,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # never a traceback: the type only, as messages may quote what was typed
+        _progress(f"Something went wrong ({type(error).__name__}). What was saved before stays; `alliance doctor` checks the set-up.")
+        return 1
 
 
 if __name__ == "__main__":

@@ -7,19 +7,17 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bots.cli import _assistant, _print_json
-from core.settings_command import apply_setting, parse_days, parse_hhmm
+from bots.cli import _assistant, _print_json, _record_id
+from core.settings_command import apply_setting, known_timezone, parse_days, parse_hhmm
 
 
 # ---- argument types: refuse bad values before anything is written -----------------------------------
 def _timezone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise argparse.ArgumentTypeError("use a time zone name like Europe/Berlin or America/New_York") from None
-    return value
+    zone = known_timezone(value)
+    if zone is None:
+        raise argparse.ArgumentTypeError("use a time zone name like Europe/Berlin or America/New_York")
+    return zone
 
 
 def _hhmm(value: str) -> str:
@@ -71,7 +69,7 @@ def add_parsers(sub, therapist) -> None:
     q.add_argument("--once", action="store_true", help="import a URL now without subscribing")
     q = therapist(actions.add_parser("unassigned", help="calendar sessions without a client"))
     q = therapist(actions.add_parser("assign", help="give a calendar session (and its series) a client"))
-    q.add_argument("id", type=int, help="the session number from `calendar unassigned`")
+    q.add_argument("id", type=_record_id, help="the session number from `calendar unassigned`")
     q.add_argument("client", help="the client's name (a new name adds the client)")
     q = therapist(actions.add_parser("refresh", help="re-sync subscribed feeds now"))
     q = therapist(actions.add_parser("off", help="unsubscribe from feeds (imported sessions stay)"))

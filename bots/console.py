@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import uuid
 from pathlib import Path
 
 from bots.render import flat_buttons, plain_text
 from core.errors import AllianceError
 from core.types import AudioMemo, Reply
+
+log = logging.getLogger(__name__)
 
 CHAT_HELP = (
     "Type a question, or a command: /memo PATH (a voice memo file), /note TEXT, /today, /clients, "
@@ -43,6 +46,9 @@ async def chat(service, name: str, lines=None) -> int:
             last = await _handle(service, sender, therapist_id, line, last, uuid.uuid4().hex)
         except AllianceError as error:
             last = Reply(str(error))
+        except Exception as error:  # one bad line must not end the conversation; the type only, never the text
+            log.error("console line failed: %s", type(error).__name__)
+            last = Reply("Something went wrong with that line. What was saved before stays; please try again.")
         print_reply(last)
 
 

@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackApiError
 from bots.slack_blocks import escape, home_view, parse_block_id, unescape
 from bots.slack_memos import MemoFlow
 from bots.slack_send import SlackNotifier, SlackPoster, slack_error, web_client
-from core.commands import COMMANDS, help_text, split_subcommand
+from core.commands import COMMANDS, help_text, record_id, split_subcommand
 from core.config import Settings
 from core.errors import AllianceError, NotEnrolled, NotPrivate
 from core.replies import client_picker
@@ -256,7 +256,8 @@ class SlackBot:
             await self.poster.post(channel, reply, thread_ts=thread_ts)
         else:
             await self.poster.replace_text(channel, pressed_ts, reply.text)  # spent buttons go away
-        if origin_ts != "-" and note_ref.isdigit() and self.service.store.note(therapist_id, int(note_ref)) is None:
+        note_id = record_id(note_ref)  # the block id came back from Slack: a forged one may hold any number
+        if origin_ts != "-" and note_id is not None and self.service.store.note(therapist_id, note_id) is None:
             # The chat mirrors the records: a deleted note's text leaves Slack too.
             await self.poster.replace_text(channel, origin_ts, DELETED)
 

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING
 
+from core.commands import client_name_problem, record_id
 from core.settings_command import parse_hhmm
 from core.types import Reply
 
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SCHEDULE_USAGE = "Try: /schedule Maya Thursday 15:00, or /schedule Daniel 2026-12-01 09:30 weekly."
+MAX_YEARS_AHEAD = 5  # a start further out is a typo (9999-12-31), and near datetime's limits it overflows
 
 
 def parse_when(words: list[str], today: date) -> tuple[date | None, str | None, int]:
@@ -37,6 +39,8 @@ def _day(word: str, today: date) -> date | None:
         return today
     if word == "tomorrow":
         return today + timedelta(days=1)
+    if word == "yesterday":  # understood, so that it is refused as past rather than misread
+        return today - timedelta(days=1)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word):
         try:
             return date.fromisoformat(word)
@@ -48,14 +52,40 @@ def _day(word: str, today: date) -> date | None:
     return None
 
 
+def starts_at_for(service: "Assistant", therapist_id: int, starts_local: datetime) -> datetime | None:
+    """The start as an aware datetime in the therapist's zone, or None when no session can start then
+    (years 1 and 9999 overflow when converted to UTC; more than MAX_YEARS_AHEAD ahead is a typo)."""
+    tz = service.tz_for(therapist_id)
+    starts_at = starts_local.replace(tzinfo=tz) if starts_local.tzinfo is None else starts_local
+    try:
+        in_utc = starts_at.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        return None
+    if in_utc.year < 2000 or in_utc > service.clock.now() + timedelta(days=366 * MAX_YEARS_AHEAD):
+        return None
+    return starts_at
+
+
+def is_past(service: "Assistant", therapist_id: int, starts_local: datetime) -> bool:
+    if starts_local.tzinfo is None:  # compared as wall-clock time: year 1 must not overflow on the way to UTC
+        return starts_local < service.clock.now().astimezone(service.tz_for(therapist_id)).replace(tzinfo=None)
+    starts_at = starts_at_for(service, therapist_id, starts_local)
+    return starts_at is not None and starts_at < service.clock.now()
+
+
 def add(service: "Assistant", therapist_id: int, client_name: str, starts_local: datetime, *, weekly: bool = False) -> Reply:
+    starts_at = starts_at_for(service, therapist_id, starts_local)
+    if starts_at is None:
+        return Reply(f"I can't schedule a session on {starts_local.date().isoformat()}: give a date within the next {MAX_YEARS_AHEAD} years.")
+    client_name = " ".join(client_name.split())
     client, problem = service.find_client(therapist_id, client_name)
     if client is None:
         if problem.startswith("Several"):
             return Reply(problem)
-        client = service.store.add_client(therapist_id, " ".join(client_name.split()))
-    tz = service.tz_for(therapist_id)
-    starts_at = starts_local.replace(tzinfo=tz) if starts_local.tzinfo is None else starts_local
+        invalid = client_name_problem(client_name)  # this name is about to become a stored client
+        if invalid:
+            return Reply(invalid)
+        client = service.store.add_client(therapist_id, client_name)
     appointment_id = service.store.add_appointment(therapist_id, client.id, starts_at, weekly=weekly)
     service.store.audit(therapist_id, "system", "write", "appointment", appointment_id)
     repeat = ", every week" if weekly else ""
@@ -69,9 +99,25 @@ def schedule_from_text(service: "Assistant", therapist_id: int, text: str) -> Re
     day, hhmm, start = parse_when(words, service.today_for(therapist_id))
     name = " ".join(words[:start]).strip(" ,")
     if not name or day is None or hhmm is None:
-        return Reply(SCHEDULE_USAGE)
+        return Reply(_what_is_wrong(words) + SCHEDULE_USAGE)
     starts = datetime.combine(day, time.fromisoformat(hhmm))
+    if is_past(service, therapist_id, starts):
+        # A chat line is read in the moment: a past time is a slip ("yesterday", a wrong year), not a plan.
+        return Reply(f"{starts:%a %d %b %Y %H:%M} has already passed, so I didn't schedule it. {SCHEDULE_USAGE}")
     return add(service, therapist_id, name, starts, weekly=weekly)
+
+
+def _what_is_wrong(words: list[str]) -> str:
+    """Name the word that looked like a date or time but isn't one ("2026-02-30", "25:00")."""
+    for word in words:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word):
+            try:
+                date.fromisoformat(word)
+            except ValueError:
+                return f"There is no date {word}. "
+        elif re.fullmatch(r"\d{1,2}[:.h]\d{2}|\d{1,2}(:\d{2})?\s*(am|pm)", word.lower()) and parse_hhmm(word) is None:
+            return f"{word[:10]} isn't a time of day. "
+    return ""
 
 
 def list_text(service: "Assistant", therapist_id: int, days: int = 14) -> str:
@@ -151,6 +197,7 @@ def assign_command(service: "Assistant", therapist_id: int, args: str) -> Reply:
     from core.calendar_import import assign
 
     number, _, name = args.strip().lstrip("#").partition(" ")
-    if not number.isdigit() or not name.strip():
+    appointment_id = record_id(number)
+    if appointment_id is None or not name.strip():
         return Reply("Say which session and whose it is, e.g. /assign 12 Maya Thompson (numbers from /calendar).")
-    return Reply(assign(service, therapist_id, int(number), name.strip()))
+    return Reply(assign(service, therapist_id, appointment_id, name.strip()))

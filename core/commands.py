@@ -70,3 +70,29 @@ def help_text(prefix: str = "/") -> str:
             continue
         lines.append(f"{prefix}{name} — {description.split(' — ')[-1]}")
     return "\n".join(lines)
+
+
+# ---- values typed into commands and carried by buttons -----------------------------------------------
+MAX_RECORD_ID = 2**31 - 1  # PostgreSQL's INTEGER: a larger number cannot name a row, and would crash the query
+MAX_CLIENT_NAME = 80
+
+
+def record_id(text: str) -> int | None:
+    """A row number typed or carried by a button ("12", "#12"); None for anything that can't be one.
+    ASCII digits only, and within the column's range, so junk never reaches the database."""
+    text = text.strip().lstrip("#")
+    if not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_RECORD_ID else None
+
+
+def client_name_problem(name: str) -> str | None:
+    """Why a typed client name can't be stored (None when it can): it must read like a name."""
+    if not any(ch.isalpha() for ch in name):
+        return "A client's name needs letters, e.g. Maya Thompson."
+    if len(name) > MAX_CLIENT_NAME:
+        return f"That name is too long ({len(name)} characters); please use at most {MAX_CLIENT_NAME}."
+    if any(not ch.isprintable() for ch in name):
+        return "That name contains characters I can't store; please type it plainly."
+    return None

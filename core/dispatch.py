@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Awaitable, Callable
 
 from core.appointments import assign_command, calendar_command, list_text, schedule_from_text
-from core.commands import Command, help_text
+from core.commands import Command, client_name_problem, help_text, record_id
 from core.errors import AllianceError
 from core.replies import client_picker, note_reply
 from core.types import NOTE_FORMATS, Button, Reply, Sender
@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from core.service import Assistant
 
 Handler = Callable[["Assistant", Sender, int, str], Awaitable[Reply]]
+
+# A question longer than this is a paste, not a question; matching it against every note would be slow
+# and its answer would echo it back.
+MAX_QUESTION_CHARS = 2000
 
 
 async def dispatch(service: "Assistant", sender: Sender, therapist_id: int, command: Command) -> Reply:
@@ -36,6 +40,8 @@ async def _help(service, sender, therapist_id, args) -> Reply:
 async def _ask(service, sender, therapist_id, question) -> Reply:
     if not question:
         return Reply(help_text())
+    if len(question) > MAX_QUESTION_CHARS:
+        return Reply(f"That question is very long; please ask it in fewer than {MAX_QUESTION_CHARS} characters.")
     answer = await asyncio.to_thread(service.answer_for, therapist_id, question, actor=f"{sender.platform}:{sender.user_id}")
     return Reply(answer.text)
 
@@ -57,11 +63,17 @@ async def _note(service, sender, therapist_id, text) -> Reply:
 
 
 async def _client(service, sender, therapist_id, name) -> Reply:
+    name = " ".join(name.split())
     if not name:
         return Reply("Say whom your next memo is about, e.g. /client Maya Thompson.")
+    invalid = client_name_problem(name)  # before any lookup: this name may become a stored client
+    if invalid:
+        return Reply(invalid)
     client, problem = service.find_client(therapist_id, name)
     if client is None:
-        created = service.store.add_client(therapist_id, " ".join(name.split()).title())
+        if problem.startswith("Several"):  # ambiguous: say so rather than add a near-duplicate
+            return Reply(problem)
+        created = service.store.add_client(therapist_id, name.title())
         service.store.update_therapist(therapist_id, next_client_id=created.id)
         return Reply(f"New client {created.name} added; your next memo will be filed under them.")
     service.store.update_therapist(therapist_id, next_client_id=client.id)
@@ -114,9 +126,10 @@ async def _appointments(service, sender, therapist_id, args) -> Reply:
 
 
 async def _cancel(service, sender, therapist_id, args) -> Reply:
-    if not args.strip().lstrip("#").isdigit():
+    appointment_id = record_id(args)
+    if appointment_id is None:
         return Reply("Say which session to cancel by its number from /appointments, e.g. /cancel 3.")
-    if service.store.cancel_appointment(therapist_id, int(args.strip().lstrip("#"))):
+    if service.store.cancel_appointment(therapist_id, appointment_id):
         return Reply("Session cancelled.")
     return Reply("I couldn't find that session. See /appointments.")
 
@@ -163,15 +176,15 @@ async def press(service: "Assistant", sender: Sender, therapist_id: int, action:
     """A button the therapist tapped. Actions were made by core.replies; anything else is refused."""
     parts = action.split(":")
     verb, ids = parts[0], parts[1:]
-    try:
-        numbers = [int(p) for p in ids if p.isdigit()]
-    except ValueError:
-        numbers = []
+    # A forged or garbled action may carry anything: only ids that can name a row count.
+    numbers = [n for n in (record_id(p) for p in ids) if n is not None]
     store = service.store
     if verb == "cancel":
         store.update_therapist(therapist_id, awaiting=None)
         return Reply("Cancelled — nothing was changed.")
     if verb == "clients" and numbers:
+        if store.note(therapist_id, numbers[0]) is None:
+            return Reply("That note no longer exists.")
         return Reply("Which client is this note for?", buttons=client_picker(numbers[0], store.clients(therapist_id)))
     if verb == "pick" and len(numbers) == 2:
         client = store.client(therapist_id, numbers[1])

@@ -265,7 +265,7 @@ class Assistant:
 
     async def write_typed_note(self, sender: Sender, text: str, *, message_id: str, **memo_fields) -> Reply:
         therapist_id = self.therapist_id(sender)
-        if not text.strip():
+        if not any(ch.isalpha() for ch in text):  # empty, or only digits and punctuation: nothing to note
             return Reply("Add the note's text after /note, e.g. /note Session with Maya today. She reported…")
         client_hint = memo_fields.pop("client_hint", None)
         memo_id, created = self.store.add_memo(

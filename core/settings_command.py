@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import re
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import lru_cache
+from zoneinfo import available_timezones
 
 from core.types import NOTE_FORMATS
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MAX_STYLE_CHARS = 1000  # the preferences go into every model prompt; a paste would crowd out the memo
 
 USAGE = (
     "Change a setting with e.g.:\n"
@@ -60,11 +62,31 @@ def day_numbers(spec: str) -> set[int]:
     return {DAYS.index(p[:3]) for p in spec.split(",") if p[:3] in DAYS}
 
 
+@lru_cache(maxsize=1)
+def _zones() -> dict[str, str]:
+    # "localtime" is this machine's zone and "Factory" a placeholder: neither says where the therapist is.
+    odd = ("localtime", "factory", "posixrules")
+    return {name.lower(): name for name in available_timezones() if name.lower() not in odd and not name.startswith(("posix/", "right/"))}
+
+
+def known_timezone(value: str) -> str | None:
+    """The IANA name for `value` ("europe/berlin" -> "Europe/Berlin"), or None.
+
+    Only names from the tz database: ZoneInfo() itself also opens odd files ("localtime", "Factory")
+    and raises OSError, not ZoneInfoNotFoundError, for a name longer than a file name can be."""
+    value = value.strip()
+    if not value or len(value) > 64:
+        return None
+    return _zones().get(value.lower())
+
+
 def parse_hhmm(value: str) -> str | None:
     match = re.fullmatch(r"(\d{1,2})(?::|\.|h)?(\d{2})?\s*(am|pm)?", value.strip().lower())
     if not match:
         return None
     hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+    if half and not 1 <= hour <= 12:  # "13pm" and "0am" are typos, not times
+        return None
     if half == "pm" and hour < 12:
         hour += 12
     if half == "am" and hour == 12:
@@ -79,12 +101,11 @@ def apply_setting(store, therapist_id: int, args: str) -> str:
     key, _, value = args.strip().partition(" ")
     key, value = key.lower(), value.strip()
     if key in ("timezone", "tz", "time-zone", "zone"):
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        zone = known_timezone(value)
+        if zone is None:
             return f"I don't know the time zone \"{value[:40]}\". Use a name like Europe/Berlin or America/New_York."
-        store.update_therapist(therapist_id, timezone=value)
-        return f"Time zone set to {value}."
+        store.update_therapist(therapist_id, timezone=zone)
+        return f"Time zone set to {zone}."
     if key == "digest":
         if value.lower() in ("off", "no", "disable"):
             store.update_therapist(therapist_id, digest_enabled=False)
@@ -122,6 +143,8 @@ def apply_setting(store, therapist_id: int, args: str) -> str:
         store.update_therapist(therapist_id, channel=None if value.lower() == "any" else value.lower())
         return f"Digests and reminders go to {value.lower()}."
     if key in ("style", "preferences"):
+        if len(value) > MAX_STYLE_CHARS:
+            return f"Please keep your note-writing preferences under {MAX_STYLE_CHARS} characters; nothing was changed."
         store.update_therapist(therapist_id, preferences_enc=store.cipher.encrypt(value) if value else None)
         return "Noted your note-writing preferences." if value else "Cleared your note-writing preferences."
     return "I don't know that setting."
