@@ -9,6 +9,7 @@ from datetime import date
 from typing import Callable
 
 from core.clients import ClientRecord, resolve_client
+from core.commands import client_name_problem
 from core.dates import session_date_from
 from core.errors import AllianceError, AudioError
 from core.ports import NoteWriter, Transcriber
@@ -132,6 +133,8 @@ class MemoPipeline:
         if resolution.kind == "match":
             return resolution.client
         if resolution.kind == "new" and resolution.new_name:
+            if client_name_problem(resolution.new_name):  # e.g. a 500-character --client: ask instead of storing it
+                return None
             client = self.store.add_client(memo.therapist_id, resolution.new_name)
             self.store.audit(memo.therapist_id, "system", "write", "client", client.id)
             return client

@@ -123,6 +123,9 @@ def test_values_the_parser_accepts_but_the_practice_cannot_store(data_dir, capsy
     assert "within the next 5 years" in one_line(capsys.readouterr().err)
     assert main(["appointment", "add", "--as", THERAPIST, "--client", "Orsolya", "--at", "0001-01-01 00:00"]) == 1
     one_line(capsys.readouterr().err)
+    assert main(["note", "Session today. She felt calmer.", "--as", THERAPIST, "--client", "Q" * 500]) == 0
+    assert "Which client is this note for?" in capsys.readouterr().out  # a draft that asks; no such client stored
+    before["notes"] += 1
     assert main(["appointment", "cancel", "--as", THERAPIST, "--id", "424242"]) == 1
     assert "No such session" in capsys.readouterr().out
     for command in ("export", "forget"):
