@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 from sqlmodel import select
 
+from core.commands import client_name_problem
 from core.clients import ClientRecord, match_name
 from storage.models import Appointment
 
@@ -301,7 +302,11 @@ def assign(service: "Assistant", therapist_id: int, appointment_id: int, client_
     if client is None:
         if problem.startswith("Several"):
             return problem
-        client = service.store.add_client(therapist_id, " ".join(client_name.split()))
+        name = " ".join(client_name.split())
+        refusal = client_name_problem(name)
+        if refusal:
+            return refusal
+        client = service.store.add_client(therapist_id, name)
     series = _split_uid(row.external_uid)[1].split(":")[0] if row.source == "ics" else None
     targets = [r for r in _rows(service, therapist_id) if series and _split_uid(r.external_uid)[1].split(":")[0] == series]
     with service.store.session() as s:
