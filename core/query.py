@@ -135,7 +135,7 @@ def _find_client(question: str, clients: Sequence[ClientRecord]):
     )
     if best is None or best[0][0] is False:  # a known first name with an initial no client has: "Maya R."
         for k in range(len(tokens) - 1):
-            (shown, norm, _, _), (_, inorm, icap, _) = tokens[k], tokens[k + 1]
+            (shown, norm, _, _), (initial, inorm, icap, _) = tokens[k], tokens[k + 1]
             if norm in names and len(inorm) == 1 and icap and candidate(k + 1):
                 scored = match_name(shown, clients)
                 near = tuple(c for c, _ in scored[:3])
