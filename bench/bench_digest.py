@@ -21,7 +21,6 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import random
 import sys
 import tempfile
@@ -31,6 +30,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.machine import machine  # noqa: E402
 
 from sqlalchemy import insert  # noqa: E402
 
@@ -160,20 +161,11 @@ async def measure(url: str | None, label: str, therapists: int, per_day: int, no
         "one_by_one_ms_per_digest": round(single_ms, 1),
         "tick_0730_s": round(tick_s, 2), "tick_0730_cpu_s": round(tick_cpu_s, 2), "idle_tick_s": round(idle_s, 3), "goal_s": 60,
         "ok": compose_s < 60 and tick_s < 60,
-        "machine": {"nproc": os.cpu_count(), "cpu": cpu_model(), "python": platform.python_version()},
+        "machine": machine(),
         "load_avg_1m": round(os.getloadavg()[0], 1),  # other work on the machine inflates wall times
         "date": date.today().isoformat(),
     }
 
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main() -> int:

@@ -16,7 +16,6 @@ import csv
 import datetime as dt
 import json
 import os
-import platform
 import resource
 import statistics
 import sys
@@ -27,6 +26,8 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from bench.machine import machine  # noqa: E402
 
 from bots.samples.samples import encode_ogg_opus, load_samples  # noqa: E402
 from core.config import Settings  # noqa: E402
@@ -65,15 +66,6 @@ def build_memo(seconds: float) -> tuple[bytes, str]:
     pcm = (np.clip(np.concatenate(parts), -1, 1) * 32767).astype(np.int16).tobytes()
     return encode_ogg_opus(pcm, SAMPLE_RATE), " ".join(said)
 
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def compare_priming(transcriber: LocalTranscriber, memo: bytes) -> dict:
@@ -136,7 +128,7 @@ def main() -> int:
     report = {
         "benchmark": "transcribe",
         "date": dt.date.today().isoformat(),
-        "machine": {"nproc": os.cpu_count(), "cpu": cpu_model(), "python": platform.python_version(), "load_avg_1m": round(load_avg, 2)},
+        "machine": {**machine(), "load_avg_1m": round(load_avg, 2)},
         "model": "bundled tiny.en" if settings.whisper_model is None else settings.whisper_model,
         "compute_type": settings.whisper_compute_type,
         "beam_size": settings.whisper_beam_size,
