@@ -340,6 +340,11 @@ class TelegramHandlers:
         else:
             # An outcome ("Note deleted.", "Cancelled"): it replaces the question that was answered.
             await deliver(context.bot, chat_id, reply, edit_message_id=pressed.message_id)
+            original = pressed.reply_to_message
+            if (query.data or "").startswith("delete!:") and original is not None and original.from_user is not None \
+                    and original.from_user.id == context.bot.id:
+                # The deleted note's text must not stay in the chat either.
+                await deliver(context.bot, chat_id, reply, edit_message_id=original.message_id)
 
     # ---- errors --------------------------------------------------------------------------------
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
