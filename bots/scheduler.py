@@ -27,6 +27,7 @@ from core.notifications import Sleep, deliver_all, send_due, therapist_settings,
 from core.ports import Notifier
 from core.settings_command import DAYS, day_numbers
 
+EVENT_MEMORY = timedelta(days=30)  # platform delivery ids kept for deduplication
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 30
@@ -105,6 +106,9 @@ class Scheduler:
             self.feeds_job, IntervalTrigger(seconds=self.feed_interval.total_seconds()), id="feeds",
             next_run_time=now, coalesce=True, max_instances=1, misfire_grace_time=int(self.feed_interval.total_seconds()),
         )
+        self.scheduler.add_job(
+            self.prune_job, IntervalTrigger(days=1), id="prune", next_run_time=now, coalesce=True, max_instances=1,
+        )
         self.sync_jobs()
         self.scheduler.start()
 
@@ -135,6 +139,14 @@ class Scheduler:
         except Exception as error:
             log.error("calendar refresh failed: %s", type(error).__name__)
             return []
+
+
+    async def prune_job(self) -> int:
+        try:
+            return self.service.store.forget_events_before(self.service.clock.now() - EVENT_MEMORY)
+        except Exception as error:
+            log.error("pruning delivery ids failed: %s", type(error).__name__)
+            return 0
 
 
 async def serve(service, notifiers: dict[str, Notifier], settings, stop: asyncio.Event) -> None:

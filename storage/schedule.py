@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -105,6 +105,13 @@ class ScheduleQueries:
             except IntegrityError:
                 s.rollback()
                 return False
+
+    def forget_events_before(self, before: datetime) -> int:
+        """Drop delivery ids older than any platform redelivers (Telegram: a day; Slack: minutes)."""
+        with self.session() as s:
+            result = s.exec(delete(ProcessedEvent).where(ProcessedEvent.created_at < before))
+            s.commit()
+            return result.rowcount
 
     def claim_notification(self, therapist_id: int, kind: str, key: str) -> bool:
         with self.session() as s:

@@ -196,3 +196,13 @@ async def test_announced_size_over_the_limit_is_refused_before_download(make_ser
     receipt = await service.receive_memo(sender, AudioMemo("big-2", None, source_ref="f", size_bytes=30 * 1024 * 1024))
     assert not receipt.accepted and "30 MB" in receipt.message
     assert service.unfinished_memos() == []
+
+
+async def test_old_delivery_ids_are_forgotten_recent_ones_still_deduplicate(make_service):
+    from datetime import datetime, timedelta, timezone
+
+    service = make_service()
+    assert service.store.claim_event("telegram:update:1")
+    assert service.store.forget_events_before(datetime.now(timezone.utc) - timedelta(days=30)) == 0
+    assert not service.store.claim_event("telegram:update:1")  # a recent redelivery is still ignored
+    assert service.store.forget_events_before(datetime.now(timezone.utc) + timedelta(seconds=1)) == 1
