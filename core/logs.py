@@ -11,7 +11,7 @@ SECRET_PATTERNS = (
     re.compile(r"xapp-[A-Za-z0-9-]+"),
     re.compile(r"sk-[A-Za-z0-9_-]{16,}"),  # OpenAI-style keys
 )
-QUIET = ("httpx", "httpx2", "httpcore", "telegram", "slack_bolt", "slack_sdk", "apscheduler", "openai", "faster_whisper", "aiohttp.access")
+QUIET = ("alembic", "httpx", "httpx2", "httpcore", "telegram", "slack_bolt", "slack_sdk", "apscheduler", "openai", "faster_whisper", "aiohttp.access")
 
 
 class RedactSecrets(logging.Filter):
