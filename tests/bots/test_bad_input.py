@@ -16,6 +16,7 @@ from bots.cli import main
 from bots.console import chat as console_chat
 from core.bootstrap import build_assistant
 from core.config import Settings
+from tests.hostile import assert_no_leaks, snapshot
 from tests.bots.test_telegram import (  # noqa: F401 - fixtures
     ADA,
     BEN,
@@ -33,7 +34,6 @@ BEN_NOTE = (
     "/note Session with Zephyrine Kowalczyk today. She described the recurring lighthouse dream and her "
     "fear of the harbour. Homework: sketch the lighthouse before next week."
 )
-OUR_LOGGERS = ("core", "bots", "storage")
 
 
 @pytest.fixture(autouse=True)
@@ -41,11 +41,7 @@ def no_content_in_logs(caplog):
     """Our own lines at any level, everyone's warnings (what setup_logging lets through at DEBUG)."""
     caplog.set_level(logging.DEBUG)
     yield
-    for record in caplog.records:
-        if record.name.startswith(OUR_LOGGERS) or record.levelno >= logging.WARNING:
-            line = record.getMessage() + (str(record.exc_info[1]) if record.exc_info else "")
-            leaked = [s for s in SECRETS if s.lower() in line.lower()]
-            assert not leaked, f"{record.name} logged {leaked}: {line[:200]}"
+    assert_no_leaks(caplog.records, SECRETS)
 
 
 @pytest.fixture
@@ -233,14 +229,6 @@ async def test_console_survives_every_bad_line(tmp_path, monkeypatch):
 
 
 # ---- Telegram, two therapists -----------------------------------------------------------------------------
-def snapshot(service, therapist_id: int) -> dict:
-    store = service.store
-    return {
-        "clients": [(c.id, c.name) for c in store.clients(therapist_id)],
-        "notes": [(n.note_id, n.client_id, n.version, n.format) for n in store.latest_notes(therapist_id, 1000)],
-        "appointments": [(a.id, a.starts_at, a.cancelled) for a in store.appointments(therapist_id)],
-        "settings": store.therapist(therapist_id).model_dump(exclude={"name_enc", "preferences_enc"}),
-    }
 
 
 async def test_telegram_hostile_commands_and_forged_buttons(chat, fake, service):

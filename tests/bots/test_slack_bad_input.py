@@ -8,6 +8,7 @@ import logging
 from urllib.parse import urlencode
 
 from core.types import Sender
+from tests.hostile import snapshot
 from tests.bots.test_slack import (  # noqa: F401 - fixtures
     ADA,
     BEN,
@@ -25,14 +26,6 @@ BEN_NOTE = (
 )
 
 
-def snapshot(service, therapist_id: int) -> dict:
-    store = service.store
-    return {
-        "clients": [(c.id, c.name) for c in store.clients(therapist_id)],
-        "notes": [(n.note_id, n.client_id, n.version, n.format) for n in store.latest_notes(therapist_id, 1000)],
-        "appointments": [(a.id, a.starts_at, a.cancelled) for a in store.appointments(therapist_id)],
-        "settings": store.therapist(therapist_id).model_dump(exclude={"name_enc", "preferences_enc"}),
-    }
 
 
 async def forge(workspace, user: str, value: str, block_id: str, ts: str):

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from tests.hostile import assert_no_leaks
 from core.bootstrap import build_assistant
 from core.commands import COMMANDS
 from core.config import Settings
@@ -24,7 +25,6 @@ BEN_NOTE = (
 )
 BEN_SECRETS = ("Zephyrine", "Kowalczyk", "lighthouse", "harbour")
 SECRETS = BEN_SECRETS + ("Maya", "Thompson", "thought record", "anxious", "Quillon", "Orsolya")
-OUR_LOGGERS = ("core", "bots", "storage")
 
 LONG = "Quillon " * 1300  # ~10 KB
 HOSTILE_ARGS = (
@@ -50,11 +50,7 @@ def no_content_in_logs(caplog):
     """What setup_logging would let through at DEBUG: our own lines, and third-party warnings."""
     caplog.set_level(logging.DEBUG)
     yield
-    for record in caplog.records:
-        if record.name.startswith(OUR_LOGGERS) or record.levelno >= logging.WARNING:
-            line = record.getMessage() + (str(record.exc_info[1]) if record.exc_info else "")
-            leaked = [s for s in SECRETS if s.lower() in line.lower()]
-            assert not leaked, f"{record.name} logged {leaked}: {line[:200]}"
+    assert_no_leaks(caplog.records, SECRETS)
 
 
 class Practice:
