@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from core.bootstrap import build_assistant  # noqa: E402
+from bots.bootstrap import build_assistant  # noqa: E402
 from core.config import Settings  # noqa: E402
 from core.types import Flag, NoteDraft  # noqa: E402
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.ask import answer_question  # noqa: E402
-from core.clients import ClientRecord  # noqa: E402
+from core.memory.ask import answer_question  # noqa: E402
+from core.language.client_match import ClientRecord  # noqa: E402
 from core.types import Flag, Measure, NoteDraft  # noqa: E402
 
 FIRST = ("Maya Daniel Priya Jordan Sam Elena Marcus Aisha Tomas Leila Noah Grace Omar Hana Felix Ruth Kofi Ines Arjun "
@@ -126,8 +126,8 @@ def _stats(prefix: str, times: list[float]) -> dict[str, float]:
 
 
 def _clear_caches() -> None:
-    import core.clients as clients_mod
-    import core.query as query_mod
+    import core.language.client_match as clients_mod
+    import core.memory.query as query_mod
 
     for fn in (query_mod.stem, query_mod.word_keys, clients_mod._pkey, clients_mod._nysiis,
                clients_mod.token_similarity, clients_mod._forms):

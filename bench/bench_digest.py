@@ -6,7 +6,7 @@ PostgreSQL. Goal (issue 5): under 60 s on 2 cores. Prints one JSON object per da
 
 PostgreSQL runs in a throwaway database on the server named by ALLIANCE_TEST_DATABASE_URL.
 Measured:
-- compose_s: core.digest_batch.compose_digests for every therapist (what the morning tick composes),
+- compose_s: core.schedule.digest_batch.compose_digests for every therapist (what the morning tick composes),
   checked item for item against `Assistant.digest` on a sample (one_by_one_ms_per_digest);
 - tick_0730_s: one scheduler tick at 07:30 when every therapist's digest is due at once (the worst case:
   one time zone, one digest time): ledger claims + composing + the ledger reads, sends excluded;
@@ -35,10 +35,10 @@ from bench.machine import machine  # noqa: E402
 
 from sqlalchemy import insert  # noqa: E402
 
-from core.bootstrap import build_assistant  # noqa: E402
+from bots.bootstrap import build_assistant  # noqa: E402
 from core.config import Settings  # noqa: E402
-from core.digest_batch import compose_digests  # noqa: E402
-from core.notifications import due_notifications  # noqa: E402
+from core.schedule.digest_batch import compose_digests  # noqa: E402
+from core.schedule.notifications import due_notifications  # noqa: E402
 from core.types import Flag, NoteDraft  # noqa: E402
 from storage.models import Appointment, Client, Identity, Note, Therapist  # noqa: E402
 

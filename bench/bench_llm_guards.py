@@ -17,8 +17,8 @@ import statistics
 import time
 from datetime import date
 
-from core.llm_guards import Source, guard_note
-from core.notes import NoteSchema
+from core.models.guards import Source, guard_note
+from core.notes.writer import NoteSchema
 
 SENTENCES = [
     "She has been keeping a sleep diary and says her sleep has not improved much.",

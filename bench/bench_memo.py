@@ -18,9 +18,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.bench_transcribe import build_memo  # noqa: E402
-from core.bootstrap import build_assistant  # noqa: E402
+from bots.bootstrap import build_assistant  # noqa: E402
 from core.config import Settings  # noqa: E402
-from core.transcribe import load_model, bundled_model_path  # noqa: E402
+from core.speech.local import load_model, bundled_model_path  # noqa: E402
 from core.types import AudioMemo  # noqa: E402
 
 

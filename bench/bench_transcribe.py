@@ -31,7 +31,7 @@ from bench.machine import machine  # noqa: E402
 
 from bots.samples.samples import encode_ogg_opus, load_samples  # noqa: E402
 from core.config import Settings  # noqa: E402
-from core.transcribe import (  # noqa: E402
+from core.speech.local import (  # noqa: E402
     LEAD_SILENCE_S,
     SAMPLE_RATE,
     VAD_PARAMETERS,

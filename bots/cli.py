@@ -21,7 +21,7 @@ def _progress(message: str) -> None:
 
 
 def _assistant():
-    from core.bootstrap import build_assistant
+    from bots.bootstrap import build_assistant
 
     return build_assistant()
 
@@ -183,7 +183,7 @@ def digest_json(digest) -> dict:
 
 
 async def cmd_appointment(args) -> int:
-    from core import appointments
+    from core.schedule import appointments
 
     service, therapist_id = _therapist(args)
     if args.action == "add":

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bots.cli import _assistant, _print_json, _record_id
-from core.settings_command import apply_setting, known_timezone, parse_days, parse_hhmm
+from core.preferences import apply_setting, known_timezone, parse_days, parse_hhmm
 
 
 # ---- argument types: refuse bad values before anything is written -----------------------------------
@@ -91,7 +91,7 @@ def settings_json(therapist) -> dict:
 
 
 def run_settings(service, args) -> int:
-    from core.settings_command import settings_text
+    from core.preferences import settings_text
 
     therapist_id = service.therapist_id(service.console_sender(args.as_name))
     changes = []
@@ -144,8 +144,8 @@ def _result_json(result) -> dict:
 
 
 async def run_calendar(service, args) -> int:
-    from core import calendar_feeds as feeds
-    from core.calendar_import import CalendarError, assign, import_ics, unassigned, unassigned_text
+    from core.schedule import calendar_feeds as feeds
+    from core.schedule.calendar_import import CalendarError, assign, import_ics, unassigned, unassigned_text
 
     therapist_id = service.therapist_id(service.console_sender(args.as_name))
     action = args.calendar_action

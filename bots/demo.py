@@ -44,7 +44,7 @@ def weekly_dates(samples: list[dict], today):
 
 
 async def run_demo() -> int:
-    from core.bootstrap import build_assistant
+    from bots.bootstrap import build_assistant
     from core.config import Settings
 
     started = time.perf_counter()

@@ -5,7 +5,7 @@ import asyncio
 import logging
 import signal
 
-from core.bootstrap import build_assistant
+from bots.bootstrap import build_assistant
 from core.config import Settings
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """The scheduler inside `alliance run`: APScheduler 3 (AsyncIOScheduler) on the bots' event loop.
 
 Nothing lives only in the scheduler. Jobs are derived from the database:
-- a tick every TICK_SECONDS calls core.notifications.send_due: it reads appointments and settings afresh
+- a tick every TICK_SECONDS calls core.schedule.notifications.send_due: it reads appointments and settings afresh
   each time, so a new session or a changed reminder setting takes effect within one tick, and its first
   run at start-up is the catch-up after downtime (a missed digest until noon; reminders not yet started);
 - one cron job per (time zone, digest time, digest days) group, with APScheduler's zone-aware CronTrigger
@@ -22,10 +22,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from core.calendar_feeds import REFRESH_EVERY, refresh_feeds
-from core.notifications import Sleep, deliver_all, send_due, therapist_settings, zone
+from core.schedule.calendar_feeds import REFRESH_EVERY, refresh_feeds
+from core.schedule.notifications import Sleep, deliver_all, send_due, therapist_settings, zone
 from core.ports import Notifier
-from core.settings_command import DAYS, day_numbers
+from core.preferences import DAYS, day_numbers
 
 EVENT_MEMORY = timedelta(days=30)  # platform delivery ids kept for deduplication
 log = logging.getLogger(__name__)

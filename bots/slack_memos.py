@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackApiError
 
 from bots.slack_files import DownloadError, check_file, download, is_audio, needs_file_info
 from bots.slack_send import DONE, HOURGLASS, PROBLEM, slack_error
-from core.clients import hint_from_caption
+from core.language.client_match import hint_from_caption
 from core.errors import AllianceError
 from core.service import PendingMemo
 from core.types import AudioMemo, Reply, Sender

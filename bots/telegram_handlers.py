@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 
 from bots.telegram_render import deliver
-from core.clients import hint_from_caption
+from core.language.client_match import hint_from_caption
 from core.config import Settings
 from core.errors import AllianceError, NotEnrolled, NotPrivate
 from core.service import Assistant, PendingMemo, too_big_message
@@ -163,7 +163,7 @@ class TelegramHandlers:
 
     async def on_calendar(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An .ics file: import its sessions (recurring series included)."""
-        from core.appointments import calendar_file
+        from core.schedule.appointments import calendar_file
 
         message = update.message
         if (message.document.file_size or 0) > MAX_CALENDAR_BYTES:

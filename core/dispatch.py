@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import replace
 from typing import TYPE_CHECKING, Awaitable, Callable
 
-from core.appointments import assign_command, calendar_command, list_text, schedule_from_text
+from core.schedule.appointments import assign_command, calendar_command, list_text, schedule_from_text
 from core.commands import Command, client_name_problem, help_text, record_id
 from core.errors import AllianceError
 from core.replies import client_picker, note_reply
@@ -199,7 +199,7 @@ async def press(service: "Assistant", sender: Sender, therapist_id: int, action:
     if verb == "format" and numbers and len(ids) == 2 and ids[1] in NOTE_FORMATS:
         return await _reformat(service, therapist_id, numbers[0], ids[1])
     if verb == "llm" and numbers:
-        from core.revise import retry_with_model
+        from core.models.revise import retry_with_model
 
         return await retry_with_model(service, therapist_id, numbers[0])
     if verb == "delete" and numbers:

@@ -100,7 +100,7 @@ def check_transcriber(settings: Settings) -> Check:
     model = settings.whisper_model
     if model is None:
         try:
-            from core.transcribe import bundled_model_path
+            from core.speech.local import bundled_model_path
 
             model = bundled_model_path()
         except Exception as error:
@@ -124,13 +124,13 @@ def check_llm(settings: Settings) -> Check:
 
 
 def _endpoint_check(name: str, settings: Settings, what: str) -> Check:
-    from core.llm import LLM, LLMError
+    from core.models.client import LLM, LLMError
 
     where = _safe_url(settings.openai_base_url or "https://api.openai.com/v1")
     if not settings.openai_api_key and not settings.openai_base_url:
         return Check(PROBLEM, name, "OPENAI_API_KEY is not set")
     model_settings = settings.model_copy(update={"llm_model": settings.openai_transcribe_model}) if name == "transcription" else settings
-    quiet = logging.getLogger("core.llm")
+    quiet = logging.getLogger("core.models.client")
     level = quiet.level
     quiet.setLevel(logging.ERROR)  # the failure is this check's own line; no second, log-shaped one
     try:

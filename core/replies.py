@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from core.clients import ClientRecord
+from core.language.client_match import ClientRecord
 from core.types import NOTE_FORMATS, Button, Digest, DigestItem, NoteDraft, Reply
 
 NOT_DISCUSSED = "Not discussed"

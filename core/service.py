@@ -8,16 +8,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core.ask import answer_question
-from core.clients import ClientRecord, match_name, resolve_client
+from core.memory.ask import answer_question
+from core.language.client_match import ClientRecord, match_name, resolve_client
 from core.commands import Command, help_text, parse_command
 from core.config import Settings
-from core.digest import compose_digest, compose_item
+from core.schedule.digest import compose_digest, compose_item
 from core.errors import AllianceError, NotEnrolled, NotPrivate
-from core.memos import MemoFailed, MemoPipeline, note_with_client
+from core.memo_flow import MemoFailed, MemoPipeline, note_with_client
 from core.ports import Answerer, Clock, NoteWriter, Transcriber
 from core.replies import digest_text, note_reply, note_text
-from core.settings_command import apply_setting, settings_text
+from core.preferences import apply_setting, settings_text
 from core.types import (
     Answer,
     AudioMemo,
@@ -254,7 +254,7 @@ class Assistant:
             return await self.receive_text(sender, text, message_id=message_id)
         if not self.store.claim_event(f"{sender.platform}:{sender.workspace_id}:text:{message_id}"):
             return SILENT
-        from core.revise import revise_note
+        from core.models.revise import revise_note
 
         return await revise_note(self, therapist_id, note_id, text)
 
@@ -381,7 +381,7 @@ class Assistant:
 
     async def due_notifications(self, now: datetime) -> list[Outgoing]:
         """Digests and reminders due at `now`, each already claimed in the ledger (sent at most once)."""
-        from core.notifications import due_notifications
+        from core.schedule.notifications import due_notifications
 
         return await due_notifications(self, now)
 

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from core.clients import ClientRecord
+from core.language.client_match import ClientRecord
 from core.types import NoteDraft
 from storage.crypto import Cipher
 from storage.models import (

@@ -40,7 +40,7 @@ def database_url(request, tmp_path):
 @pytest.fixture
 def make_service(tmp_path, database_url):
     """Build real services over one database; engines are disposed before the database is dropped."""
-    from core.bootstrap import build_assistant
+    from bots.bootstrap import build_assistant
     from core.config import Settings
 
     built = []

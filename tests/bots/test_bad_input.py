@@ -14,7 +14,7 @@ import pytest
 
 from bots.cli import main
 from bots.console import chat as console_chat
-from core.bootstrap import build_assistant
+from bots.bootstrap import build_assistant
 from core.config import Settings
 from tests.hostile import assert_no_leaks, snapshot
 from tests.bots.test_telegram import (  # noqa: F401 - fixtures

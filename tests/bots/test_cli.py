@@ -108,7 +108,7 @@ def test_chat_session(capsys, shared_data):
     import asyncio
 
     from bots.console import chat
-    from core.bootstrap import build_assistant
+    from bots.bootstrap import build_assistant
 
     lines = iter([f"/note {MAYA_MEMO}", "what did Maya mention last time?", "/bogus", "/quit"])
     assert asyncio.run(chat(build_assistant(), "Dr. Rivera", lines)) == 0

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 
 from bots.scheduler import Scheduler, digest_groups, serve
-from core.notifications import send_due
+from core.schedule.notifications import send_due
 from tests.core.helpers_schedule import FakeClock, RecordingNotifier, Sleeps, client_with_history, local, therapist
 
 
@@ -86,7 +86,7 @@ async def test_serve_catches_up_at_start_and_stops(make_service):
 
 
 async def test_feed_failure_report_goes_out_through_the_notifier(make_service):
-    from core.calendar_feeds import add_feed
+    from core.schedule.calendar_feeds import add_feed
 
     service = make_service(clock=FakeClock(local("Europe/Berlin", 2026, 12, 1, 9, 5)))
     tid = therapist(service, "Dr. Ines Varga", tz="Europe/Berlin", telegram="31")

@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 
 from bots.slack import SlackBot
-from core.bootstrap import build_assistant
+from bots.bootstrap import build_assistant
 from core.config import Settings
 from core.errors import NotEnrolled, NotPrivate
 from core.types import Sender

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from bots.slack import SlackBot
-from core.bootstrap import build_assistant
+from bots.bootstrap import build_assistant
 from core.config import Settings
 from tests.bots.test_slack import fake  # noqa: F401 (fixture)
 from tests.fakes.slack_api import BOT_TOKEN, TEAM, dm_for, event_body

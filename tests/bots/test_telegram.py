@@ -8,7 +8,7 @@ import pytest
 from telegram import Update
 
 from bots.telegram import build_application
-from core.bootstrap import build_assistant
+from bots.bootstrap import build_assistant
 from core.config import Settings
 from core.errors import NotEnrolled, NotPrivate
 from tests.fakes.telegram_api import TOKEN, FakeTelegram

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.clients import ClientRecord
+from core.language.client_match import ClientRecord
 from core.types import Flag, Measure, NoteDraft
 
 TODAY = date(2026, 11, 24)  # a Tuesday

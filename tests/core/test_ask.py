@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from core.ask import NO_NOTE, answer_question
-from core.clients import ClientRecord
-from core.query import parse_question
+from core.memory.ask import NO_NOTE, answer_question
+from core.language.client_match import ClientRecord
+from core.memory.query import parse_question
 from core.types import Flag, Measure, NoteDraft
 from tests.core.ask_fixtures import (
     CLIENTS, CLIENTS_TWO_MAYAS, DANIEL, JORDAN, MAYA, MAYA_R, NOTES, TODAY, all_note_text, note,

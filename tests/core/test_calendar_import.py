@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from core.calendar_feeds import add_feed, fetch_ics, refresh_feed, refresh_feeds, remove_feeds
-from core.calendar_import import CalendarError, assign, import_ics, match_title, unassigned, unassigned_text
-from core.clients import ClientRecord
+from core.schedule.calendar_feeds import add_feed, fetch_ics, refresh_feed, refresh_feeds, remove_feeds
+from core.schedule.calendar_import import CalendarError, assign, import_ics, match_title, unassigned, unassigned_text
+from core.language.client_match import ClientRecord
 from tests.core.helpers_schedule import FakeClock, local, therapist
 
 FIXTURE = (Path(__file__).parent.parent / "fixtures" / "practice.ics").read_bytes()

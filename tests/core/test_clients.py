@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.clients import ClientRecord, match_name, names_mentioned, resolve_client
+from core.language.client_match import ClientRecord, match_name, names_mentioned, resolve_client
 
 MAYA = ClientRecord(1, "Maya Thompson")
 DANIEL = ClientRecord(2, "Daniel Okafor", ("Danny",))

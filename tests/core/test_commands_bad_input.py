@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 
 from tests.hostile import assert_no_leaks
-from core.bootstrap import build_assistant
+from bots.bootstrap import build_assistant
 from core.commands import COMMANDS
 from core.config import Settings
 from core.types import Reply

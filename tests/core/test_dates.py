@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from core.dates import session_date_from
+from core.language.dates import session_date_from
 
 THURSDAY = date(2024, 11, 7)
 

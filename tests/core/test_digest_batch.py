@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from core.digest_batch import compose_digests
+from core.schedule.digest_batch import compose_digests
 from tests.core.helpers_schedule import FakeClock, client_with_history, local, note, therapist
 
 

@@ -13,12 +13,12 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from core.bootstrap import build_assistant
-from core.clients import ClientRecord, resolve_client
+from bots.bootstrap import build_assistant
+from core.language.client_match import ClientRecord, resolve_client
 from core.config import Settings
-from core.dates import session_date_from
-from core.notes import FORMAT_SECTIONS, NOT_DISCUSSED, OfflineNoteWriter, unsupported
-from core.text import Evidence, normalise
+from core.language.dates import session_date_from
+from core.notes.writer import FORMAT_SECTIONS, NOT_DISCUSSED, OfflineNoteWriter, unsupported
+from core.language.text import Evidence, normalise
 from core.types import NOTE_FORMATS, NoteDraft
 from tests.core.generalisation_memos import DATES, HISTORY, MEMOS, ROSTER, SESSION_DATES, TODAY
 from tests.core.helpers_schedule import FakeClock

@@ -7,7 +7,7 @@ import pytest
 from pydantic import BaseModel
 
 from core.config import Settings
-from core.llm import LLM, LLMError, strict_schema
+from core.models.client import LLM, LLMError, strict_schema
 from tests.fakes.openai_api import fake_openai  # noqa: F401  (fixture)
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.bootstrap import build_assistant
+from bots.bootstrap import build_assistant
 from core.config import Settings
 from tests.core.llm_support import THERAPIST, block, llm_service, user_text
 from tests.fakes.openai_api import fake_openai  # noqa: F401  (fixture)

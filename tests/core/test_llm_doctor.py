@@ -64,7 +64,7 @@ def test_offline_configuration_needs_no_model(tmp_path):
 
 
 def test_existing_database_and_a_wrong_secret_key(tmp_path):
-    from core.bootstrap import build_store
+    from bots.bootstrap import build_store
 
     key = Fernet.generate_key().decode()
     store = build_store(Settings(data_dir=tmp_path, secret_key=key))

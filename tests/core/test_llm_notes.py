@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from core.notes_llm import SYSTEM_PROMPT
+from core.models.notes import SYSTEM_PROMPT
 from core.replies import note_text
 from tests.core.llm_support import THERAPIST, block, llm_service, model_note, risk, user_text
 from tests.fakes.openai_api import fake_openai  # noqa: F401  (fixture)
@@ -176,7 +176,7 @@ async def test_rate_limit_with_retry_after_is_waited_out_and_the_model_note_arri
 
 
 async def test_five_server_errors_deliver_the_offline_note_and_the_model_can_be_tried_again(fake_openai, tmp_path):
-    from core.revise import retry_with_model
+    from core.models.revise import retry_with_model
 
     service = llm_service(fake_openai, tmp_path)
     fake_openai.chat_error(503, times=5, headers={"Retry-After": "0"})

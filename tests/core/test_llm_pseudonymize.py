@@ -2,7 +2,7 @@
 end-to-end request check is in test_llm_notes.py)."""
 from __future__ import annotations
 
-from core.pseudonymize import Pseudonymizer, make_pseudonymizer
+from core.models.pseudonymize import Pseudonymizer, make_pseudonymizer
 
 TRANSCRIPT = (
     "Session with Maya Thompson today. Maya said her sister Priya Shah and Dr. Patel were supportive; "

@@ -1,9 +1,9 @@
 """Editing a note by replying to it, with a model, end to end through the service."""
 from __future__ import annotations
 
-from core.bootstrap import build_assistant
+from bots.bootstrap import build_assistant
 from core.config import Settings
-from core.revise import MODEL_DOWN, NEEDS_MODEL
+from core.models.revise import MODEL_DOWN, NEEDS_MODEL
 from tests.core.llm_support import THERAPIST, block, llm_service, model_note, risk
 from tests.core.test_llm_notes import GOOD, MAYA, SI_QUOTE
 from tests.fakes.openai_api import fake_openai  # noqa: F401  (fixture)

@@ -5,7 +5,7 @@ import pytest
 
 from core.config import Settings
 from core.errors import AllianceError, AudioError, NoSpeech
-from core.transcribe_openai import OpenAITranscriber
+from core.speech.cloud import OpenAITranscriber
 from tests.fakes.openai_api import fake_openai  # noqa: F401  (fixture)
 
 JFK = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
@@ -96,7 +96,7 @@ def test_wrong_key_is_named_plainly(fake_openai, tmp_path, shared_data):
 
 
 async def test_voice_memo_through_the_service_with_cloud_transcription(fake_openai, tmp_path, shared_data):
-    from core.bootstrap import build_assistant
+    from bots.bootstrap import build_assistant
     from core.types import AudioMemo
 
     settings = Settings(
@@ -115,7 +115,7 @@ async def test_voice_memo_through_the_service_with_cloud_transcription(fake_open
 
 
 async def test_cloud_outage_keeps_the_memo_and_retry_finishes_it(fake_openai, tmp_path, shared_data):
-    from core.bootstrap import build_assistant
+    from bots.bootstrap import build_assistant
     from core.types import AudioMemo
 
     settings = Settings(

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from core.notes import FORMAT_SECTIONS, NOT_DISCUSSED, NoteSchema, OfflineNoteWriter, note_sentences, unsupported
-from core.text import Evidence, clean_sentence, normalise, split_sentences
+from core.notes.writer import FORMAT_SECTIONS, NOT_DISCUSSED, NoteSchema, OfflineNoteWriter, note_sentences, unsupported
+from core.language.text import Evidence, clean_sentence, normalise, split_sentences
 from core.types import NOTE_FORMATS, NoteDraft
 
 WRITER = OfflineNoteWriter()
@@ -360,7 +360,7 @@ def test_no_invented_content_on_real_transcripts(shared_data):
     ],
 )
 def test_measure_phrasings(sentence, expected):
-    from core.measures import find_measures
+    from core.notes.measures import find_measures
 
     assert [(m.name, m.score) for m in find_measures([sentence])] == expected
 

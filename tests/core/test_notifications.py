@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlmodel import select
 
-from core.notifications import digest_window, send_due
+from core.schedule.notifications import digest_window, send_due
 from storage.models import SentNotification
 from tests.core.helpers_schedule import (
     FakeClock,

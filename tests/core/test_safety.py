@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.safety import RISK_KINDS, detect_alliance, detect_risks
-from core.text import clean_sentences
+from core.notes.safety import RISK_KINDS, detect_alliance, detect_risks
+from core.language.text import clean_sentences
 
 # (sentence, kind that must be flagged "present"). Invented clinical phrasings, many euphemisms.
 POSITIVES: list[tuple[str, str]] = [

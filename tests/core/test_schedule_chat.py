@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from core.appointments import assign_command, calendar_command, calendar_file, list_text, schedule_from_text
+from core.schedule.appointments import assign_command, calendar_command, calendar_file, list_text, schedule_from_text
 from tests.core.helpers_schedule import FakeClock, local, therapist
 from tests.core.test_calendar_import import FeedServer
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from bots.samples.samples import load_samples
-from core import transcribe as tr
+from core.speech import local as tr
 from core.config import Settings
 from core.errors import AudioError, NoSpeech
-from core.transcribe import LocalTranscriber, TranscriptResult, make_transcriber
+from core.speech.local import LocalTranscriber, TranscriptResult, make_transcriber
 
 JFK = "and so my fellow americans ask not what your country can do for you ask what you can do for your country"
 HINTS = ("Maya Thompson", "Daniel Okafor")
@@ -226,7 +226,7 @@ def test_hint_prompt_is_a_bare_bounded_name_list():
 
 def test_logs_hold_no_transcript_or_file_name(transcriber, caplog):
     sample = load_samples()[0]
-    with caplog.at_level(logging.DEBUG, logger="core.transcribe"):
+    with caplog.at_level(logging.DEBUG, logger="core.speech.local"):
         transcriber.transcribe(sample["path"].read_bytes(), filename="Maya Thompson.ogg", hint_names=HINTS)
     assert "transcribed" in caplog.text
     for secret in ("Maya", "Thompson", "anxious", ".ogg"):

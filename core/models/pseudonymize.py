@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Mapping, Sequence
 
-from core.words import COMMON, MONTHS, NAMELIKE, WEEKDAYS
+from core.language.words import COMMON, MONTHS, NAMELIKE, WEEKDAYS
 
 _NAME = r"[A-Z][a-zA-Z]*(?:['’-][A-Z][a-zA-Z]*)*"
 _RUN = re.compile(rf"(?<![\w'’-]){_NAME}(?:[ \t]+{_NAME}){{0,2}}(?![\w-])")

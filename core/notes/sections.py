@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from typing import Sequence
 
-from core.text import words
+from core.language.text import words
 
 FORMAT_SECTIONS: dict[str, tuple[str, ...]] = {
     "SOAP": ("Subjective", "Objective", "Assessment", "Plan"),

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from core.commands import client_name_problem, record_id
-from core.settings_command import parse_hhmm
+from core.preferences import parse_hhmm
 from core.types import Reply
 
 if TYPE_CHECKING:
@@ -158,8 +158,8 @@ CALENDAR_USAGE = (
 
 
 async def calendar_command(service: "Assistant", therapist_id: int, args: str) -> Reply:
-    from core import calendar_feeds as feeds
-    from core.calendar_import import CalendarError, unassigned_text
+    from core.schedule import calendar_feeds as feeds
+    from core.schedule.calendar_import import CalendarError, unassigned_text
 
     args = args.strip()
     if args.lower() in ("off", "stop", "remove"):
@@ -184,7 +184,7 @@ async def calendar_command(service: "Assistant", therapist_id: int, args: str) -
 
 async def calendar_file(service: "Assistant", therapist_id: int, data: bytes) -> Reply:
     """An .ics file sent in the chat."""
-    from core.calendar_import import CalendarError, import_ics, unassigned_text
+    from core.schedule.calendar_import import CalendarError, import_ics, unassigned_text
 
     try:
         result = import_ics(service, therapist_id, data)
@@ -194,7 +194,7 @@ async def calendar_file(service: "Assistant", therapist_id: int, data: bytes) ->
 
 
 def assign_command(service: "Assistant", therapist_id: int, args: str) -> Reply:
-    from core.calendar_import import assign
+    from core.schedule.calendar_import import assign
 
     number, _, name = args.strip().lstrip("#").partition(" ")
     appointment_id = record_id(number)

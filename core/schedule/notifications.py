@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import select
 
 from core.replies import reminder_text
-from core.settings_command import day_numbers
+from core.preferences import day_numbers
 from core.types import Outgoing, Reply
 from storage.schedule import expand_occurrences
 from storage.models import Appointment, Identity, SentNotification, Therapist
@@ -162,7 +162,7 @@ def claim_many(service: "Assistant", kind: str, pairs: list[tuple[int, str]]) ->
 def _upcoming(service: "Assistant", therapist_ids: set[int], start: datetime, end: datetime) -> list:
     """Appointments that may have an occurrence in [start, end): every weekly series is a candidate, so
     this reads plain columns, not ORM objects (it runs every tick over every therapist's series)."""
-    from core.digest_batch import APPOINTMENT_COLUMNS
+    from core.schedule.digest_batch import APPOINTMENT_COLUMNS
 
     if not therapist_ids:
         return []
@@ -191,7 +191,7 @@ async def due_notifications(service: "Assistant", now: datetime, *, therapist_id
 
 
 async def _due_digests(service: "Assistant", therapists: list["Therapist"], now: datetime) -> list[Outgoing]:
-    from core.digest_batch import compose_digests
+    from core.schedule.digest_batch import compose_digests
 
     windows = {t.id: (t, w[0]) for t in therapists if (w := digest_window(t, now)) is not None}
     done = _claimed(service, DIGEST, (day.isoformat() for _, day in windows.values()))

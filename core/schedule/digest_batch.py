@@ -3,7 +3,7 @@
 `Assistant.digest` costs ~8 queries per therapist (sessions, clients, then notes client by client); at
 10,000 therapists that is 80,000 round trips. Here one chunk of therapists costs three queries —
 appointments, clients, notes — and only the notes the digest reads are decrypted (the last few sessions
-before the day). The composition itself is core.digest's, so both paths give the same Digest.
+before the day). The composition itself is core.schedule.digest's, so both paths give the same Digest.
 
 Tenant scoping is kept row by row: every row is grouped under (therapist id, client id) as stored, and an
 appointment only ever looks up notes and names under its own therapist's id.
@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from sqlalchemy import func
 from sqlmodel import select
 
-from core.digest import RECENT_SESSIONS_FOR_FLAGS, compose_digest
-from core.notifications import zone
+from core.schedule.digest import RECENT_SESSIONS_FOR_FLAGS, compose_digest
+from core.schedule.notifications import zone
 from core.types import Digest, NoteDraft
 from storage.schedule import expand_occurrences
 from storage.models import Appointment, Client, Note, Therapist

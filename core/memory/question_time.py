@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from core.words import MONTH_ABBR, MONTHS, WEEKDAYS
+from core.language.words import MONTH_ABBR, MONTHS, WEEKDAYS
 
 _NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,

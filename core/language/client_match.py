@@ -15,8 +15,8 @@ from typing import Iterable, Sequence
 import jellyfish
 from rapidfuzz import fuzz
 
-from core.names import Mention, mentions, names_mentioned, norm_token, opens_memo, relation_before, tokenize
-from core.words import COMMON, RELATIONS, TITLES
+from core.language.names import Mention, mentions, names_mentioned, norm_token, opens_memo, relation_before, tokenize
+from core.language.words import COMMON, RELATIONS, TITLES
 
 __all__ = [
     "ClientRecord", "Resolution", "names_mentioned", "match_name", "close_matches", "resolve_client", "norm_token",

@@ -5,7 +5,7 @@ computed the offline answer. The model gets those notes, each in a delimited blo
 session date, and must answer from them alone. Its answer is used only when it passes every check:
 - it cites at least one note, and only notes it was given;
 - every date it writes is the date of a note it was given;
-- every sentence it writes is supported by the text of the notes it cites (core.llm_guards).
+- every sentence it writes is supported by the text of the notes it cites (core.models.guards).
 Otherwise — or when the model fails — the offline answer stands. A model that finds nothing gets the
 offline answer too (it is grounded by construction), which says "I have no note about that" when it
 found nothing either.
@@ -21,11 +21,11 @@ from typing import Sequence
 from pydantic import BaseModel, Field, ValidationError
 
 from core.config import Settings
-from core.llm import LLM, LLMError
-from core.llm_guards import Source, content_stems
-from core.notes_llm import note_body
-from core.pseudonymize import Pseudonymizer, make_pseudonymizer
-from core.text import split_sentences
+from core.models.client import LLM, LLMError
+from core.models.guards import Source, content_stems
+from core.models.notes import note_body
+from core.models.pseudonymize import Pseudonymizer, make_pseudonymizer
+from core.language.text import split_sentences
 from core.types import Answer, Citation, NoteDraft
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """Finding the names a therapist's memo uses for a person: "Session with Maya", "Daniel Okafor today",
 "note for Priya", "Maya T.", "met with sam again" (transcripts may lack capitals).
 
-Pure functions; no client list needed. core.clients matches what is found here to the therapist's clients.
+Pure functions; no client list needed. core.language.client_match matches what is found here to the therapist's clients.
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from core.words import COMMON, NAMELIKE, RELATIONS, TITLES
+from core.language.words import COMMON, NAMELIKE, RELATIONS, TITLES
 
 _TOKEN = re.compile(
     r"(?P<w>[^\W\d_](?:[\w'’-]*[^\W_])?)(?P<dot>\.)?|(?P<end>[!?]+|\n+)|(?P<num>\d(?:[\d:/-]|\.(?=\d))*)(?P<numdot>\.(?!\w))?"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from core.clients import ClientRecord
-from core.excerpts import MAX_LINES, NO_NOTE, cite, lines, relevance, scope, units, when
-from core.query import Query
+from core.language.client_match import ClientRecord
+from core.memory.excerpts import MAX_LINES, NO_NOTE, cite, lines, relevance, scope, units, when
+from core.memory.query import Query
 from core.types import Answer, Flag, NoteDraft
 
 _SAFETY_LINE = re.compile(
@@ -22,7 +22,7 @@ _SAFETY_HINTS = ("suicid", "harm", "sel", "overdos", "better off", "end ", "hope
 
 def is_safety_line(text: str) -> bool:
     """A sentence about suicide, self-harm, harm to others or safety planning (for "other lines" in risk
-    answers; the flags themselves come from core.safety)."""
+    answers; the flags themselves come from core.notes.safety)."""
     low = text.lower()
     if any(hint in low for hint in _SAFETY_HINTS) and _SAFETY_LINE.search(low):
         return True

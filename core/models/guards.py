@@ -22,8 +22,8 @@ from typing import Sequence
 
 from rapidfuzz import fuzz
 
-from core.safety import ALLIANCE_KINDS, RISK_KINDS, STATUSES, detect_alliance, detect_risks
-from core.text import clean_sentences, normalise, split_sentences, words
+from core.notes.safety import ALLIANCE_KINDS, RISK_KINDS, STATUSES, detect_alliance, detect_risks
+from core.language.text import clean_sentences, normalise, split_sentences, words
 from core.types import Flag, NoteDraft
 
 log = logging.getLogger(__name__)

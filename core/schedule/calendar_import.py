@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from sqlmodel import select
 
 from core.commands import client_name_problem
-from core.clients import ClientRecord, match_name
+from core.language.client_match import ClientRecord, match_name
 from storage.models import Appointment
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 HORIZON_DAYS = 180  # occurrences stored ahead of now; the feed refresh moves the window along
 PAST_DAYS = 1  # a little behind, so today's earlier sessions stay in today's digest
 DEFAULT_MINUTES = 50
-STRONG = 88.0  # as sure as core.clients is before filing a note without asking
+STRONG = 88.0  # as sure as core.language.client_match is before filing a note without asking
 MARGIN = 5.0
 
 # Words calendar titles add around a name; never part of one.

@@ -1,4 +1,4 @@
-"""Word lists shared by client-name finding (core.clients) and question parsing (core.query).
+"""Word lists shared by client-name finding (core.language.client_match) and question parsing (core.memory.query).
 
 COMMON holds words that are never taken for a client's name on their own: function words, everyday and
 clinical vocabulary, weekdays, months, titles, relation words and measure acronyms. A name that is also

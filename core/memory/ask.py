@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Callable, Sequence
 
-from core.answer_kinds import flags_answer, items_answer, measures_answer
-from core.clients import ClientRecord
-from core.excerpts import MAX_LINES, NO_NOTE, cite, lines, relevance, scope, units, when
-from core.query import Query, parse_question
+from core.memory.answer_kinds import flags_answer, items_answer, measures_answer
+from core.language.client_match import ClientRecord
+from core.memory.excerpts import MAX_LINES, NO_NOTE, cite, lines, relevance, scope, units, when
+from core.memory.query import Query, parse_question
 from core.types import Answer, NoteDraft
 
 __all__ = ["answer_question", "answer_from_notes", "parse_question", "Query", "NO_NOTE"]

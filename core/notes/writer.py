@@ -15,11 +15,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core import extract
-from core.measures import find_measures
-from core.safety import ALLIANCE_KINDS, RISK_KINDS, STATUSES, detect_alliance, detect_risks
-from core.sections import FORMAT_SECTIONS, NOT_DISCUSSED, SECTION_LABEL, classify, is_header, label_family
-from core.text import Evidence, clean_sentences, letter_headed, split_sentences
+from core.notes import extract
+from core.notes.measures import find_measures
+from core.notes.safety import ALLIANCE_KINDS, RISK_KINDS, STATUSES, detect_alliance, detect_risks
+from core.notes.sections import FORMAT_SECTIONS, NOT_DISCUSSED, SECTION_LABEL, classify, is_header, label_family
+from core.language.text import Evidence, clean_sentences, letter_headed, split_sentences
 from core.types import NOTE_FORMATS, Flag, Measure, NoteDraft
 
 __all__ = [

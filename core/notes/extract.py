@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from core.sections import FAMILY_RX, informativeness
-from core.text import words
+from core.notes.sections import FAMILY_RX, informativeness
+from core.language.text import words
 
 HOMEWORK = re.compile(
     r"\bhomework\b|\bhome\s+work\b|(?-i:\bHW\b)|^try\s+to\b|\bbetween\s+(?:now\s+and\s+next\s+)?sessions?\b|(?<!private\s)\bpracti[cs]e\b(?!d)(?!\s+in\s+session)"

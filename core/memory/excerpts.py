@@ -7,8 +7,8 @@ from typing import Iterable
 
 from rapidfuzz import fuzz
 
-from core.clients import ClientRecord
-from core.query import Query, stem, text_keys
+from core.language.client_match import ClientRecord
+from core.memory.query import Query, stem, text_keys
 from core.types import Citation, NoteDraft
 
 NO_NOTE = "I have no note about that"

@@ -8,9 +8,9 @@ from dataclasses import replace
 from datetime import date
 from typing import Callable
 
-from core.clients import ClientRecord, resolve_client
+from core.language.client_match import ClientRecord, resolve_client
 from core.commands import client_name_problem
-from core.dates import session_date_from
+from core.language.dates import session_date_from
 from core.errors import AllianceError, AudioError
 from core.ports import NoteWriter, Transcriber
 from core.types import NoteDraft

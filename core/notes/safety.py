@@ -12,8 +12,8 @@ import re
 import string
 from typing import Iterable, Sequence
 
-from core import risk_patterns as P
-from core.text import clean_sentences, words
+from core.notes import risk_patterns as P
+from core.language.text import clean_sentences, words
 from core.types import Flag
 
 RISK_KINDS = (
@@ -170,7 +170,7 @@ def _clauses(sentence: str) -> list[str]:
 
 def detect_risks(sentences: Sequence[str]) -> list[Flag]:
     """Risk flags in sentence order, one per (sentence, kind, status), with qualifiers. Give it cleaned
-    sentences (core.text.clean_sentences); a plain string is split and cleaned first."""
+    sentences (core.language.text.clean_sentences); a plain string is split and cleaned first."""
     if isinstance(sentences, str):
         sentences = clean_sentences(sentences)
     flags: dict[tuple[str, str, str], set[str]] = {}

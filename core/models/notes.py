@@ -6,7 +6,7 @@ One request per memo: a fixed system prompt, then the memo inside a delimited bl
 format and style preferences, no tools, strict JSON-schema output. Then, before anything is stored:
 - the output is validated (pydantic) and names are restored if they were pseudonymised;
 - every section sentence, summary, key point, homework, plan and follow-up item must be supported by
-  the transcript (core.llm_guards) or it is removed; an empty section says "Not discussed";
+  the transcript (core.models.guards) or it is removed; an empty section says "Not discussed";
 - every risk and alliance flag must quote the transcript, else it is dropped (logged by kind and count);
 - the offline safety detector runs on the transcript too and any risk the model missed is added: a
   missed risk is the worst failure this product can have.
@@ -21,10 +21,10 @@ from datetime import date
 from pydantic import ValidationError
 
 from core.config import Settings
-from core.llm import LLM, LLMError
-from core.llm_guards import Source, guard_note
-from core.notes import FORMAT_SECTIONS, NoteSchema, OfflineNoteWriter, normalise_format
-from core.pseudonymize import Pseudonymizer, make_pseudonymizer
+from core.models.client import LLM, LLMError
+from core.models.guards import Source, guard_note
+from core.notes.writer import FORMAT_SECTIONS, NoteSchema, OfflineNoteWriter, normalise_format
+from core.models.pseudonymize import Pseudonymizer, make_pseudonymizer
 from core.types import NoteDraft
 
 log = logging.getLogger(__name__)

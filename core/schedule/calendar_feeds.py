@@ -14,7 +14,7 @@ import httpx
 from sqlalchemy import delete, update
 from sqlmodel import select
 
-from core.calendar_import import CalendarError, ImportResult, import_ics
+from core.schedule.calendar_import import CalendarError, ImportResult, import_ics
 from core.types import Outgoing, Reply
 from storage.models import CalendarFeed
 

@@ -11,7 +11,7 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from core.llm import LLMError
+from core.models.client import LLMError
 from core.replies import note_reply
 from core.types import NoteDraft, Reply
 

@@ -24,10 +24,10 @@ def _choice(value: str | None, default: str) -> str:
 
 def build_transcriber(settings: Settings) -> Transcriber:
     if _choice(settings.transcriber, "local") == "openai":
-        from core.transcribe_openai import OpenAITranscriber
+        from core.speech.cloud import OpenAITranscriber
 
         return OpenAITranscriber(settings)
-    from core.transcribe import make_transcriber
+    from core.speech.local import make_transcriber
 
     return make_transcriber(settings)
 
@@ -40,10 +40,10 @@ def _llm_enabled(settings: Settings) -> bool:
 
 
 def build_writer(settings: Settings, *, llm=None) -> NoteWriter:
-    from core.notes import OfflineNoteWriter
+    from core.notes.writer import OfflineNoteWriter
 
     if _llm_enabled(settings):
-        from core.notes_llm import LLMNoteWriter
+        from core.models.notes import LLMNoteWriter
 
         return LLMNoteWriter(settings, llm=llm, fallback=OfflineNoteWriter())
     return OfflineNoteWriter()
@@ -52,7 +52,7 @@ def build_writer(settings: Settings, *, llm=None) -> NoteWriter:
 def build_answerer(settings: Settings, *, llm=None) -> Answerer | None:
     """None means the offline answer is the answer."""
     if _llm_enabled(settings):
-        from core.answers_llm import LLMAnswerer
+        from core.models.answers import LLMAnswerer
 
         return LLMAnswerer(settings, llm=llm)
     return None
@@ -67,10 +67,10 @@ def build_assistant(
     answerer: Answerer | None = None,
     llm=None,
 ) -> Assistant:
-    """`llm` (a core.llm.LLM) is shared by the writer and the answerer; tests pass one with a fake sleep."""
+    """`llm` (a core.models.client.LLM) is shared by the writer and the answerer; tests pass one with a fake sleep."""
     settings = settings or Settings()
     if llm is None and _llm_enabled(settings):
-        from core.llm import LLM
+        from core.models.client import LLM
 
         llm = LLM(settings)  # one client (one connection pool) for notes, answers and revisions
     return Assistant(

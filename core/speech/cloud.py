@@ -17,8 +17,8 @@ from typing import Sequence
 
 from core.config import Settings
 from core.errors import AllianceError, AudioError, NoSpeech
-from core.llm import LLMError, RetryPolicy, make_openai, with_retries
-from core.transcribe import LocalTranscriber, TranscriptResult, clean_text
+from core.models.client import LLMError, RetryPolicy, make_openai, with_retries
+from core.speech.local import LocalTranscriber, TranscriptResult, clean_text
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Understanding a therapist's question: which client, which sessions, what kind of answer, what topic.
 
 Pure and deterministic. The client is found only among the clients the caller passes (one therapist's),
-by the same fuzzy and phonetic matching as memos (core.clients.match_name).
+by the same fuzzy and phonetic matching as memos (core.language.client_match.match_name).
 """
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Sequence
 
-from core.clients import STRONG, ClientRecord, close_matches, match_name, norm_token
-from core.question_time import parse_time, yearless
-from core.topics import query_key, stem, text_keys, word_keys
-from core.words import COMMON, MONTH_ABBR, MONTHS, WEEKDAYS
+from core.language.client_match import STRONG, ClientRecord, close_matches, match_name, norm_token
+from core.memory.question_time import parse_time, yearless
+from core.memory.topics import query_key, stem, text_keys, word_keys
+from core.language.words import COMMON, MONTH_ABBR, MONTHS, WEEKDAYS
 
 __all__ = ["Query", "parse_question", "parse_time", "stem", "text_keys", "word_keys", "query_key", "KINDS", "TIMES"]
 
