@@ -1,21 +1,29 @@
-"""The one place that wires real adapters into the service (tests pass their own settings or parts)."""
+"""The composition root: the one place that wires real (or in-memory) adapters into the Assistant.
+Tests pass their own settings or parts; everything else is built from the settings."""
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 from core.config import Settings
-from core.ports import Answerer, Clock, NoteWriter, Transcriber
+from core.context import Context, SystemClock
+from core.jobs import Jobs
+from core.memo_flow import MemoFlow
+from core.ports import Answerer, Clock, JobQueue, NoteWriter, Transcriber, UnitOfWorkFactory
 from core.service import Assistant
-from storage.crypto import Cipher, load_keys
-from storage.db import make_engine, migrate
-from storage.store import Store
 
 LLM_CHOICES = ("offline", "openai")
 
 
-def build_store(settings: Settings) -> Store:
+def build_uow(settings: Settings) -> UnitOfWorkFactory:
+    from storage.crypto import Cipher, load_keys
+    from storage.db import make_engine, migrate
+    from storage.uow import SqlUnitOfWorkFactory
+
     settings.ensure_data_dir()
     engine = make_engine(settings.resolved_database_url)
     migrate(engine)
-    return Store(engine, Cipher(load_keys(settings.secret_key, settings.data_dir)))
+    return SqlUnitOfWorkFactory(engine, Cipher(load_keys(settings.secret_key, settings.data_dir)))
 
 
 def _choice(value: str | None, default: str) -> str:
@@ -58,6 +66,18 @@ def build_answerer(settings: Settings, *, llm=None) -> Answerer | None:
     return None
 
 
+def memo_concurrency(settings: Settings) -> int:
+    """Memos transcribed at once: one per core by default (each decoding with one thread)."""
+    requested = getattr(settings, "memo_concurrency", 0) or 0
+    return max(1, requested or os.cpu_count() or 1)
+
+
+def build_queue(settings: Settings, *, workers: bool = True) -> JobQueue:
+    from storage.queue_local import LocalQueue
+
+    return LocalQueue(memo_concurrency(settings), workers=workers)
+
+
 def build_assistant(
     settings: Settings | None = None,
     *,
@@ -66,18 +86,26 @@ def build_assistant(
     clock: Clock | None = None,
     answerer: Answerer | None = None,
     llm=None,
+    uow: UnitOfWorkFactory | None = None,
+    queue: JobQueue | None = None,
+    channels=(),
+    notifiers=None,
 ) -> Assistant:
-    """`llm` (a core.models.client.LLM) is shared by the writer and the answerer; tests pass one with a fake sleep."""
+    """`llm` (a core.models.client.LLM) is shared by the writer and the answerer; tests pass one with a
+    fake sleep. Without a `queue`, memos are run by whoever received them (the CLI and console)."""
     settings = settings or Settings()
     if llm is None and _llm_enabled(settings):
         from core.models.client import LLM
 
         llm = LLM(settings)  # one client (one connection pool) for notes, answers and revisions
-    return Assistant(
-        build_store(settings),
-        transcriber or build_transcriber(settings),
-        writer or build_writer(settings, llm=llm),
+    ctx = Context(
+        uow=uow or build_uow(settings),
+        writer=writer or build_writer(settings, llm=llm),
         settings=settings,
-        clock=clock,
+        clock=clock or SystemClock(),
         answerer=answerer or build_answerer(settings, llm=llm),
+        queue=queue or build_queue(settings, workers=False),
     )
+    executor = ThreadPoolExecutor(max_workers=memo_concurrency(settings), thread_name_prefix="memo")
+    ctx.flow = MemoFlow(ctx, transcriber or build_transcriber(settings), {c.platform: c for c in channels}, executor)
+    return Assistant(ctx, ctx.flow, Jobs(ctx, notifiers))

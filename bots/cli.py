@@ -4,132 +4,82 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
-import json
 import sys
-from datetime import date, datetime
 from pathlib import Path
 
-from core.types import NOTE_FORMATS, AudioMemo, Reply
-
-
-def _print_json(value) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
-
-
-def _progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _assistant():
-    from bots.bootstrap import build_assistant
-
-    return build_assistant()
-
-
-def _therapist(args):
-    """The service and the id of the `--as` therapist (created on first use)."""
-    service = _assistant()
-    return service, service.therapist_id(service.console_sender(args.as_name))
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a mistake is one line on stderr (what is wrong, where to look), not the usage block."""
-
-    def error(self, message: str):
-        self.exit(2, f"{self.prog}: {message} (see: {self.prog} --help)\n")
-
-
-def _record_id(value: str) -> int:
-    from core.commands import record_id
-
-    number = record_id(value)
-    if number is None:
-        raise argparse.ArgumentTypeError("use a session number like 12")
-    return number
-
-
-def _count(low: int, high: int, what: str):
-    def parse(value: str) -> int:
-        if not value.strip().isdigit() or not low <= int(value) <= high:
-            raise argparse.ArgumentTypeError(f"use a number of {what} from {low} to {high}")
-        return int(value)
-
-    return parse
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError("use a date like 2026-12-01") from None
-
-
-def _moment(value: str) -> datetime:
-    try:
-        return datetime.fromisoformat(value.replace("T", " "))
-    except ValueError:
-        raise argparse.ArgumentTypeError('use a time like "2026-12-01 09:30"') from None
-
-
-def _format(value: str) -> str:
-    if value.upper() not in NOTE_FORMATS:
-        raise argparse.ArgumentTypeError("choose SOAP, DAP, BIRP or GIRP")
-    return value.upper()
+from bots.cli_common import (
+    Parser,
+    assistant,
+    count_of,
+    day,
+    moment,
+    note_format,
+    print_json,
+    progress,
+    record_number,
+    therapist_of,
+)
+from core.types import AudioMemo, Reply
 
 
 # ---- commands ------------------------------------------------------------------------------------
 async def cmd_memo(args) -> int:
     path = Path(args.file)
     if not path.is_file():
-        _progress(f"No file at {path}.")
+        progress(f"No file at {path}.")
         return 2
     data = path.read_bytes()
-    service = _assistant()
+    service = assistant()
     sender = service.console_sender(args.as_name)
     message_id = hashlib.sha256(data).hexdigest()[:24]
-    memo = AudioMemo(message_id, data, path.name, client_hint=args.client, session_date=args.date, note_format=args.format)
+    # The file's own name often holds a client's name: only its extension is kept.
+    memo = AudioMemo(message_id, data, "memo" + path.suffix.lower()[:6], client_hint=args.client,
+                     session_date=args.date, note_format=args.format)
     receipt = await service.receive_memo(sender, memo)
     if not receipt.accepted:
-        _progress(receipt.message)
+        progress(receipt.message)
         return 1
-    _progress("Transcribing and writing the note…" if not receipt.duplicate else "Already received; fetching its note…")
+    progress("Transcribing and writing the note…" if not receipt.duplicate else "Already received; fetching its note…")
     therapist_id = service.therapist_id(sender)
-    reply = await service.process_memo(therapist_id, receipt.memo_id)
-    return _finish_note(service, therapist_id, receipt.memo_id, reply, args)
+    reply = await service.finish_memo(therapist_id, receipt.memo_id)
+    return _finish_note(receipt.memo_id, reply, args)
 
 
 async def cmd_note(args) -> int:
-    service = _assistant()
-    sender = service.console_sender(args.as_name)
+    from core.handlers import write_typed_note
+
+    service = assistant()
+    who = service.who(service.console_sender(args.as_name))
     message_id = hashlib.sha256(args.text.encode()).hexdigest()[:24]
-    fields = {"session_date": args.date, "note_format": args.format, "client_hint": args.client}
-    reply = await service.write_typed_note(sender, args.text, message_id=message_id, **fields)
-    return _finish_note(service, service.therapist_id(sender), reply.memo_id, reply, args)
+    memo = AudioMemo(message_id, None, session_date=args.date, note_format=args.format, client_hint=args.client)
+    if not any(ch.isalpha() for ch in args.text):
+        progress("Give the note's text, e.g. alliance note \"Session with Maya today. She reported…\" --as NAME")
+        return 2
+    reply = await write_typed_note(service.ctx, who, args.text, memo)
+    return _finish_note(reply.memo_id, reply, args)
 
 
-def _finish_note(service, therapist_id: int, memo_id, reply: Reply, args) -> int:
+def _finish_note(memo_id, reply: Reply, args) -> int:
     from bots.console import print_reply
 
     if reply.note is None:
         if args.json:
-            _print_json({"error": reply.text, "memo_id": memo_id})
+            print_json({"error": reply.text, "memo_id": memo_id})
         else:
-            _progress(reply.text)
+            progress(reply.text)
         return 1
-    if memo_id is not None:
-        service.mark_delivered(therapist_id, memo_id)
     if args.json:
-        _print_json({**reply.note.to_json(), "memo_id": memo_id})
+        print_json({**reply.note.to_json(), "memo_id": memo_id})
     else:
         print_reply(reply)
     return 0
 
 
 async def cmd_ask(args) -> int:
-    service = _assistant()
+    service = assistant()
     answer = await service.answer(service.console_sender(args.as_name), args.question)
     if args.json:
-        _print_json(
+        print_json(
             {
                 "answer": answer.text,
                 "found": answer.found,
@@ -147,10 +97,10 @@ async def cmd_ask(args) -> int:
 async def cmd_digest(args) -> int:
     from core.replies import digest_text
 
-    service, therapist_id = _therapist(args)
+    service, therapist_id = therapist_of(args)
     digest = await service.digest(therapist_id, args.day or service.today_for(therapist_id))
     if args.json:
-        _print_json(digest_json(digest))
+        print_json(digest_json(digest))
     else:
         print(digest_text(digest))
     return 0
@@ -183,52 +133,55 @@ def digest_json(digest) -> dict:
 
 
 async def cmd_appointment(args) -> int:
+    from core.context import Who
     from core.schedule import appointments
 
-    service, therapist_id = _therapist(args)
+    service, therapist_id = therapist_of(args)
+    ctx, who = service.ctx, Who(therapist_id, "console")
     if args.action == "add":
         if not args.client or not args.at:
-            _progress('appointment add needs --client NAME and --at "YYYY-MM-DD HH:MM"')
+            progress('appointment add needs --client NAME and --at "YYYY-MM-DD HH:MM"')
             return 2
-        past = appointments.is_past(service, therapist_id, args.at)
-        reply = appointments.add(service, therapist_id, args.client, args.at, weekly=args.weekly)
+        past = appointments.is_past(ctx, therapist_id, args.at)
+        reply = appointments.add(ctx, who, args.client, args.at, weekly=args.weekly)
         if not reply.text.startswith("Scheduled"):
-            _progress(reply.text)
+            progress(reply.text)
             return 1
         print(reply.text)
         if past:  # allowed from the terminal (recording history), but never silently
-            _progress("Note: that time has already passed, so it brings no reminder.")
+            progress("Note: that time has already passed, so it brings no reminder.")
     elif args.action == "cancel":
-        ok = args.id is not None and service.store.cancel_appointment(therapist_id, args.id)
+        from core.schedule.commands import cancel
+
+        reply = await cancel(ctx, who, str(args.id or ""))
+        ok = reply.text == "Session cancelled."
         print("Session cancelled." if ok else "No such session (see: alliance appointment list).")
         return 0 if ok else 1
     else:
-        print(appointments.list_text(service, therapist_id, days=args.days))
+        print(appointments.list_text(ctx, therapist_id, days=args.days, assign_hint="alliance calendar assign {id} NAME"))
     return 0
 
 
 async def cmd_clients(args) -> int:
     if args.alias and len(args.add or ()) != 1:
-        _progress("Give --alias together with exactly one --add NAME.")
+        progress("Give --alias together with exactly one --add NAME.")
         return 2
-    from core.commands import client_name_problem
+    from core import roster
 
-    names = [" ".join(name.split()) for name in args.add or ()]
+    names = [roster.clean_name(name) for name in args.add or ()]
     for name in names:
-        problem = client_name_problem(name)
+        problem = roster.name_problem(name)
         if problem:  # refuse before anything is written
-            _progress(problem)
+            progress(problem)
             return 2
-    service, therapist_id = _therapist(args)
-    for name in names:
-        existing = [c for c in service.store.clients(therapist_id) if c.name.lower() == name.lower()]
-        if name and not existing:
-            aliases = [a.strip() for a in (args.alias or []) if a.strip()]
-            client = service.store.add_client(therapist_id, name, aliases)
-            service.store.audit(therapist_id, "console", "write", "client", client.id)
-    clients = service.store.clients(therapist_id)
+    service, therapist_id = therapist_of(args)
+    with service.ctx.uow() as uow:
+        for name in names:
+            roster.create(uow, therapist_id, name, "console", aliases=args.alias or ())
+        uow.commit()
+        clients = uow.clients.list(therapist_id)
     if args.json:
-        _print_json([{"id": c.id, "name": c.name, "aliases": list(c.aliases)} for c in clients])
+        print_json([{"id": c.id, "name": c.name, "aliases": list(c.aliases)} for c in clients])
     else:
         print("\n".join(c.name for c in clients) or "No clients yet.")
     return 0
@@ -236,21 +189,32 @@ async def cmd_clients(args) -> int:
 
 def _therapist_and_client(args):
     """(service, therapist id, client) for --as and --client; client None (and why, said) if unknown."""
-    service, therapist_id = _therapist(args)
-    client, problem = service.find_client(therapist_id, args.client)
-    if client is None:
-        _progress(problem)
+    from core import roster
+    from core.errors import AllianceError
+
+    service, therapist_id = therapist_of(args)
+    try:
+        with service.ctx.uow() as uow:
+            client = roster.find(uow, therapist_id, args.client)
+    except AllianceError as error:
+        progress(str(error).replace("Your clients: /clients", "See: alliance clients --as NAME"))
+        client = None
     return service, therapist_id, client
 
 
 async def cmd_export(args) -> int:
+    from core.context import Who
+    from core.handlers import export_document
+
     service, therapist_id, client = _therapist_and_client(args)
     if client is None:
         return 1
-    document = service.export(therapist_id, client, "console")
+    with service.ctx.uow() as uow:
+        document = export_document(uow, Who(therapist_id, "console"), client)
+        uow.commit()
     if args.out:
         Path(args.out).write_bytes(document.content)
-        _progress(f"Wrote {args.out}")
+        progress(f"Wrote {args.out}")
     else:
         sys.stdout.write(document.content.decode())
     return 0
@@ -263,16 +227,19 @@ async def cmd_forget(args) -> int:
     if not args.yes:
         answer = input(f"Delete {client.name} and all their notes for good? Type the name to confirm: ")
         if answer.strip().lower() != client.name.lower():
-            _progress("Nothing deleted.")
+            progress("Nothing deleted.")
             return 1
-    service.store.delete_client(therapist_id, client.id)
-    service.store.audit(therapist_id, "console", "delete", "client", client.id)
+    from core import roster
+
+    with service.ctx.uow() as uow:
+        roster.forget(uow, therapist_id, client.id, "console")
+        uow.commit()
     print(f"Deleted {client.name} and everything recorded about them.")
     return 0
 
 
 async def cmd_invite(args) -> int:
-    service = _assistant()
+    service = assistant()
     invite = service.create_invite(args.name, args.days)
     username = service.settings.telegram_bot_username
     if not username and service.settings.telegram_bot_token:
@@ -284,7 +251,7 @@ async def cmd_invite(args) -> int:
             username = None
     link = f"https://t.me/{username}?start={invite.code}" if username else None
     if args.json:
-        _print_json(
+        print_json(
             {"therapist": invite.therapist, "code": invite.code, "expires_at": invite.expires_at.isoformat(), "telegram_link": link}
         )
     else:
@@ -297,7 +264,7 @@ async def cmd_invite(args) -> int:
 async def cmd_chat(args) -> int:
     from bots.console import chat
 
-    return await chat(_assistant(), args.as_name)
+    return await chat(assistant(), args.as_name)
 
 
 async def cmd_demo(args) -> int:
@@ -307,7 +274,7 @@ async def cmd_demo(args) -> int:
 
 
 async def cmd_doctor(args) -> int:
-    from core.doctor import run_doctor
+    from bots.doctor import run_doctor
 
     return run_doctor()
 
@@ -315,11 +282,11 @@ async def cmd_doctor(args) -> int:
 async def cmd_run(args) -> int:
     from bots.run import run
 
-    return await run()
+    return await run(role=args.role, concurrency=args.concurrency)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="alliance", description="A self-hosted assistant for psychotherapists.")
+    parser = Parser(prog="alliance", description="A self-hosted assistant for psychotherapists.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def therapist(p):
@@ -329,11 +296,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     def note_options(p):
         p.add_argument("--client", help="the client this note is about")
-        p.add_argument("--date", type=_day, help="session date, YYYY-MM-DD (default: today)")
-        p.add_argument("--format", type=_format, help="SOAP, DAP, BIRP or GIRP")
+        p.add_argument("--date", type=day, help="session date, YYYY-MM-DD (default: today)")
+        p.add_argument("--format", type=note_format, help="SOAP, DAP, BIRP or GIRP")
 
     sub.add_parser("demo", help="offline demo with bundled sample memos").set_defaults(run=cmd_demo)
-    sub.add_parser("run", help="run the configured bots and the scheduler").set_defaults(run=cmd_run)
+    p = sub.add_parser("run", help="run the bots, the workers and the scheduler (or one of them)")
+    p.add_argument("role", nargs="?", default="all", choices=["all", "web", "worker", "clock"],
+                   help="all (default): everything in one process; web, worker, clock: one role (needs PostgreSQL)")
+    p.add_argument("--concurrency", type=count_of(1, 64, "memos"), metavar="N",
+                   help="memos transcribed at once (default: one per core)")
+    p.set_defaults(run=cmd_run)
     sub.add_parser("doctor", help="check the configuration and say plainly what is wrong").set_defaults(run=cmd_doctor)
     p = therapist(sub.add_parser("memo", help="a voice memo file -> a progress note"))
     p.add_argument("file")
@@ -347,15 +319,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.set_defaults(run=cmd_ask)
     p = therapist(sub.add_parser("digest", help="the prep digest for a day"))
-    p.add_argument("--day", type=_day)
+    p.add_argument("--day", type=day)
     p.set_defaults(run=cmd_digest)
     p = therapist(sub.add_parser("appointment", help="add, list or cancel sessions"))
     p.add_argument("action", choices=["add", "list", "cancel"])
     p.add_argument("--client")
-    p.add_argument("--at", type=_moment, help='"YYYY-MM-DD HH:MM" in your time zone')
+    p.add_argument("--at", type=moment, help='"YYYY-MM-DD HH:MM" in your time zone')
     p.add_argument("--weekly", action="store_true")
-    p.add_argument("--id", type=_record_id, help="the session number to cancel")
-    p.add_argument("--days", type=_count(1, 366, "days"), default=14)
+    p.add_argument("--id", type=record_number, help="the session number to cancel")
+    p.add_argument("--days", type=count_of(1, 366, "days"), default=14)
     p.set_defaults(run=cmd_appointment)
     from bots.cli_schedule import add_parsers as add_schedule_parsers
 
@@ -376,7 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_chat)
     p = sub.add_parser("invite", help="a one-time link for a therapist's Telegram or Slack")
     p.add_argument("name")
-    p.add_argument("--days", type=_count(1, 90, "days"), help="valid for this many days (default 7)")
+    p.add_argument("--days", type=count_of(1, 90, "days"), help="valid for this many days (default 7)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_invite)
     return parser
@@ -391,12 +363,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return asyncio.run(args.run(args)) or 0
     except AllianceError as error:
-        _progress(str(error))
+        progress(str(error))
         return 1
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # never a traceback: the type only, as messages may quote what was typed
-        _progress(f"Something went wrong ({type(error).__name__}). What was saved before stays; `alliance doctor` checks the set-up.")
+        progress(f"Something went wrong ({type(error).__name__}). What was saved before stays; `alliance doctor` checks the set-up.")
         return 1
 
 

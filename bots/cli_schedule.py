@@ -8,7 +8,9 @@ import json
 import sys
 from pathlib import Path
 
-from bots.cli import _assistant, _print_json, _record_id
+from bots.cli_common import assistant, print_json, record_number
+from core.context import Who
+from core.errors import AllianceError
 from core.preferences import apply_setting, known_timezone, parse_days, parse_hhmm
 
 
@@ -69,7 +71,7 @@ def add_parsers(sub, therapist) -> None:
     q.add_argument("--once", action="store_true", help="import a URL now without subscribing")
     q = therapist(actions.add_parser("unassigned", help="calendar sessions without a client"))
     q = therapist(actions.add_parser("assign", help="give a calendar session (and its series) a client"))
-    q.add_argument("id", type=_record_id, help="the session number from `calendar unassigned`")
+    q.add_argument("id", type=record_number, help="the session number from `calendar unassigned`")
     q.add_argument("client", help="the client's name (a new name adds the client)")
     q = therapist(actions.add_parser("refresh", help="re-sync subscribed feeds now"))
     q = therapist(actions.add_parser("off", help="unsubscribe from feeds (imported sessions stay)"))
@@ -94,6 +96,7 @@ def run_settings(service, args) -> int:
     from core.preferences import settings_text
 
     therapist_id = service.therapist_id(service.console_sender(args.as_name))
+    ctx = service.ctx
     changes = []
     if args.timezone:
         changes.append(f"timezone {args.timezone}")
@@ -107,15 +110,17 @@ def run_settings(service, args) -> int:
         changes.append(f"reminder {args.reminder_minutes}")
     if args.channel:
         changes.append(f"channel {args.channel}")
-    messages = [apply_setting(service.store, therapist_id, change) for change in changes]
-    if args.digest_when_empty is not None:
-        service.store.update_therapist(therapist_id, digest_when_empty=args.digest_when_empty)
-        messages.append("A digest is sent even on days without sessions." if args.digest_when_empty else "No digest on days without sessions.")
-    if changes or args.digest_when_empty is not None:
-        service.store.audit(therapist_id, "console", "write", "settings", therapist_id)
-    therapist = service.store.therapist(therapist_id)
+    with ctx.uow() as uow:
+        messages = [apply_setting(uow, therapist_id, change) for change in changes]
+        if args.digest_when_empty is not None:
+            uow.therapists.update(therapist_id, digest_when_empty=args.digest_when_empty)
+            messages.append("A digest is sent even on days without sessions." if args.digest_when_empty else "No digest on days without sessions.")
+        if changes or args.digest_when_empty is not None:
+            uow.audit.record(therapist_id, "console", "write", "settings", therapist_id)
+        therapist = uow.therapists.get(therapist_id)
+        uow.commit()
     if args.json:
-        _print_json(settings_json(therapist))
+        print_json(settings_json(therapist))
     else:
         for message in messages:
             print(message)
@@ -124,7 +129,7 @@ def run_settings(service, args) -> int:
 
 
 async def cmd_settings(args) -> int:
-    return run_settings(_assistant(), args)
+    return run_settings(assistant(), args)
 
 
 # ---- calendar ---------------------------------------------------------------------------------------------
@@ -148,55 +153,59 @@ async def run_calendar(service, args) -> int:
     from core.schedule.calendar_import import CalendarError, assign, import_ics, unassigned, unassigned_text
 
     therapist_id = service.therapist_id(service.console_sender(args.as_name))
+    who, ctx = Who(therapist_id, "console"), service.ctx
     action = args.calendar_action
     try:
         if action == "import":
             if _is_url(args.source):
                 if args.once:
                     data = await feeds.fetch_ics(args.source)
-                    result = import_ics(service, therapist_id, data)
+                    result = import_ics(ctx, therapist_id, data)
                 else:
-                    feed_id = feeds.add_feed(service, therapist_id, args.source)
-                    feed = next(f for f in feeds.feeds(service, therapist_id) if f.id == feed_id)
-                    result, report = await feeds.refresh_feed(service, feed, service.clock.now(), force=True)
+                    feed_id = feeds.add_feed(ctx, therapist_id, args.source)
+                    feed = next(f for f in feeds.feeds(ctx, therapist_id) if f.id == feed_id)
+                    result, report = await feeds.refresh_feed(ctx, feed, ctx.clock.now(), force=True)
                     if result is None:
-                        feed = next(f for f in feeds.feeds(service, therapist_id) if f.id == feed_id)
+                        feed = next(f for f in feeds.feeds(ctx, therapist_id) if f.id == feed_id)
                         raise CalendarError(feed.last_error or "the feed could not be loaded")
             else:
                 path = Path(args.source)
                 if not path.is_file():
                     print(f"No file at {path}.", file=sys.stderr)
                     return 2
-                result = import_ics(service, therapist_id, path.read_bytes())
+                result = import_ics(ctx, therapist_id, path.read_bytes())
             if args.json:
-                _print_json(_result_json(result))
+                print_json(_result_json(result))
             else:
                 print(result.summary(CLI_HINT))
                 if result.unmatched:
-                    print(unassigned_text(service, therapist_id, CLI_HOW))
+                    print(unassigned_text(ctx, therapist_id, CLI_HOW))
             return 0
         if action == "unassigned":
             if args.json:
-                _print_json(
+                print_json(
                     [{"id": u.appointment_id, "title": u.title, "starts_at": u.starts_at.isoformat(), "more": u.more}
-                     for u in unassigned(service, therapist_id)]
+                     for u in unassigned(ctx, therapist_id)]
                 )
             else:
-                print(unassigned_text(service, therapist_id, CLI_HOW))
+                print(unassigned_text(ctx, therapist_id, CLI_HOW))
             return 0
         if action == "assign":
-            message = assign(service, therapist_id, args.id, args.client)
+            try:
+                message = assign(ctx, who, args.id, args.client)
+            except AllianceError as error:
+                message = str(error)
             print(json.dumps({"message": message}) if args.json else message)
             return 0 if message.startswith("Assigned") else 1
         if action == "refresh":
             problems = 0
-            for feed in feeds.feeds(service, therapist_id):
-                result, _ = await feeds.refresh_feed(service, feed, service.clock.now(), force=True)
+            for feed in feeds.feeds(ctx, therapist_id):
+                result, _ = await feeds.refresh_feed(ctx, feed, ctx.clock.now(), force=True)
                 problems += result is None
                 print(result.summary(CLI_HINT) if result else "A feed could not be loaded; see `alliance calendar import`.")
             return 1 if problems else 0
         if action == "off":
-            count = feeds.remove_feeds(service, therapist_id)
+            count = feeds.remove_feeds(ctx, therapist_id)
             print(f"Unsubscribed from {count} feed(s); imported sessions stay.")
             return 0
     except CalendarError as error:
@@ -206,4 +215,4 @@ async def run_calendar(service, args) -> int:
 
 
 async def cmd_calendar(args) -> int:
-    return await run_calendar(_assistant(), args)
+    return await run_calendar(assistant(), args)

@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 from bots.render import flat_buttons, plain_text
+from core.actions import encode
 from core.errors import AllianceError
 from core.types import AudioMemo, Reply
 
@@ -58,20 +59,18 @@ async def _handle(service, sender, therapist_id: int, line: str, last: Reply, me
         if not path.is_file():
             return Reply(f"No file at {path}.")
         data = path.read_bytes()
-        receipt = await service.receive_memo(sender, AudioMemo(hashlib.sha256(data).hexdigest()[:24], data, path.name))
+        memo = AudioMemo(hashlib.sha256(data).hexdigest()[:24], data, "memo" + path.suffix.lower()[:6])
+        receipt = await service.receive_memo(sender, memo)
         if not receipt.accepted:
             return Reply(receipt.message)
         print(receipt.message)
-        reply = await service.process_memo(therapist_id, receipt.memo_id)
-        if reply.note is not None:
-            service.mark_delivered(therapist_id, receipt.memo_id)
-        return reply
+        return await service.finish_memo(therapist_id, receipt.memo_id)
     if line.startswith("/press"):
         buttons = flat_buttons(last)
         choice = line[6:].strip()
         if not choice.isdigit() or not 1 <= int(choice) <= len(buttons):
             return Reply("Type /press and the number of a button shown above.")
-        return await service.press(sender, buttons[int(choice) - 1].action)
+        return await service.press(sender, encode(buttons[int(choice) - 1].action))
     if line.startswith("/help"):
         return Reply(CHAT_HELP)
     return await service.receive_text(sender, line, message_id=message_id)

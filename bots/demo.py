@@ -11,7 +11,10 @@ from pathlib import Path
 
 from bots.console import print_reply
 from bots.render import plain_text
+from core import roster
+from core.context import Who
 from core.replies import digest_text
+from core.schedule import appointments
 from core.types import AudioMemo
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -54,8 +57,11 @@ async def run_demo() -> int:
     sender = service.console_sender(THERAPIST)
     therapist_id = service.therapist_id(sender)
     samples = load_samples()
-    for name in dict.fromkeys(s["client"] for s in samples):
-        service.store.add_client(therapist_id, name)
+    who = Who(therapist_id, "console")
+    with service.ctx.uow() as uow:
+        for name in dict.fromkeys(s["client"] for s in samples):
+            roster.create(uow, therapist_id, name, who.actor)
+        uow.commit()
     today = service.today_for(therapist_id)
 
     for number, (sample, session_day) in enumerate(zip(samples, weekly_dates(samples, today)), start=1):
@@ -63,18 +69,18 @@ async def run_demo() -> int:
         tick = time.perf_counter()
         data = (SAMPLES / sample["file"]).read_bytes()
         receipt = await service.receive_memo(sender, AudioMemo(f"demo-{number}", data, sample["file"], session_date=session_day))
-        reply = await service.process_memo(therapist_id, receipt.memo_id)
+        reply = await service.finish_memo(therapist_id, receipt.memo_id)
         if reply.note is None:
             print(plain_text(reply), file=sys.stderr)
             return 1
-        service.mark_delivered(therapist_id, receipt.memo_id)
         print_reply(reply)
         print(f"   ({time.perf_counter() - tick:.1f} s)")
 
     tomorrow = today + timedelta(days=1)
-    tz = service.tz_for(therapist_id)
-    for hour, client in zip((9, 14), service.store.clients(therapist_id)):
-        service.store.add_appointment(therapist_id, client.id, datetime.combine(tomorrow, clock_time(hour), tz))
+    with service.ctx.uow() as uow:
+        clients = uow.clients.list(therapist_id)
+    for hour, client in zip((9, 14), clients):
+        appointments.add(service.ctx, who, client.name, datetime.combine(tomorrow, clock_time(hour)))
     _say(f"Prep digest for {tomorrow:%A %d %B}")
     print(digest_text(await service.digest(therapist_id, tomorrow)))
 

@@ -1,52 +1,135 @@
-"""`alliance run`: the configured chat bots and the scheduler in one asyncio process."""
+"""Process roles and the channel registry.
+
+    alliance run            everything in one process (the default; all SQLite needs)
+    alliance run web        channels: receive, acknowledge, queue (Telegram webhook or polling, Slack)
+    alliance run worker     take memos from the queue: fetch, transcribe, write, deliver [--concurrency N]
+    alliance run clock      the scheduler: queues digests, reminders, calendar refreshes, recovery
+
+web, worker and clock share the PostgreSQL database and its Procrastinate queue; run any number of
+workers, on any number of machines. On SQLite the queue lives inside the one `alliance run` process."""
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import signal
+from dataclasses import dataclass
+from typing import Callable
 
-from bots.bootstrap import build_assistant
+from bots.bootstrap import build_assistant, memo_concurrency
 from core.config import Settings
 
 log = logging.getLogger(__name__)
+ROLES = ("all", "web", "worker", "clock")
 
 
-async def run(settings: Settings | None = None, stop: asyncio.Event | None = None) -> int:
+@dataclass(frozen=True)
+class ChannelEntry:
+    """A chat platform: its module has serve(service, settings, stop), make_channel(settings) and
+    make_notifier(settings). A new channel is new files in bots/ and one line below."""
+
+    module: str
+    configured: Callable[[Settings], bool]
+
+
+CHANNELS = {
+    "telegram": ChannelEntry("bots.telegram", lambda s: bool(s.telegram_bot_token)),
+    "slack": ChannelEntry("bots.slack", lambda s: bool(s.slack_bot_token)),
+}
+
+
+class RunError(RuntimeError):
+    """The process can't start as configured; the message says what to change."""
+
+
+def _modules(settings: Settings) -> dict:
+    return {name: importlib.import_module(entry.module) for name, entry in CHANNELS.items() if entry.configured(settings)}
+
+
+def _queue(settings: Settings, role: str, concurrency: int):
+    if settings.resolved_database_url.startswith("postgresql"):
+        from storage.queue_pg import ProcrastinateQueue
+
+        return ProcrastinateQueue(settings.resolved_database_url)
+    if role != "all":
+        raise RunError(f"`alliance run {role}` needs PostgreSQL (ALLIANCE_DATABASE_URL): separate processes share its "
+                       "job queue. On SQLite, `alliance run` does everything in one process.")
+    from storage.queue_local import LocalQueue
+
+    return LocalQueue(concurrency)
+
+
+async def run(settings: Settings | None = None, stop: asyncio.Event | None = None, *, role: str = "all",
+              concurrency: int | None = None) -> int:
     settings = settings or Settings()
     if settings.log_level.upper() == "WARNING":  # the CLI default; a server should say what it does
         logging.getLogger().setLevel(logging.INFO)
-    service = build_assistant(settings)
-    stop = stop or _stop_on_signals()
-    tasks, notifiers = [], {}
-    if settings.telegram_bot_token:
-        from bots import telegram
-
-        notifiers["telegram"] = telegram.make_notifier(settings)
-        tasks.append(asyncio.create_task(telegram.serve(service, settings, stop), name="telegram"))
-    if settings.slack_bot_token:
-        from bots import slack
-
-        notifiers["slack"] = slack.make_notifier(settings)
-        tasks.append(asyncio.create_task(slack.serve(service, settings, stop), name="slack"))
-    if not tasks:
+    if concurrency:
+        settings = settings.model_copy(update={"memo_concurrency": concurrency})
+    modules = _modules(settings)
+    if role in ("all", "web") and not modules:
         log.error("No chat platform configured: set TELEGRAM_BOT_TOKEN and/or SLACK_BOT_TOKEN (see README).")
         return 2
-    from bots.scheduler import serve as serve_scheduler
+    try:
+        queue = _queue(settings, role, memo_concurrency(settings))
+    except RunError as error:
+        log.error("%s", error)
+        return 2
+    works = role in ("all", "worker")
+    notifiers = {name: m.make_notifier(settings) for name, m in modules.items()} if works else {}
+    channels = [m.make_channel(settings) for m in modules.values()] if works else []
+    service = build_assistant(settings, queue=queue, channels=channels, notifiers=notifiers)
+    stop = stop or _stop_on_signals()
+    opened = getattr(queue, "open", None)
+    if opened is not None:
+        await opened()
+    tasks = []
+    if role in ("all", "web"):
+        tasks += [asyncio.create_task(m.serve(service, settings, stop), name=name) for name, m in modules.items()]
+    if works:
+        tasks.append(asyncio.create_task(_work(service, queue, settings, stop), name="worker"))
+    if role in ("all", "clock"):
+        from bots.scheduler import serve as serve_clock
 
-    tasks.append(asyncio.create_task(serve_scheduler(service, notifiers, settings, stop), name="scheduler"))
-    log.info("alliance is running: %s", ", ".join(t.get_name() for t in tasks))
-    done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-    stop.set()
+        tasks.append(asyncio.create_task(serve_clock(service.ctx, queue, stop), name="clock"))
+    log.info("alliance is running (%s): %s", role, ", ".join(t.get_name() for t in tasks))
+    try:
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    finally:
+        stop.set()
     await asyncio.gather(*pending, return_exceptions=True)
-    for notifier in notifiers.values():
-        close = getattr(notifier, "close", None)
-        if close is not None:
-            await close()
+    await _close(queue, notifiers, channels)
     for task in done:
         if task.exception() is not None:
             log.error("%s stopped: %s", task.get_name(), type(task.exception()).__name__)
             return 1
     return 0
+
+
+async def _work(service, queue, settings: Settings, stop: asyncio.Event) -> None:
+    concurrency = memo_concurrency(settings)
+    log.info("worker: %d memo(s) at a time", concurrency)
+    if hasattr(queue, "run_workers"):  # PostgreSQL
+        await service.recover()
+        await queue.run_workers(service.jobs, concurrency, stop)
+        return
+    queue.start(service.jobs, on_positions=service.flow.announce_positions)
+    await service.recover()  # memos a previous run (or a killed CLI command) left unfinished
+    try:
+        await stop.wait()
+    finally:
+        await queue.stop()
+
+
+async def _close(queue, notifiers: dict, channels: list) -> None:
+    for closable in [*notifiers.values(), *channels, queue]:
+        close = getattr(closable, "close", None)
+        if close is None:
+            continue
+        try:
+            await close()
+        except Exception as error:  # shutting down anyway
+            log.warning("closing %s failed: %s", type(closable).__name__, type(error).__name__)
 
 
 def _stop_on_signals() -> asyncio.Event:

@@ -1,34 +1,38 @@
-"""The scheduler inside `alliance run`: APScheduler 3 (AsyncIOScheduler) on the bots' event loop.
+"""The clock (`alliance run clock`, or inside the all-in-one `alliance run`): APScheduler 3
+(AsyncIOScheduler) deciding *when*; the work itself goes through the job queue (core/jobs.py), so on
+PostgreSQL any worker sends it and the clock process holds no chat connection.
 
 Nothing lives only in the scheduler. Jobs are derived from the database:
-- a tick every TICK_SECONDS calls core.schedule.notifications.send_due: it reads appointments and settings afresh
-  each time, so a new session or a changed reminder setting takes effect within one tick, and its first
-  run at start-up is the catch-up after downtime (a missed digest until noon; reminders not yet started);
+- a tick every TICK_SECONDS queues "send_due": it reads appointments and settings afresh each time, so
+  a new session or a changed reminder setting takes effect within one tick, and its first run at
+  start-up is the catch-up after downtime (a missed digest until noon; reminders not yet started);
 - one cron job per (time zone, digest time, digest days) group, with APScheduler's zone-aware CronTrigger
   so 07:30 stays 07:30 local across daylight-saving changes; they make digests punctual to the second and
   are rebuilt whenever the therapists' digest settings change (checked on every tick);
-- a feed refresh job re-syncs subscribed ICS calendars and reports a failing feed once.
+- a feed refresh job re-syncs subscribed ICS calendars and reports a failing feed once;
+- a recovery job queues memos a crash left unfinished (and, on PostgreSQL, retries jobs of workers that
+  died), so nothing a therapist sent waits for a restart.
 Every send goes through the sent-notifications ledger, so the tick and a cron job firing together, a
-misfire catch-up, a restart or a second `alliance run` on the same database never send anything twice.
+misfire catch-up, a restart or a second clock on the same database never send anything twice.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 from datetime import datetime, timedelta, timezone
-from typing import Mapping
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from core.schedule.calendar_feeds import REFRESH_EVERY, refresh_feeds
-from core.schedule.notifications import Sleep, deliver_all, send_due, therapist_settings, zone
-from core.ports import Notifier
+from core.context import Context, zone
+from core.ports import JobQueue
 from core.preferences import DAYS, day_numbers
+from core.schedule.calendar_feeds import REFRESH_EVERY
+from core.schedule.notifications import therapist_settings
 
-EVENT_MEMORY = timedelta(days=30)  # platform delivery ids kept for deduplication
 log = logging.getLogger(__name__)
+RECOVER_EVERY = timedelta(minutes=2)
 
 TICK_SECONDS = 30
 DIGEST_PREFIX = "digest:"
@@ -55,25 +59,23 @@ def digest_groups(therapists) -> dict[str, tuple[str, int, int, str, tuple[int, 
 class Scheduler:
     def __init__(
         self,
-        service,
-        notifiers: Mapping[str, Notifier],
+        ctx: Context,
+        queue: JobQueue,
         *,
         tick_seconds: float = TICK_SECONDS,
         feed_interval: timedelta = REFRESH_EVERY,
-        sleep: Sleep = asyncio.sleep,
     ):
-        self.service = service
-        self.notifiers = notifiers
+        self.ctx = ctx
+        self.queue = queue
         self.tick_seconds = tick_seconds
         self.feed_interval = feed_interval
-        self.sleep = sleep
         self.scheduler = AsyncIOScheduler(timezone=timezone.utc)
         self._groups: dict[str, tuple] | None = None
 
     # ---- jobs derived from the database --------------------------------------------------------------
     def sync_jobs(self) -> bool:
         """(Re)build the digest cron jobs from the therapists' settings; True when anything changed."""
-        groups = digest_groups(therapist_settings(self.service))
+        groups = digest_groups(therapist_settings(self.ctx))
         if groups == self._groups:
             return False
         for job in self.scheduler.get_jobs():
@@ -98,17 +100,15 @@ class Scheduler:
 
     def start(self) -> None:
         now = datetime.now(timezone.utc)
-        self.scheduler.add_job(
-            self.tick, IntervalTrigger(seconds=self.tick_seconds), id="tick", next_run_time=now,
-            coalesce=True, max_instances=1, misfire_grace_time=int(self.tick_seconds),
-        )
-        self.scheduler.add_job(
-            self.feeds_job, IntervalTrigger(seconds=self.feed_interval.total_seconds()), id="feeds",
-            next_run_time=now, coalesce=True, max_instances=1, misfire_grace_time=int(self.feed_interval.total_seconds()),
-        )
-        self.scheduler.add_job(
-            self.prune_job, IntervalTrigger(days=1), id="prune", next_run_time=now, coalesce=True, max_instances=1,
-        )
+
+        def every(job, seconds: float, job_id: str) -> None:
+            self.scheduler.add_job(job, IntervalTrigger(seconds=seconds), id=job_id, next_run_time=now,
+                                   coalesce=True, max_instances=1, misfire_grace_time=int(seconds))
+
+        every(self.tick, self.tick_seconds, "tick")
+        every(self.feeds_job, self.feed_interval.total_seconds(), "feeds")
+        every(self.prune_job, 86_400, "prune")
+        every(self.recover_job, RECOVER_EVERY.total_seconds(), "recover")
         self.sync_jobs()
         self.scheduler.start()
 
@@ -116,52 +116,43 @@ class Scheduler:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 
-    # ---- the jobs (each catches everything: one bad run must not stop the schedule) -----------------------
-    async def tick(self) -> list:
+    # ---- the jobs: each only queues work (and catches everything: one bad run must not stop the clock) ----
+    async def tick(self) -> None:
+        await self._queue("send_due", sync=True)
+
+    async def digest_job(self, therapist_ids) -> None:
+        await self._queue("send_due", therapist_ids=list(therapist_ids))
+
+    async def feeds_job(self) -> None:
+        await self._queue("refresh_feeds")
+
+    async def prune_job(self) -> None:
+        await self._queue("prune")
+
+    async def recover_job(self) -> None:
+        await self._queue("recover")
+        retry_stalled = getattr(self.queue, "retry_stalled", None)
+        if retry_stalled is not None:  # PostgreSQL: jobs of workers that died are given to others
+            try:
+                await retry_stalled()
+            except Exception as error:
+                log.error("retrying stalled jobs failed: %s", type(error).__name__)
+
+    async def _queue(self, name: str, *, sync: bool = False, **args) -> None:
         try:
-            self.sync_jobs()
-            return await send_due(self.service, self.notifiers, sleep=self.sleep)
+            if sync:
+                self.sync_jobs()
+            await self.queue.enqueue_task(name, **args)
         except Exception as error:
-            log.error("scheduler tick failed: %s", type(error).__name__)
-            return []
-
-    async def digest_job(self, therapist_ids) -> list:
-        try:
-            return await send_due(self.service, self.notifiers, therapist_ids=therapist_ids, sleep=self.sleep)
-        except Exception as error:
-            log.error("digest job failed: %s", type(error).__name__)
-            return []
-
-    async def feeds_job(self) -> list:
-        try:
-            reports = await refresh_feeds(self.service, self.service.clock.now())
-            return await deliver_all(self.service, self.notifiers, reports, sleep=self.sleep)
-        except Exception as error:
-            log.error("calendar refresh failed: %s", type(error).__name__)
-            return []
+            log.error("scheduler could not queue %s: %s", name, type(error).__name__)
 
 
-    async def prune_job(self) -> int:
-        try:
-            return self.service.store.forget_events_before(self.service.clock.now() - EVENT_MEMORY)
-        except Exception as error:
-            log.error("pruning delivery ids failed: %s", type(error).__name__)
-            return 0
-
-
-async def serve(service, notifiers: dict[str, Notifier], settings, stop: asyncio.Event) -> None:
-    """Run until `stop` is set (bots/run.py starts this next to the chat bots)."""
-    scheduler = Scheduler(service, notifiers)
+async def serve(ctx: Context, queue: JobQueue, stop: asyncio.Event) -> None:
+    """Run until `stop` is set (bots/run.py starts this in the clock or all-in-one process)."""
+    scheduler = Scheduler(ctx, queue)
     scheduler.start()
     log.info("scheduler running")
     try:
         await stop.wait()
     finally:
         scheduler.shutdown()
-        for notifier in notifiers.values():
-            close = getattr(notifier, "close", None)
-            if close is not None:
-                try:
-                    await close()
-                except Exception as error:  # shutting down anyway
-                    log.warning("closing the %s notifier failed: %s", notifier.platform, type(error).__name__)

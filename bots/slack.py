@@ -18,14 +18,15 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
-from bots.slack_blocks import escape, home_view, parse_block_id, unescape
-from bots.slack_memos import MemoFlow
+from bots import slack_memos
+from bots.slack_blocks import escape, home_view, parse_block_id, slackify, unescape
+from bots.slack_channel import SlackChannel
 from bots.slack_send import SlackNotifier, SlackPoster, slack_error, web_client
-from core.commands import COMMANDS, help_text, record_id, split_subcommand
+from core.actions import decode
+from core.commands import help_text, split_subcommand
 from core.config import Settings
 from core.errors import AllianceError, NotEnrolled, NotPrivate
-from core.replies import client_picker
-from core.types import Button, Reply, Sender
+from core.types import DeleteNote, Reply, Sender
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +34,6 @@ COMMAND = "/alliance"
 EVENTS_PATH = "/slack/events"
 LINK_HINT = " Then send `/alliance link <code>` here."
 DELETED = "Note deleted."
-# "/retry", "/clients" … in the core's texts (not after a word or inside "/alliance clients").
-COMMAND_MENTION = re.compile(r"(?<![\w/])/(" + "|".join(sorted(COMMANDS, key=len, reverse=True)) + r")\b")
 
 
 def _bolt_logger() -> logging.Logger:
@@ -51,7 +50,7 @@ class SlackBot:
         self.settings = settings
         self.client = web_client(settings)
         self.poster = SlackPoster(self.client)
-        self.memos = MemoFlow(self)
+        service.flow.channels["slack"] = SlackChannel(self.client, settings)
         self.app = AsyncApp(
             name="alliance",
             client=self.client,
@@ -87,7 +86,7 @@ class SlackBot:
 
     def _claim(self, body: dict[str, Any]) -> bool:
         event_id = body.get("event_id")
-        return not event_id or self.service.store.claim_event(f"slack:event:{event_id}")
+        return not event_id or self.service.claim_event(f"slack:event:{event_id}")
 
     @staticmethod
     def _sender(body: dict[str, Any], event: dict[str, Any], chat_type: str) -> Sender:
@@ -97,27 +96,13 @@ class SlackBot:
     def refusal(self, error: AllianceError) -> str:
         return str(error) + (LINK_HINT if isinstance(error, NotEnrolled) else "")
 
-    def picker(self, therapist_id: int, reply: Reply) -> tuple[tuple[Button, ...], ...]:
-        """The client menu under a note: the core's own picker, shown as a static select."""
-        if reply.note is None or reply.note.note_id is None:
-            return ()
-        return client_picker(reply.note.note_id, self.service.store.clients(therapist_id))
-
     @staticmethod
     def slackify(reply: Reply) -> Reply:
-        """Commands are typed as `/alliance today` here, not `/today` as the core's texts say."""
-        if not reply.text or "/" not in reply.text:
-            return reply
-        return replace(reply, text=COMMAND_MENTION.sub(lambda m: f"{COMMAND} {m.group(1)}", reply.text))
+        return slackify(reply)
 
     async def _post(self, sender: Sender, channel: str, reply: Reply, *, thread_ts: str | None = None) -> None:
-        reply = self.slackify(reply)
-        therapist_id = self.service.therapist_id(sender) if reply.note is not None else None
-        picker = self.picker(therapist_id, reply) if therapist_id else ()
-        ts = await self.poster.post(channel, reply, thread_ts=thread_ts, picker=picker)
-        if reply.note is not None and reply.memo_id is not None and ts and thread_ts is None:
-            # A typed note posted at the top: a thread reply under it is about this note.
-            self.service.set_reply_ref(therapist_id, reply.memo_id, f"{channel}:{ts}")
+        if not reply.silent:
+            await self.poster.post(channel, slackify(reply), thread_ts=thread_ts)
 
     # ---- events --------------------------------------------------------------------------------
     async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
@@ -133,20 +118,18 @@ class SlackBot:
             await self.poster.ephemeral(channel, sender.user_id, str(NotPrivate()), thread_ts=event.get("thread_ts"))
             return
         if event.get("files"):
-            await self.memos.receive(sender, event)
+            await slack_memos.receive(self, sender, event)
             return
         text = unescape(event.get("text") or "").strip()
         if not text:
             return
         thread_ts = event.get("thread_ts")
         in_thread = bool(thread_ts) and thread_ts != ts
-        try:
-            if in_thread:  # the core tells a note edit from an answer to its own question
-                reply = await self.service.receive_reply(
-                    sender, text, message_id=f"{channel}:{ts}", reply_ref=f"{channel}:{thread_ts}"
-                )
-            else:
-                reply = await self.service.receive_text(sender, text, message_id=f"{channel}:{ts}")
+        try:  # in a thread, the core tells a note edit from an answer to its own question
+            reply = await self.service.receive_text(
+                sender, text, message_id=f"{channel}:{ts}", origin=f"{channel}:{thread_ts if in_thread else ts}",
+                reply_to=f"{channel}:{thread_ts}" if in_thread else None,
+            )
         except AllianceError as error:
             reply = Reply(self.refusal(error))
         if not reply.silent:
@@ -172,7 +155,7 @@ class SlackBot:
             view = home_view(None, [], refusal=str(error))
         else:
             digest = await self.service.digest(therapist_id, self.service.today_for(therapist_id))
-            view = home_view(digest, self.service.store.latest_notes(therapist_id, 10))
+            view = home_view(digest, self.service.recent_notes(therapist_id, 10))
         await self.client.views_publish(user_id=sender.user_id, view=view)
 
     # ---- the slash command ---------------------------------------------------------------------
@@ -196,7 +179,8 @@ class SlackBot:
             elif command.name == "help":
                 reply = Reply(help_text(f"{COMMAND} "))
             else:
-                reply = await self.service.run_command(sender, self.service.therapist_id(sender), command)
+                reply = await self.service.run_command(sender, command, origin=channel,
+                                                       message_id=f"{channel}:command:{body.get('trigger_id') or ''}")
         except AllianceError as error:
             reply = Reply(self.refusal(error))
         await self._post(sender, channel, reply)
@@ -234,8 +218,7 @@ class SlackBot:
         sender = Sender("slack", team, user.get("id") or "", "im" if channel.startswith("D") else "channel")
         value = action.get("value") or (action.get("selected_option") or {}).get("value") or ""
         try:
-            therapist_id = self.service.therapist_id(sender)
-            reply = self.slackify(await self.service.press(sender, value))
+            reply = slackify(await self.service.press(sender, value))
         except AllianceError as error:
             await self.poster.ephemeral(channel, sender.user_id, self.refusal(error))
             return
@@ -247,7 +230,7 @@ class SlackBot:
         if reply.note is not None:
             # A changed note replaces the note on screen; a picker that led here says so.
             target = pressed_ts if on_note or origin_ts == "-" else origin_ts
-            await self.poster.update(channel, target, reply, picker=self.picker(therapist_id, reply))
+            await self.poster.update(channel, target, reply)
             if target != pressed_ts:
                 await self.poster.replace_text(channel, pressed_ts, reply.text)
         elif reply.buttons:  # a question about the note (confirm, pick): asked under it
@@ -256,14 +239,12 @@ class SlackBot:
             await self.poster.post(channel, reply, thread_ts=thread_ts)
         else:
             await self.poster.replace_text(channel, pressed_ts, reply.text)  # spent buttons go away
-        note_id = record_id(note_ref)  # the block id came back from Slack: a forged one may hold any number
-        if origin_ts != "-" and note_id is not None and self.service.store.note(therapist_id, note_id) is None:
+        if origin_ts != "-" and isinstance(decode(value), DeleteNote) and reply.text == DELETED:
             # The chat mirrors the records: a deleted note's text leaves Slack too.
             await self.poster.replace_text(channel, origin_ts, DELETED)
 
     # ---- running -------------------------------------------------------------------------------
     async def serve(self, stop: asyncio.Event, *, host: str = "0.0.0.0") -> None:
-        pending = self.memos.pending()
         if self.settings.slack_app_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -281,7 +262,6 @@ class SlackBot:
             await web.TCPSite(runner, host, self.settings.port).start()
             log.info("slack bot listening on %s:%s%s", host, self.settings.port, EVENTS_PATH)
             close = runner.cleanup
-        self._spawn(self.memos.resume(pending), "resume")
         try:
             await stop.wait()
         finally:
@@ -308,6 +288,11 @@ async def serve(service, settings: Settings, stop: asyncio.Event) -> None:
 
 def make_notifier(settings: Settings) -> SlackNotifier:
     return SlackNotifier(web_client(settings))
+
+
+def make_channel(settings: Settings) -> SlackChannel:
+    """For a worker process: posts and updates through the Web API; no events are received."""
+    return SlackChannel(web_client(settings), settings)
 
 
 __all__: Sequence[str] = ("SlackBot", "serve", "make_notifier")

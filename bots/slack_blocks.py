@@ -7,11 +7,15 @@ or a transcript wrote goes through `escape`, so "<!channel>" in a memo stays tex
 """
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Any, Iterable, Sequence
 
 from bots.render import split_message
 from core.replies import NOT_DISCUSSED, flag_label, item_lines
-from core.types import Button, Digest, NoteDraft, Reply
+from core.actions import encode
+from core.commands import COMMANDS
+from core.types import Button, ChooseClient, Digest, NoteDraft, Reply
 
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
@@ -86,6 +90,17 @@ def note_blocks(note: NoteDraft, heading: str) -> list[Block]:
     return blocks
 
 
+# "/retry", "/clients" … in the core's texts (not after a word or inside "/alliance clients").
+COMMAND_MENTION = re.compile(r"(?<![\w/])/(" + "|".join(sorted(COMMANDS, key=len, reverse=True)) + r")\b")
+
+
+def slackify(reply: Reply) -> Reply:
+    """Commands are typed as `/alliance today` here, not `/today` as the core's texts say."""
+    if not reply.text or "/" not in reply.text:
+        return reply
+    return replace(reply, text=COMMAND_MENTION.sub(lambda m: f"/alliance {m.group(1)}", reply.text))
+
+
 # ---- buttons -----------------------------------------------------------------------------------
 def block_id(row: int, origin: str) -> str:
     """Our actions blocks say where they sit: "note:<note id>" on a note message, or
@@ -105,7 +120,7 @@ def _button(button: Button, action_id: str) -> Block:
     element: Block = {
         "type": "button",
         "text": {"type": "plain_text", "text": _clip(button.label, LABEL_LIMIT)},
-        "value": button.action,
+        "value": encode(button.action),
         "action_id": action_id,
     }
     if "delete" in button.label.lower():  # destructive buttons look destructive
@@ -119,16 +134,15 @@ def _select(placeholder: str, options: Sequence[Button], action_id: str) -> Bloc
         "placeholder": {"type": "plain_text", "text": _clip(placeholder, LABEL_LIMIT)},
         "action_id": action_id,
         "options": [
-            {"text": {"type": "plain_text", "text": _clip(o.label, LABEL_LIMIT)}, "value": o.action}
+            {"text": {"type": "plain_text", "text": _clip(o.label, LABEL_LIMIT)}, "value": encode(o.action)}
             for o in options[:OPTIONS_PER_SELECT]
         ],
     }
 
 
 def is_client_menu(button: Button) -> bool:
-    # The one button whose answer (the list of clients) Slack can show in place, as a menu. The action
-    # spelling comes from core.replies.note_buttons; if it changes, the plain button still works.
-    return button.action.startswith("clients:")
+    # The one button whose answer (the list of clients) Slack can show in place, as a menu.
+    return isinstance(button.action, ChooseClient)
 
 
 def actions_blocks(
@@ -139,7 +153,7 @@ def actions_blocks(
     """One actions block per row of buttons. With a `picker` (core.replies.client_picker), the
     "change client" button becomes a static select of the clients not already shown as buttons."""
     shown = {b.action for row in rows for b in row if not is_client_menu(b)}
-    menu = [b for row in picker for b in row if b.action not in shown and len(b.action) <= OPTION_VALUE_LIMIT]
+    menu = [b for row in picker for b in row if b.action not in shown]
     blocks: list[Block] = []
     for r, row in enumerate(rows):
         elements = []
@@ -185,7 +199,7 @@ def reply_blocks(
 
         if reply.text and (reply.digest is None or reply.text != digest_text(reply.digest)):
             blocks = sections(escape(reply.text)) + blocks
-    blocks += actions_blocks(reply.buttons, origin or "-:-", picker)
+    blocks += actions_blocks(reply.buttons, origin or "-:-", picker or [reply.client_menu])
     return blocks
 
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from core.errors import AllianceError
-from core.service import too_big_message
+from core.memo_flow import too_big_message
 
 SLACK_FILE_HOST = "files.slack.com"
 AUDIO_FILETYPES = frozenset({"m4a", "mp4", "webm", "mp3", "mpga", "ogg", "oga", "opus", "wav", "flac", "aac", "amr", "mpeg"})

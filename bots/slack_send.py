@@ -59,10 +59,11 @@ class SlackPoster:
         thread_ts: str | None = None,
         origin: str | None = None,
         picker: Sequence[Sequence[Button]] = (),
+        first: bool = False,
     ) -> str | None:
         """Post a reply (several messages when it is long; a document as a file). Returns the ts of the
-        message holding the buttons, i.e. the last one."""
-        ts = None
+        message holding the buttons, i.e. the last one (with `first`, of the first one: the one to edit)."""
+        ts, first_ts = None, None
         blocks = reply_blocks(reply, origin=origin, picker=picker)
         if reply.document is not None:
             # Files go up with the reply's text as the comment; buttons (if any) follow as a message.
@@ -72,7 +73,8 @@ class SlackPoster:
         for page in paginate(blocks):
             response = await self.client.chat_postMessage(channel=channel, text=text, blocks=page, thread_ts=thread_ts)
             ts = response["ts"]
-        return ts
+            first_ts = first_ts or ts
+        return first_ts if first else ts
 
     async def update(
         self,

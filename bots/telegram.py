@@ -14,12 +14,12 @@ from aiohttp import web
 from telegram import Bot, BotCommand, Update
 from telegram.ext import Application, Defaults
 
+from bots.telegram_channel import TelegramChannel, TelegramNotifier
 from bots.telegram_handlers import TelegramHandlers
-from bots.telegram_render import NO_PREVIEW, deliver
-from core.commands import COMMANDS
+from bots.telegram_render import NO_PREVIEW
+from core.commands import COMMANDS, menu_entry
 from core.config import Settings
 from core.service import Assistant
-from core.types import Reply
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,6 @@ log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "callback_query"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_FORMAT = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as secret_token
-MENU_SKIP = ("link",)  # /start does the same on Telegram
 
 
 class TelegramConfigError(RuntimeError):
@@ -88,15 +87,12 @@ def build_application(service: Assistant, settings: Settings) -> tuple[Applicati
     )
     handlers = TelegramHandlers(service, settings)
     handlers.register(app)
+    service.flow.channels["telegram"] = TelegramChannel(app.bot, settings)  # acks (and, all-in-one, notes)
     return app, handlers
 
 
 def menu() -> list[BotCommand]:
-    return [
-        BotCommand(name, description.split(" — ")[-1][:256])
-        for name, description in COMMANDS.items()
-        if name not in MENU_SKIP
-    ]
+    return [BotCommand(name, menu_entry(name)[:256]) for name, spec in COMMANDS.items() if spec.menu]
 
 
 # ---- running ---------------------------------------------------------------------------------------
@@ -104,7 +100,7 @@ async def serve(service: Assistant, settings: Settings, stop: asyncio.Event) -> 
     """Run the bot until `stop` is set: long polling, or a webhook when ALLIANCE_TELEGRAM_WEBHOOK_URL is set."""
     webhook_url = settings.telegram_webhook_url
     secret = _webhook_secret(settings) if webhook_url else None  # refuse before touching the network
-    app, handlers = build_application(service, settings)
+    app, _ = build_application(service, settings)
     async with app:  # initialize (getMe) ... shutdown
         log.info("telegram bot @%s starting (%s)", app.bot.username, "webhook" if webhook_url else "polling")
         if not settings.telegram_bot_username:
@@ -117,12 +113,9 @@ async def serve(service: Assistant, settings: Settings, stop: asyncio.Event) -> 
         else:
             await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
         await app.start()
-        resume = app.create_task(handlers.resume(app.bot), name="telegram-resume")
         try:
             await stop.wait()
         finally:
-            if not resume.done():
-                resume.cancel()
             if runner is not None:
                 await runner.cleanup()
             if app.updater.running:
@@ -160,32 +153,14 @@ async def start_webhook_server(app: Application, settings: Settings, secret: str
     return runner
 
 
-# ---- the scheduler's way out -----------------------------------------------------------------------
-class TelegramNotifier:
-    """core.ports.Notifier for Telegram: digests and reminders into the therapist's private chat."""
-
-    platform = "telegram"
-
-    def __init__(self, settings: Settings):
-        self._bot = make_bot(settings)
-        self._ready = asyncio.Lock()
-        self._initialized = False
-
-    async def send(self, user_id: str, workspace_id: str, reply: Reply) -> None:
-        async with self._ready:
-            if not self._initialized:
-                await self._bot.initialize()
-                self._initialized = True
-        await deliver(self._bot, int(user_id), reply)  # a private chat's id is the user's id
-
-    async def close(self) -> None:
-        if self._initialized:
-            await self._bot.shutdown()
-            self._initialized = False
+# ---- the worker's and the scheduler's way out ------------------------------------------------------
+def make_channel(settings: Settings) -> TelegramChannel:
+    """For a worker process: its own Bot, no polling (the web process receives)."""
+    return TelegramChannel(make_bot(settings), settings)
 
 
 def make_notifier(settings: Settings) -> TelegramNotifier:
-    return TelegramNotifier(settings)
+    return TelegramNotifier(make_bot(settings))
 
 
 async def fetch_username(settings: Settings) -> str:

@@ -1,6 +1,7 @@
 """One small handler per intent: the gate (private chats, enrolled therapists, each update once), text,
-voice memos, button taps. Handlers parse the Telegram update, call the core, and render its Reply;
-they decide nothing clinical."""
+voice memos, button taps, calendar files. Handlers parse the Telegram update, call the core, and render
+its Reply; they decide nothing clinical and never sequence a memo (the core's memo flow does, through
+bots/telegram_channel.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -12,7 +13,7 @@ import re
 
 from telegram import Bot, Message, Update
 from telegram.constants import ChatAction, ChatType
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -23,26 +24,20 @@ from telegram.ext import (
     filters,
 )
 
+from bots.telegram_channel import download_limit
 from bots.telegram_render import deliver
-from core.language.client_match import hint_from_caption
+from core.actions import decode
 from core.config import Settings
 from core.errors import AllianceError, NotEnrolled, NotPrivate
-from core.service import Assistant, PendingMemo, too_big_message
-from core.types import AudioMemo, Reply, Sender
+from core.language.client_match import hint_from_caption
+from core.memo_flow import too_big_message
+from core.service import Assistant
+from core.types import AudioMemo, DeleteNote, Reply, Sender
 
 log = logging.getLogger(__name__)
 
-CLOUD_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # getFile refuses bigger files on api.telegram.org
-ACK_TEXT = "Got it — transcribing…"
 OTHER_CONTENT = "I can take voice memos, audio files and typed messages. Send /help to see what I can do."
 ERROR_TEXT = "Something went wrong on my side. Please try again in a moment."
-FETCH_FAILED = "I couldn't fetch that file from Telegram. Please send it again."
-FETCH_FAILED_SHORT = "I couldn't fetch this memo from Telegram."
-RESUME_FETCH_FAILED = (
-    "I was restarting while fetching a voice memo you sent, and I couldn't get it from Telegram again. "
-    "Please send that memo again."
-)
-RESUME_FETCH_FAILED_BECAUSE = "I was restarting while fetching a voice memo you sent and couldn't finish it:"
 AUDIO_EXTENSIONS = ("ogg", "oga", "opus", "m4a", "mp3", "wav", "flac", "webm", "aac", "amr")
 MEMO_FILTER = (
     filters.VOICE
@@ -59,19 +54,6 @@ TYPING_EVERY_S = 4.5  # Telegram shows a chat action for about 5 seconds
 
 CALENDAR_FILTER = filters.Document.FileExtension("ics") | filters.Document.MimeType("text/calendar")
 MAX_CALENDAR_BYTES = 5 * 1024 * 1024
-
-
-def is_self_hosted(settings: Settings) -> bool:
-    base = settings.telegram_base_url
-    return bool(base) and "api.telegram.org" not in base
-
-
-def download_limit(settings: Settings) -> int:
-    """The largest file we will ask Telegram for: the cloud API's getFile limit, unless a self-hosted
-    Bot API server lifts it; never more than the memo size the service accepts."""
-    if is_self_hosted(settings):
-        return settings.max_memo_bytes
-    return min(CLOUD_DOWNLOAD_LIMIT, settings.max_memo_bytes)
 
 
 def sender_of(update: Update) -> Sender | None:
@@ -92,7 +74,6 @@ class TelegramHandlers:
     def __init__(self, service: Assistant, settings: Settings):
         self.service = service
         self.settings = settings
-        self._finishing: set[int] = set()  # memo ids with a delivery in flight in this process
 
     def register(self, app: Application) -> None:
         app.add_handler(TypeHandler(Update, self.gate), group=-1)
@@ -123,7 +104,7 @@ class TelegramHandlers:
                 return  # /start <code>: on_text enrols; nothing is stored for a stranger before that
             await self._refuse(update, str(NotEnrolled()))
             raise ApplicationHandlerStop
-        if not self.service.store.claim_event(f"telegram:update:{update.update_id}"):
+        if not self.service.claim_event(f"telegram:update:{update.update_id}"):
             log.info("telegram update %s was already handled; ignoring the redelivery", update.update_id)
             raise ApplicationHandlerStop
 
@@ -148,167 +129,55 @@ class TelegramHandlers:
         chat_id = message.chat_id
         message_id = f"{chat_id}:{message.message_id}"
         replied = message.reply_to_message
+        from_bot = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
         try:
             async with typing(context.bot, chat_id):
-                if replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id:
-                    reply = await self.service.receive_reply(
-                        sender, message.text, message_id=message_id, reply_ref=f"{chat_id}:{replied.message_id}"
-                    )
-                else:
-                    reply = await self.service.receive_text(sender, message.text, message_id=message_id)
+                reply = await self.service.receive_text(
+                    sender, message.text, message_id=message_id, origin=message_id,
+                    reply_to=f"{chat_id}:{replied.message_id}" if from_bot else None,
+                )
         except AllianceError as error:
             reply = Reply(str(error))
         if not reply.silent:
-            await self.send(context.bot, sender, chat_id, reply)
+            await deliver(context.bot, chat_id, reply)
 
     async def on_calendar(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An .ics file: import its sessions (recurring series included)."""
-        from core.schedule.appointments import calendar_file
-
         message = update.message
         if (message.document.file_size or 0) > MAX_CALENDAR_BYTES:
             await message.reply_text("That calendar file is too large (over 5 MB).")
             return
-        therapist_id = self.service.therapist_id(sender_of(update))
         data = bytes(await (await message.document.get_file()).download_as_bytearray())
-        await self.send(context.bot, sender_of(update), message.chat_id, await calendar_file(self.service, therapist_id, data))
+        await deliver(context.bot, message.chat_id, await self.service.calendar_file(sender_of(update), data))
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.message.reply_text(OTHER_CONTENT)
 
-    async def send(self, bot: Bot, sender: Sender, chat_id: int, reply: Reply, *, reply_to: int | None = None) -> list[int]:
-        """Send a reply; a note sent as a new message is remembered so replies to it reach the note."""
-        ids = await deliver(bot, chat_id, reply, reply_to=reply_to)
-        if reply.note is not None and reply.memo_id is not None and ids:
-            with contextlib.suppress(AllianceError):
-                self.service.set_reply_ref(self.service.therapist_id(sender), reply.memo_id, f"{chat_id}:{ids[0]}")
-        return ids
-
     # ---- voice memos ---------------------------------------------------------------------------
     async def on_memo(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Hand the memo to the core: it is recorded before its download, acknowledged in the chat and
+        queued; the memo flow fetches, transcribes and edits the acknowledgement into the note."""
         message = update.message
-        sender = sender_of(update)
-        therapist_id = self.service.therapist_id(sender)  # the gate checked; nothing is fetched before this
         attachment = message.voice or message.audio or message.video_note or message.document
         limit = download_limit(self.settings)
         if attachment.file_size and attachment.file_size > limit:
             await message.reply_text(too_big_message(attachment.file_size, limit))
             return
-        chat_id = message.chat_id
         name = "memo" + _extension(getattr(attachment, "file_name", None), getattr(attachment, "mime_type", None))
         if message.voice is not None and not name.endswith((".ogg", ".oga", ".opus")):
             name = "memo.ogg"
-        # Recorded before the download: the update is already claimed, so a crash from here on must not
-        # lose the memo. A restart fetches it again by its file id (see resume).
+        origin = f"{message.chat_id}:{message.message_id}"
         receipt = await self.service.receive_memo(
-            sender,
+            sender_of(update),
             AudioMemo(
-                f"{chat_id}:{message.message_id}",
-                None,
-                name,
-                getattr(attachment, "mime_type", None) or "",
-                source_ref=attachment.file_id,
-                size_bytes=attachment.file_size or None,
+                origin, None, name, getattr(attachment, "mime_type", None) or "",
+                source_ref=attachment.file_id, size_bytes=attachment.file_size or None,
                 client_hint=hint_from_caption(message.caption),
             ),
+            origin=origin,
         )
-        if not receipt.accepted or (receipt.duplicate and not receipt.needs_audio):
+        if not receipt.accepted:
             await message.reply_text(receipt.message)
-            return
-        ack = await message.reply_text(ACK_TEXT)
-        self.service.set_reply_ref(therapist_id, receipt.memo_id, f"{chat_id}:{ack.message_id}")
-        async with typing(context.bot, chat_id):
-            problem = await self.fetch_audio(context.bot, therapist_id, receipt.memo_id, attachment.file_id)
-        if problem:
-            await _edit_text(ack, problem)
-            return
-        # Transcription takes seconds to minutes: finish in the background so the bot stays responsive.
-        context.application.create_task(
-            self.finish_memo(context.bot, therapist_id, receipt.memo_id, chat_id, ack.message_id),
-            update=update,
-            name=f"memo-{receipt.memo_id}",
-        )
-
-    async def fetch_audio(self, bot: Bot, therapist_id: int, memo_id: int, file_id: str | None) -> str | None:
-        """Download a recorded memo's audio from Telegram and attach it. Returns None when attached, else
-        the message for the therapist; the memo is then marked failed with it (kept, never pending forever)."""
-        limit = download_limit(self.settings)
-        data, problem = b"", FETCH_FAILED
-        if file_id:
-            try:
-                file = await bot.get_file(file_id)
-                if file.file_size and file.file_size > limit:
-                    problem = too_big_message(file.file_size, limit)
-                else:
-                    data, problem = bytes(await file.download_as_bytearray(read_timeout=120)), ""
-            except TelegramError as error:
-                log.warning("could not fetch the file of memo %s from Telegram: %s", memo_id, type(error).__name__)
-        if problem:
-            # No core call fails a memo with a reason of ours; attach_audio only judges bytes it is given.
-            self.service.fail_memo(therapist_id, memo_id, problem)
-            return problem
-        receipt = self.service.attach_audio(therapist_id, memo_id, data)  # fails the memo itself if unusable
-        return None if receipt.accepted else receipt.message
-
-    async def finish_memo(self, bot: Bot, therapist_id: int, memo_id: int, chat_id: int, ack_id: int | None) -> None:
-        """Process a stored memo and turn the acknowledgement into the note (or the failure message)."""
-        if memo_id in self._finishing:
-            return
-        self._finishing.add(memo_id)
-        try:
-            async with typing(bot, chat_id):
-                reply = await self.service.process_memo(therapist_id, memo_id)
-            ids = await _retrying(lambda: deliver(bot, chat_id, reply, edit_message_id=ack_id))
-            if reply.note is not None:
-                # A crash before this line means the restart edits the same message again: no duplicate.
-                self.service.mark_delivered(therapist_id, memo_id, f"{chat_id}:{ids[0]}" if ids else None)
-        finally:
-            self._finishing.discard(memo_id)
-
-    async def resume(self, bot: Bot) -> None:
-        """After a restart: fetch memos whose download was cut off, finish memos that were mid-way and
-        deliver them, once each."""
-        for pending in self.service.unfinished_memos("telegram"):
-            chat_id, ack_id = self._destination(pending.therapist_id, pending.memo_id)
-            if chat_id is None:
-                log.warning("memo %s has no Telegram chat to deliver to", pending.memo_id)
-                continue
-            try:
-                if pending.needs_audio and not await self._refetch(bot, pending, chat_id, ack_id):
-                    continue
-                await self.finish_memo(bot, pending.therapist_id, pending.memo_id, chat_id, ack_id)
-            except TelegramError as error:
-                log.warning("could not deliver memo %s after restart: %s", pending.memo_id, type(error).__name__)
-
-    async def _refetch(self, bot: Bot, pending: PendingMemo, chat_id: int, ack_id: int | None) -> bool:
-        """The download of this memo was cut off by the restart: fetch it again. On failure the therapist
-        is told in the chat (a new message, so it notifies) and asked to send the memo again."""
-        if pending.memo_id in self._finishing:
-            return False
-        self._finishing.add(pending.memo_id)
-        try:
-            async with typing(bot, chat_id):
-                problem = await self.fetch_audio(bot, pending.therapist_id, pending.memo_id, pending.source_ref)
-        finally:
-            self._finishing.discard(pending.memo_id)
-        if problem is None:
-            return True
-        log.info("memo %s could not be fetched again after a restart", pending.memo_id)
-        text = RESUME_FETCH_FAILED if problem == FETCH_FAILED else f"{RESUME_FETCH_FAILED_BECAUSE} {problem}"
-        if ack_id is not None:
-            await _quietly(bot.edit_message_text(FETCH_FAILED_SHORT, chat_id=chat_id, message_id=ack_id))
-        await _retrying(lambda: deliver(bot, chat_id, Reply(text), reply_to=ack_id))
-        return False
-
-    def _destination(self, therapist_id: int, memo_id: int) -> tuple[int | None, int | None]:
-        ref = self.service.reply_ref(therapist_id, memo_id)
-        if ref and re.fullmatch(r"-?\d+:\d+", ref):
-            chat, _, message = ref.partition(":")
-            return int(chat), int(message)
-        for platform, _workspace, user_id in self.service.linked_accounts(therapist_id):
-            if platform == "telegram" and user_id.lstrip("-").isdigit():
-                return int(user_id), None  # a private chat's id is the user's id
-        return None, None
 
     # ---- buttons -------------------------------------------------------------------------------
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -323,7 +192,7 @@ class TelegramHandlers:
         except AllianceError as error:
             reply = Reply(str(error))
         if pressed is None:  # too old to edit: answer in a new message
-            await self.send(context.bot, sender, chat_id, reply)
+            await deliver(context.bot, chat_id, reply)
             return
         if reply.note is not None:
             # The updated note replaces the note it came from. When the button was on a follow-up
@@ -336,12 +205,12 @@ class TelegramHandlers:
                 await deliver(context.bot, chat_id, reply, edit_message_id=pressed.message_id)
         elif reply.buttons:
             # A follow-up question (which client? delete for good?): keep the note visible above it.
-            await self.send(context.bot, sender, chat_id, reply, reply_to=pressed.message_id)
+            await deliver(context.bot, chat_id, reply, reply_to=pressed.message_id)
         else:
             # An outcome ("Note deleted.", "Cancelled"): it replaces the question that was answered.
             await deliver(context.bot, chat_id, reply, edit_message_id=pressed.message_id)
             original = pressed.reply_to_message
-            if (query.data or "").startswith("delete!:") and original is not None and original.from_user is not None \
+            if isinstance(decode(query.data or ""), DeleteNote) and original is not None and original.from_user is not None \
                     and original.from_user.id == context.bot.id:
                 # The deleted note's text must not stay in the chat either.
                 await deliver(context.bot, chat_id, reply, edit_message_id=original.message_id)
@@ -384,22 +253,3 @@ async def _quietly(awaitable) -> None:
         await awaitable
     except TelegramError as error:
         log.info("telegram call skipped: %s", type(error).__name__)
-
-
-async def _retrying(send, attempts: int = 3):
-    """Deliveries survive a flood-control pause or a network blip; after that the memo stays
-    undelivered and the next start delivers it."""
-    for attempt in range(attempts):
-        try:
-            return await send()
-        except RetryAfter as error:
-            if attempt == attempts - 1:
-                raise
-            delay = error.retry_after.total_seconds() if hasattr(error.retry_after, "total_seconds") else error.retry_after
-            await asyncio.sleep(min(float(delay), 60.0))
-        except BadRequest:
-            raise  # Telegram refused the content: sending it again won't help
-        except NetworkError:
-            if attempt == attempts - 1:
-                raise
-            await asyncio.sleep(2**attempt)

@@ -13,13 +13,13 @@ from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest
 
 from bots.render import plain_text, split_message
+from core.actions import encode
 from core.replies import NOT_DISCUSSED, flag_label
 from core.types import NoteDraft, Reply
 
 log = logging.getLogger(__name__)
 
 TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096
-CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for callback_data
 # Link previews make Telegram's servers fetch any URL in a message; a note may quote one.
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -110,11 +110,7 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     for row in reply.buttons:
         buttons = []
         for button in row:
-            if len(button.action.encode()) > CALLBACK_DATA_LIMIT:
-                # Telegram would refuse the whole message; losing one button is better.
-                log.warning("dropped a button whose action is %d bytes (limit 64)", len(button.action.encode()))
-                continue
-            buttons.append(InlineKeyboardButton(button.label, callback_data=button.action))
+            buttons.append(InlineKeyboardButton(button.label, callback_data=encode(button.action)))  # <= 64 bytes
         if buttons:
             rows.append(buttons)
     return InlineKeyboardMarkup(rows) if rows else None

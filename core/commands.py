@@ -1,29 +1,49 @@
-"""Turning a typed message into a command. Same words on every channel: Telegram "/today",
-Slack "/alliance today", the console "/today"."""
+"""The command table: one entry per command — its help text and its handler. Same words on every
+channel: Telegram "/today", Slack "/alliance today", the console "/today". A new command is one line here
+and one handler."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Awaitable, Callable
 
-COMMANDS: dict[str, str] = {
-    "start": "link this chat with an invite code",
-    "help": "what I can do",
-    "clients": "your clients",
-    "today": "today's prep digest now",
-    "note": "/note <text> — write a note from typed text",
-    "client": "/client <name> — whom your next memo is about",
-    "settings": "time zone, digest time, note format, reminders",
-    "schedule": "/schedule <client> <day> <HH:MM> [weekly] — add a session",
-    "appointments": "upcoming sessions",
-    "cancel": "/cancel <number> — cancel a session",
-    "calendar": "/calendar <ICS feed URL> — sync sessions from your calendar (or send an .ics file)",
-    "assign": "/assign <number> <client> — file a calendar session under a client",
-    "export": "/export <client> — the client's notes as a document",
-    "forget": "/forget <client> — delete a client and all their notes",
-    "retry": "try failed memos again",
-    "link": "/link <code> — link this account with an invite code",
+from core import handlers
+from core.context import Context, Who
+from core.schedule import commands as schedule
+from core.types import Reply
+
+Handler = Callable[[Context, Who, str], Awaitable[Reply]]
+
+
+@dataclass(frozen=True)
+class Spec:
+    help: str  # "usage — what it does"; the part after " — " is what menus show
+    handler: Handler | None  # None: handled before enrolment (start, link)
+    menu: bool = True  # in the chat's command menu ("/link" only duplicates /start there)
+
+
+async def _help(ctx: Context, who: Who, args: str) -> Reply:
+    return Reply(help_text())
+
+
+COMMANDS: dict[str, Spec] = {
+    "start": Spec("link this chat with an invite code", None),
+    "help": Spec("what I can do", _help),
+    "clients": Spec("your clients", handlers.clients),
+    "today": Spec("today's prep digest now", handlers.today),
+    "note": Spec("/note <text> — write a note from typed text", handlers.note),
+    "client": Spec("/client <name> — whom your next memo is about", handlers.client),
+    "settings": Spec("time zone, digest time, note format, reminders", handlers.settings),
+    "schedule": Spec("/schedule <client> <day> <HH:MM> [weekly] — add a session", schedule.schedule),
+    "appointments": Spec("upcoming sessions", schedule.appointments),
+    "cancel": Spec("/cancel <number> — cancel a session", schedule.cancel),
+    "calendar": Spec("/calendar <ICS feed URL> — sync sessions from your calendar (or send an .ics file)", schedule.calendar),
+    "assign": Spec("/assign <number> <client> — file a calendar session under a client", schedule.assign),
+    "export": Spec("/export <client> — the client's notes as a document", handlers.export),
+    "forget": Spec("/forget <client> — delete a client and all their notes", handlers.forget),
+    "retry": Spec("try failed memos again", handlers.retry),
+    "link": Spec("/link <code> — link this account with an invite code", None, menu=False),
 }
-
-ALIASES = {"ask": "ask", "digest": "today", "appts": "appointments", "appointment": "appointments"}
+ALIASES = {"digest": "today", "appts": "appointments", "appointment": "appointments"}
 
 
 @dataclass(frozen=True)
@@ -58,6 +78,10 @@ def split_subcommand(text: str) -> Command:
     return Command("ask", stripped)
 
 
+def menu_entry(name: str) -> str:
+    return COMMANDS[name].help.split(" — ")[-1]
+
+
 def help_text(prefix: str = "/") -> str:
     lines = [
         "Send me a voice memo after a session and I'll write the progress note.",
@@ -65,34 +89,5 @@ def help_text(prefix: str = "/") -> str:
         "",
         "Commands:",
     ]
-    for name, description in COMMANDS.items():
-        if name in ("start", "link"):
-            continue
-        lines.append(f"{prefix}{name} — {description.split(' — ')[-1]}")
+    lines += [f"{prefix}{name} — {menu_entry(name)}" for name, spec in COMMANDS.items() if spec.handler is not None]
     return "\n".join(lines)
-
-
-# ---- values typed into commands and carried by buttons -----------------------------------------------
-MAX_RECORD_ID = 2**31 - 1  # PostgreSQL's INTEGER: a larger number cannot name a row, and would crash the query
-MAX_CLIENT_NAME = 80
-
-
-def record_id(text: str) -> int | None:
-    """A row number typed or carried by a button ("12", "#12"); None for anything that can't be one.
-    ASCII digits only, and within the column's range, so junk never reaches the database."""
-    text = text.strip().lstrip("#")
-    if not text.isascii() or not text.isdigit():
-        return None
-    number = int(text)
-    return number if 0 < number <= MAX_RECORD_ID else None
-
-
-def client_name_problem(name: str) -> str | None:
-    """Why a typed client name can't be stored (None when it can): it must read like a name."""
-    if not any(ch.isalpha() for ch in name):
-        return "A client's name needs letters, e.g. Maya Thompson."
-    if len(name) > MAX_CLIENT_NAME:
-        return f"That name is too long ({len(name)} characters); please use at most {MAX_CLIENT_NAME}."
-    if any(not ch.isprintable() for ch in name):
-        return "That name contains characters I can't store; please type it plainly."
-    return None

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     max_memo_minutes: float = Field(30.0, validation_alias=_env("ALLIANCE_MAX_MEMO_MINUTES"))
     max_memo_mb: float = Field(50.0, validation_alias=_env("ALLIANCE_MAX_MEMO_MB"))
     keep_audio: bool = Field(False, validation_alias=_env("ALLIANCE_KEEP_AUDIO"))
+    memo_concurrency: int = Field(0, validation_alias=_env("ALLIANCE_MEMO_CONCURRENCY"))  # 0: one per core
 
     # notes and answers
     llm: str = Field("offline", validation_alias=_env("ALLIANCE_LLM"))

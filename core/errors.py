@@ -25,3 +25,27 @@ class NotEnrolled(AllianceError):
 class NotPrivate(AllianceError):
     def __init__(self) -> None:
         super().__init__("For your clients' privacy I only work in a private chat with you. Please message me directly.")
+
+
+class FetchFailed(AllianceError):
+    """A channel could not download a memo's audio; the message says why (never content)."""
+
+
+class UnknownClient(AllianceError):
+    def __init__(self) -> None:
+        super().__init__("I don't have a client by that name. Your clients: /clients")
+
+
+class AmbiguousClient(AllianceError):
+    def __init__(self, names: list[str]) -> None:
+        super().__init__("Several clients match: " + ", ".join(names) + ". Please use the full name.")
+        self.names = names
+
+
+class InvalidClientName(AllianceError):
+    """A typed name that can't become a stored client (the message says why)."""
+
+
+class NoteNotFound(AllianceError):
+    def __init__(self) -> None:
+        super().__init__("That note no longer exists.")

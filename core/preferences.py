@@ -96,7 +96,7 @@ def parse_hhmm(value: str) -> str | None:
     return f"{hour:02d}:{minute:02d}"
 
 
-def apply_setting(store, therapist_id: int, args: str) -> str:
+def apply_setting(uow, therapist_id: int, args: str) -> str:
     """Apply one "key value" change; returns what happened in plain words."""
     key, _, value = args.strip().partition(" ")
     key, value = key.lower(), value.strip()
@@ -104,47 +104,47 @@ def apply_setting(store, therapist_id: int, args: str) -> str:
         zone = known_timezone(value)
         if zone is None:
             return f"I don't know the time zone \"{value[:40]}\". Use a name like Europe/Berlin or America/New_York."
-        store.update_therapist(therapist_id, timezone=zone)
+        uow.therapists.update(therapist_id, timezone=zone)
         return f"Time zone set to {zone}."
     if key == "digest":
         if value.lower() in ("off", "no", "disable"):
-            store.update_therapist(therapist_id, digest_enabled=False)
+            uow.therapists.update(therapist_id, digest_enabled=False)
             return "Morning digest turned off."
         if value.lower() in ("on", "yes", "enable"):
-            store.update_therapist(therapist_id, digest_enabled=True)
+            uow.therapists.update(therapist_id, digest_enabled=True)
             return "Morning digest turned on."
         hhmm = parse_hhmm(value)
         if hhmm is None:
             return "Give the digest time as HH:MM, e.g. /settings digest 07:30."
-        store.update_therapist(therapist_id, digest_time=hhmm, digest_enabled=True)
+        uow.therapists.update(therapist_id, digest_time=hhmm, digest_enabled=True)
         return f"Morning digest at {hhmm}."
     if key in ("days", "digest-days"):
         days = parse_days(value)
         if days is None:
             return "Give the days like mon-fri or mon,wed,fri."
-        store.update_therapist(therapist_id, digest_days=days)
+        uow.therapists.update(therapist_id, digest_days=days)
         return f"Digest days: {days}."
     if key in ("reminder", "reminders"):
         if value.lower() in ("off", "no", "0", "none"):
-            store.update_therapist(therapist_id, reminder_minutes=None)
+            uow.therapists.update(therapist_id, reminder_minutes=None)
             return "Session reminders turned off."
         if not value.isdigit() or not 1 <= int(value) <= 24 * 60:
             return "Give the reminder as minutes before the session (1–1440), or off."
-        store.update_therapist(therapist_id, reminder_minutes=int(value))
+        uow.therapists.update(therapist_id, reminder_minutes=int(value))
         return f"Reminders {int(value)} minutes before each session."
     if key == "format":
         if value.upper() not in NOTE_FORMATS:
             return "The note format can be SOAP, DAP, BIRP or GIRP."
-        store.update_therapist(therapist_id, note_format=value.upper())
+        uow.therapists.update(therapist_id, note_format=value.upper())
         return f"New notes will be written as {value.upper()}."
     if key == "channel":
         if value.lower() not in ("telegram", "slack", "any"):
             return "The channel can be telegram, slack or any."
-        store.update_therapist(therapist_id, channel=None if value.lower() == "any" else value.lower())
+        uow.therapists.update(therapist_id, channel=None if value.lower() == "any" else value.lower())
         return f"Digests and reminders go to {value.lower()}."
     if key in ("style", "preferences"):
         if len(value) > MAX_STYLE_CHARS:
             return f"Please keep your note-writing preferences under {MAX_STYLE_CHARS} characters; nothing was changed."
-        store.update_therapist(therapist_id, preferences_enc=store.cipher.encrypt(value) if value else None)
+        uow.therapists.update(therapist_id, preferences=value)
         return "Noted your note-writing preferences." if value else "Cleared your note-writing preferences."
     return "I don't know that setting."

@@ -2,40 +2,101 @@
 (the console prints these; the bots render the structured parts their own way)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Sequence
 
-from core.language.client_match import ClientRecord
-from core.types import NOTE_FORMATS, Button, Digest, DigestItem, NoteDraft, Reply
+from core.language.client_match import ClientRecord, resolve_client
+from core.ports import UnitOfWork
+from core.types import (
+    NOTE_FORMATS,
+    AcceptSuggestion,
+    AskDeleteNote,
+    Button,
+    ChooseClient,
+    Digest,
+    DigestItem,
+    MemoRecord,
+    NewClient,
+    NoteDraft,
+    PickClient,
+    Reformat,
+    Reply,
+    RetryWithModel,
+)
 
 NOT_DISCUSSED = "Not discussed"
+MAX_CANDIDATES = 6
 
 
-def note_buttons(note: NoteDraft, candidates: Sequence[ClientRecord] = ()) -> tuple[tuple[Button, ...], ...]:
+def note_buttons(note: NoteDraft, candidates: Sequence[ClientRecord] = (), suggestion: str | None = None
+                 ) -> tuple[tuple[Button, ...], ...]:
     rows: list[tuple[Button, ...]] = []
     if note.needs_client:
-        rows.extend((Button(f"This is {c.name}", f"pick:{note.note_id}:{c.id}"),) for c in candidates[:6])
-        rows.append((Button("New client…", f"newclient:{note.note_id}"), Button("Other client…", f"clients:{note.note_id}")))
+        rows.extend((Button(f"This is {c.name}", PickClient(note.note_id, c.id)),) for c in candidates[:MAX_CANDIDATES])
+        if suggestion:
+            rows.append((Button(f"New client: {suggestion}", AcceptSuggestion(note.note_id)),))
+        rows.append((Button("New client…", NewClient(note.note_id)), Button("Other client…", ChooseClient(note.note_id))))
     else:
-        rows.append((Button("Change client", f"clients:{note.note_id}"),))
-    rows.append(tuple(Button(f, f"format:{note.note_id}:{f}") for f in NOTE_FORMATS if f != note.format))
+        rows.append((Button("Change client", ChooseClient(note.note_id)),))
+    rows.append(tuple(Button(f, Reformat(note.note_id, f)) for f in NOTE_FORMATS if f != note.format))
     if note.writer == "offline-fallback":
-        rows.append((Button("Try the model again", f"llm:{note.note_id}"),))
-    rows.append((Button("Delete", f"delete:{note.note_id}"),))
+        rows.append((Button("Try the model again", RetryWithModel(note.note_id)),))
+    rows.append((Button("Delete", AskDeleteNote(note.note_id)),))
     return tuple(rows)
 
 
 def client_picker(note_id: int, clients: Sequence[ClientRecord]) -> tuple[tuple[Button, ...], ...]:
-    rows = [(Button(c.name, f"pick:{note_id}:{c.id}"),) for c in clients]
-    rows.append((Button("New client…", f"newclient:{note_id}"),))
+    rows = [(Button(c.name, PickClient(note_id, c.id)),) for c in clients]
+    rows.append((Button("New client…", NewClient(note_id)),))
     return tuple(rows)
 
 
-def note_reply(note: NoteDraft, candidates: Sequence[ClientRecord] = (), *, memo_id: int | None = None) -> Reply:
+def note_reply(note: NoteDraft, candidates: Sequence[ClientRecord] = (), *, memo_id: int | None = None,
+               suggestion: str | None = None) -> Reply:
     if note.needs_client:
-        heading = "Which client is this note for? I kept it as a draft until you choose."
+        heading = "Which client is this note for? I kept it as a draft until you choose"
+        heading += f" — is it {suggestion}?" if suggestion else " (or reply with the name)."
     else:
         heading = f"Note for {note.client_name}, {note.session_date:%a %d %b %Y} ({note.format})"
-    return Reply(text=heading, note=note, buttons=note_buttons(note, candidates), memo_id=memo_id)
+    return Reply(text=heading, note=note, buttons=note_buttons(note, candidates, suggestion), memo_id=memo_id)
+
+
+def present_note(uow: UnitOfWork, therapist_id: int, note_id: int, *, memo: MemoRecord | None = None) -> Reply | None:
+    """A stored note as a reply, with whom it might be about when it is a draft. None when it is gone."""
+    note = uow.notes.get(therapist_id, note_id)
+    if note is None:
+        return None
+    memo_id = memo.id if memo else uow.notes.memo_id(therapist_id, note_id)
+    if memo is None and memo_id:
+        memo = uow.memos.get(therapist_id, memo_id)
+    menu = tuple(b for row in client_picker(note_id, uow.clients.list(therapist_id)) for b in row)
+    if not note.needs_client:
+        return replace(note_reply(note, memo_id=memo_id), client_menu=menu)
+    candidates, suggestion = draft_candidates(uow, therapist_id, memo)
+    return replace(note_reply(note, candidates, memo_id=memo_id, suggestion=suggestion), client_menu=menu)
+
+
+def draft_candidates(uow: UnitOfWork, therapist_id: int, memo: MemoRecord | None) -> tuple[list[ClientRecord], str | None]:
+    """Clients a draft may be about (the /client choice first, then those the memo names), and the name
+    of a new client the memo seems to name, for a one-tap choice."""
+    clients = uow.clients.list(therapist_id)
+    resolution = resolve_client(memo.transcript or "" if memo else "", clients, hint=memo.client_hint if memo else None)
+    found = list(resolution.candidates) or ([resolution.client] if resolution.client else [])
+    preset = [c for c in clients if memo is not None and c.id == memo.client_id]
+    candidates = list({c.id: c for c in preset + found}.values()) or clients[:MAX_CANDIDATES]
+    suggestion = suggested_name(resolution.new_name, clients)
+    return candidates, suggestion
+
+
+def suggested_name(name: str | None, clients: Sequence[ClientRecord]) -> str | None:
+    from core.roster import clean_name, name_problem
+
+    if not name:
+        return None
+    name = clean_name(name)
+    if name_problem(name) or any(c.name.casefold() == name.casefold() for c in clients):
+        return None
+    return name
 
 
 def note_text(note: NoteDraft) -> str:

@@ -1,155 +1,125 @@
-"""Calendar and delivery queries: appointments (weekly series expanded in local time), the
-exactly-once ledgers for platform events and scheduled messages, calendar feeds. Mixed into Store,
-so every method takes the therapist id first like the rest."""
+"""Appointments (weekly series expanded in local time by core.schedule.occurrences) and subscribed
+calendar feeds. Calendar titles and feed URLs are stored encrypted."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timezone, tzinfo
 
 from sqlalchemy import delete, update
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from storage.models import Appointment, CalendarFeed, ProcessedEvent, SentNotification
+from core.schedule.occurrences import expand_occurrences
+from core.types import AppointmentRecord, CalendarFeedRecord, Occurrence
+from storage.crypto import Cipher
+from storage.models import Appointment, CalendarFeed
+from storage.records import in_chunks
 
-
-@dataclass(frozen=True)
-class Occurrence:
-    """One session on the calendar: a single appointment or one week of a weekly series."""
-
-    appointment_id: int
-    client_id: int | None
-    starts_at: datetime  # aware UTC
-    weekly: bool
-    source: str
-
-    @property
-    def key(self) -> str:
-        return f"{self.appointment_id}@{self.starts_at.strftime('%Y%m%dT%H%M')}"
+# Plain columns, not ORM objects: every tick reads every weekly series (a third of the time at scale).
+OCCURRENCE_COLUMNS = (
+    Appointment.id, Appointment.therapist_id, Appointment.client_id, Appointment.starts_at,
+    Appointment.weekly, Appointment.until, Appointment.source,
+)
 
 
-class ScheduleQueries:
-    """Needs `self.session()` and `self.cipher` from Store."""
+class SqlAppointments:
+    def __init__(self, session: Session, cipher: Cipher):
+        self.s, self.cipher = session, cipher
 
-    # ---- appointments --------------------------------------------------------------------------
-    def add_appointment(
-        self,
-        therapist_id: int,
-        client_id: int | None,
-        starts_at: datetime,
-        *,
-        weekly: bool = False,
-        duration_minutes: int = 50,
-        source: str = "chat",
-        external_uid: str | None = None,
-        title: str | None = None,
-    ) -> int:
-        with self.session() as s:
-            row = Appointment(
-                therapist_id=therapist_id,
-                client_id=client_id,
-                starts_at=starts_at.astimezone(timezone.utc),
-                weekly=weekly,
-                duration_minutes=duration_minutes,
-                source=source,
-                external_uid=external_uid,
-                title_enc=self.cipher.encrypt(title) if title else None,
-            )
-            s.add(row)
-            s.commit()
-            return row.id
+    def add(self, therapist_id: int, client_id: int | None, starts_at: datetime, *, title: str | None = None, **fields) -> int:
+        row = Appointment(therapist_id=therapist_id, client_id=client_id, starts_at=starts_at.astimezone(timezone.utc),
+                          title_enc=self.cipher.encrypt(title) if title else None, **fields)
+        self.s.add(row)
+        self.s.flush()
+        return row.id
 
-    def cancel_appointment(self, therapist_id: int, appointment_id: int) -> bool:
-        with self.session() as s:
-            result = s.exec(
-                update(Appointment)
-                .where(Appointment.therapist_id == therapist_id, Appointment.id == appointment_id, Appointment.cancelled.is_(False))
-                .values(cancelled=True)
-            )
-            s.commit()
-            return result.rowcount == 1
+    def get(self, therapist_id: int, appointment_id: int) -> AppointmentRecord | None:
+        row = self.s.exec(
+            select(Appointment).where(Appointment.therapist_id == therapist_id, Appointment.id == appointment_id)
+        ).first()
+        return self._record(row) if row else None
 
-    def appointments(self, therapist_id: int) -> list[Appointment]:
-        with self.session() as s:
-            return list(
-                s.exec(
-                    select(Appointment)
-                    .where(Appointment.therapist_id == therapist_id, Appointment.cancelled.is_(False))
-                    .order_by(Appointment.starts_at)
-                )
-            )
+    def list(self, therapist_id: int, *, source: str | None = None, include_cancelled: bool = False) -> list[AppointmentRecord]:
+        query = select(Appointment).where(Appointment.therapist_id == therapist_id)
+        if source:
+            query = query.where(Appointment.source == source)
+        if not include_cancelled:
+            query = query.where(Appointment.cancelled.is_(False))
+        return [self._record(r) for r in self.s.exec(query.order_by(Appointment.starts_at, Appointment.id))]
 
-    def occurrences(self, therapist_id: int, start: datetime, end: datetime, tz: tzinfo = timezone.utc) -> list[Occurrence]:
-        """Sessions starting in [start, end), weekly series expanded in local wall time (so a 15:00
-        session stays at 15:00 across a daylight-saving change), in time order."""
-        with self.session() as s:
-            rows = s.exec(
-                select(Appointment).where(
-                    Appointment.therapist_id == therapist_id,
+    def update(self, therapist_id: int, appointment_id: int, **fields) -> None:
+        if "title" in fields:
+            title = fields.pop("title")
+            fields["title_enc"] = self.cipher.encrypt(title) if title else None
+        if "starts_at" in fields:
+            fields["starts_at"] = fields["starts_at"].astimezone(timezone.utc)
+        self.s.exec(
+            update(Appointment).where(Appointment.therapist_id == therapist_id, Appointment.id == appointment_id).values(**fields)
+        )
+
+    def cancel(self, therapist_id: int, appointment_id: int) -> bool:
+        result = self.s.exec(
+            update(Appointment)
+            .where(Appointment.therapist_id == therapist_id, Appointment.id == appointment_id, Appointment.cancelled.is_(False))
+            .values(cancelled=True)
+        )
+        return result.rowcount == 1
+
+    def occurrences(self, therapist_id: int, start: datetime, end: datetime, tz: tzinfo) -> list[Occurrence]:
+        """Sessions starting in [start, end), in time order."""
+        return self.occurrences_for({therapist_id: tz}, start, end)
+
+    def occurrences_for(self, zones: dict[int, tzinfo], start: datetime, end: datetime) -> list[Occurrence]:
+        """The same for many therapists at once (each expanded in their own zone): the scheduler's read."""
+        found = []
+        for part in in_chunks(zones):
+            rows = self.s.exec(
+                select(*OCCURRENCE_COLUMNS).where(
+                    Appointment.therapist_id.in_(part),
                     Appointment.cancelled.is_(False),
                     Appointment.starts_at < end,
-                    (Appointment.weekly.is_(True)) | (Appointment.starts_at >= start),
+                    Appointment.weekly.is_(True) | (Appointment.starts_at >= start),
                 )
             )
-            found = [occ for row in rows for occ in expand_occurrences(row, start, end, tz)]
+            for row in rows:
+                found.extend(expand_occurrences(row, start, end, zones[row.therapist_id]))
         return sorted(found, key=lambda o: (o.starts_at, o.appointment_id))
 
-    # ---- exactly-once ledgers ------------------------------------------------------------------
-    def claim_event(self, event_key: str) -> bool:
-        """True the first time a platform delivery is seen; False for a redelivery."""
-        with self.session() as s:
-            s.add(ProcessedEvent(event_key=event_key))
-            try:
-                s.commit()
-                return True
-            except IntegrityError:
-                s.rollback()
-                return False
+    def _record(self, row: Appointment) -> AppointmentRecord:
+        return AppointmentRecord(
+            id=row.id, client_id=row.client_id, starts_at=_aware(row.starts_at), duration_minutes=row.duration_minutes,
+            weekly=row.weekly, until=_aware(row.until) if row.until else None, source=row.source,
+            external_uid=row.external_uid, title=self.cipher.decrypt(row.title_enc), cancelled=row.cancelled,
+        )
 
-    def forget_events_before(self, before: datetime) -> int:
-        """Drop delivery ids older than any platform redelivers (Telegram: a day; Slack: minutes)."""
-        with self.session() as s:
-            result = s.exec(delete(ProcessedEvent).where(ProcessedEvent.created_at < before))
-            s.commit()
-            return result.rowcount
+    # ---- calendar feeds -------------------------------------------------------------------------------
+    def feeds(self, therapist_id: int | None = None) -> list[CalendarFeedRecord]:
+        query = select(CalendarFeed)
+        if therapist_id is not None:
+            query = query.where(CalendarFeed.therapist_id == therapist_id)
+        return [
+            CalendarFeedRecord(r.id, r.therapist_id, self.cipher.decrypt(r.url_enc), _aware(r.last_loaded_at) if r.last_loaded_at else None,
+                               r.last_error, r.error_reported)
+            for r in self.s.exec(query.order_by(CalendarFeed.id))
+        ]
 
-    def claim_notification(self, therapist_id: int, kind: str, key: str) -> bool:
-        with self.session() as s:
-            s.add(SentNotification(therapist_id=therapist_id, kind=kind, key=key))
-            try:
-                s.commit()
-                return True
-            except IntegrityError:
-                s.rollback()
-                return False
+    def add_feed(self, therapist_id: int, url: str) -> int:
+        row = CalendarFeed(therapist_id=therapist_id, url_enc=self.cipher.encrypt(url))
+        self.s.add(row)
+        self.s.flush()
+        return row.id
 
-    def mark_notification(self, therapist_id: int, kind: str, key: str, status: str, attempts: int = 1) -> None:
-        with self.session() as s:
-            s.exec(
-                update(SentNotification)
-                .where(SentNotification.therapist_id == therapist_id, SentNotification.kind == kind, SentNotification.key == key)
-                .values(status=status, attempts=attempts)
-            )
-            s.commit()
+    def remove_feeds(self, therapist_id: int) -> int:
+        return self.s.exec(delete(CalendarFeed).where(CalendarFeed.therapist_id == therapist_id)).rowcount
 
-    # ---- calendar feeds (used by the scheduler) -------------------------------------------------
-    def calendar_feeds(self, therapist_id: int) -> list[CalendarFeed]:
-        with self.session() as s:
-            return list(s.exec(select(CalendarFeed).where(CalendarFeed.therapist_id == therapist_id)))
+    def update_feed(self, feed_id: int, *, only_if_loaded_before: datetime | None = None,
+                    only_if_unreported: bool = False, **fields) -> bool:
+        """Compare-and-set: of two schedulers, one refreshes a feed and one reports its failure."""
+        condition = [CalendarFeed.id == feed_id]
+        if only_if_loaded_before is not None:
+            condition.append(CalendarFeed.last_loaded_at.is_(None) | (CalendarFeed.last_loaded_at <= only_if_loaded_before))
+        if only_if_unreported:
+            condition.append(CalendarFeed.error_reported.is_(False))
+        return self.s.exec(update(CalendarFeed).where(*condition).values(**fields)).rowcount == 1
 
 
-
-def expand_occurrences(row: Appointment, start: datetime, end: datetime, tz: tzinfo) -> list[Occurrence]:
-    first = row.starts_at if row.starts_at.tzinfo else row.starts_at.replace(tzinfo=timezone.utc)
-    if not row.weekly:
-        return [Occurrence(row.id, row.client_id, first, False, row.source)] if start <= first < end else []
-    wall = first.astimezone(tz).replace(tzinfo=None)
-    weeks = max(0, (start - first).days // 7 - 1)
-    out = []
-    while True:
-        at = (wall + timedelta(weeks=weeks)).replace(tzinfo=tz).astimezone(timezone.utc)
-        if at >= end:
-            return out
-        if at >= start and (row.until is None or at <= row.until):
-            out.append(Occurrence(row.id, row.client_id, at, True, row.source))
-        weeks += 1
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -47,11 +47,11 @@ def make_service(tmp_path, database_url):
 
     def make(**overrides):
         fields = {"data_dir": tmp_path / "data", "database_url": database_url, **overrides}
-        clock = fields.pop("clock", None)
-        service = build_assistant(Settings(**fields), clock=clock)
+        parts = {k: fields.pop(k) for k in ("clock", "channels", "queue", "transcriber", "notifiers") if k in fields}
+        service = build_assistant(Settings(**fields), **parts)
         built.append(service)
         return service
 
     yield make
     for service in built:
-        service.store.engine.dispose()
+        service.ctx.uow.engine.dispose()

@@ -8,13 +8,13 @@ OUR_LOGGERS = ("core", "bots", "storage")
 
 def snapshot(service, therapist_id: int) -> dict:
     """Everything a bad input must leave unchanged for this therapist."""
-    store = service.store
-    return {
-        "clients": [(c.id, c.name) for c in store.clients(therapist_id)],
-        "notes": [(n.note_id, n.client_id, n.version, n.format) for n in store.latest_notes(therapist_id, 1000)],
-        "appointments": [(a.id, a.starts_at, a.cancelled) for a in store.appointments(therapist_id)],
-        "settings": store.therapist(therapist_id).model_dump(exclude={"name_enc", "preferences_enc"}),
-    }
+    with service.ctx.uow() as uow:
+        return {
+            "clients": [(c.id, c.name) for c in uow.clients.list(therapist_id)],
+            "notes": [(n.note_id, n.client_id, n.version, n.format) for n in uow.notes.latest(therapist_id, 1000)],
+            "appointments": [(a.id, a.starts_at, a.cancelled) for a in uow.appointments.list(therapist_id)],
+            "settings": uow.therapists.get(therapist_id),
+        }
 
 
 def assert_no_leaks(records, secrets) -> None:

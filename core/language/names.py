@@ -214,3 +214,18 @@ def names_mentioned(text: str) -> list[str]:
             seen.add(mention.tokens)
             names.append(mention.name)
     return names
+
+
+MAX_NAME_WORDS = 5
+
+
+def looks_like_name(text: str) -> bool:
+    """A short typed answer that reads as a person's name ("Nora Vance", "dr. priya raman", "O'Neil"),
+    not as a sentence or a question ("shorten the plan", "what did she say?")."""
+    words = text.replace(".", " ").split()
+    if not 1 <= len(words) <= MAX_NAME_WORDS or any(ch in text for ch in "?!:;,\"()[]{}<>/\\@#"):
+        return False
+    letters = [w for w in words if any(ch.isalpha() for ch in w)]
+    if len(letters) != len(words) or any(not all(ch.isalpha() or ch in "'’-" for ch in w) for w in words):
+        return False
+    return not any(norm_token(w) in COMMON for w in words if norm_token(w) not in TITLES)

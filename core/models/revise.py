@@ -1,22 +1,20 @@
 """Changing a delivered note by replying to it ("shorten the plan, add thought-record homework"), and
 asking the model again for a note the offline writer had to write while the model was unavailable.
 
-Both store a new version through store.replace_note, which keeps the previous one as a NoteVersion.
-Both need a language model; without one the therapist is told what works instead.
+Both store a new version (the previous one is kept). Both need a language model; without one the
+therapist is told what works instead.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
+from core import note_ops
+from core.context import Context, Who
 from core.models.client import LLMError
-from core.replies import note_reply
-from core.types import NoteDraft, Reply
-
-if TYPE_CHECKING:
-    from core.service import Assistant
+from core.replies import present_note
+from core.types import Reply
 
 log = logging.getLogger(__name__)
 
@@ -28,55 +26,49 @@ MODEL_DOWN = "I couldn't reach the language model just now, so the note is uncha
 GONE = "That note no longer exists."
 
 
-def _model_writer(service: "Assistant"):
-    writer = service.memos.writer
+def model_writer(ctx: Context):
+    writer = ctx.writer
     return writer if callable(getattr(writer, "revise", None)) else None
 
 
-def _sources(service: "Assistant", therapist_id: int, note_id: int) -> tuple[str, str]:
-    """(the memo's transcript or typed text, the therapist's style preferences)."""
-    row = service.store.note_row(therapist_id, note_id)
-    memo = service.store.memo(therapist_id, row.memo_id) if row and row.memo_id else None
-    therapist = service.store.therapist(therapist_id)
-    preferences = service.store.cipher.decrypt(therapist.preferences_enc) or ""
-    return (memo.transcript or "") if memo else "", preferences
-
-
-def _store(service: "Assistant", therapist_id: int, note_id: int, draft: NoteDraft) -> Reply:
-    updated = service.store.replace_note(therapist_id, note_id, draft, status="draft" if draft.needs_client else "final")
-    service.store.audit(therapist_id, "system", "write", "note", note_id)
-    reply = note_reply(updated)
+def _stored(ctx: Context, who: Who, note_id: int, draft) -> Reply:
+    with ctx.uow() as uow:
+        updated = note_ops.store_version(uow, who, note_id, draft)
+        reply = present_note(uow, who.therapist_id, note_id)
+        uow.commit()
     return replace(reply, text=f"Updated — version {updated.version}; the previous version is kept.\n{reply.text}")
 
 
-async def revise_note(service: "Assistant", therapist_id: int, note_id: int, instruction: str) -> Reply:
-    writer = _model_writer(service)
+async def revise_note(ctx: Context, who: Who, note_id: int, instruction: str) -> Reply:
+    writer = model_writer(ctx)
     if writer is None:
         # The offline writer cannot follow free-text instructions without inventing; say what works.
         return Reply(NEEDS_MODEL)
-    note = service.store.note(therapist_id, note_id)
-    if note is None:
-        return Reply(GONE)
     if not instruction.strip():
         return Reply("Reply to a note with what to change, e.g. \"shorten the plan, add thought-record homework\".")
-    transcript, preferences = _sources(service, therapist_id, note_id)
+    with ctx.uow() as uow:
+        note = uow.notes.get(who.therapist_id, note_id)
+        if note is None:
+            return Reply(GONE)
+        transcript, preferences = note_ops.sources(uow, who.therapist_id, note_id)
     try:
         revised = await asyncio.to_thread(writer.revise, note, instruction, transcript=transcript, preferences=preferences)
     except LLMError as error:
         log.warning("note %s revision failed (%s)", note_id, error.kind)
         return Reply(MODEL_DOWN)
-    return _store(service, therapist_id, note_id, revised)
+    return _stored(ctx, who, note_id, revised)
 
 
-async def retry_with_model(service: "Assistant", therapist_id: int, note_id: int) -> Reply:
+async def retry_with_model(ctx: Context, who: Who, note_id: int) -> Reply:
     """A note delivered by the offline writer because the model failed: try the model again."""
-    writer = _model_writer(service)
+    writer = model_writer(ctx)
     if writer is None:
         return Reply("No language model is configured (ALLIANCE_LLM=openai), so the offline note stands.")
-    note = service.store.note(therapist_id, note_id)
-    if note is None:
-        return Reply(GONE)
-    transcript, preferences = _sources(service, therapist_id, note_id)
+    with ctx.uow() as uow:
+        note = uow.notes.get(who.therapist_id, note_id)
+        if note is None:
+            return Reply(GONE)
+        transcript, preferences = note_ops.sources(uow, who.therapist_id, note_id)
     if not transcript:
         return Reply("The memo's text is no longer stored, so the note can't be rewritten.")
     draft = await asyncio.to_thread(
@@ -86,4 +78,4 @@ async def retry_with_model(service: "Assistant", therapist_id: int, note_id: int
     if draft.writer != "llm":
         return Reply(MODEL_DOWN)
     draft = replace(draft, client_id=note.client_id, client_name=note.client_name, note_id=note_id, needs_client=note.needs_client)
-    return _store(service, therapist_id, note_id, draft)
+    return _stored(ctx, who, note_id, draft)

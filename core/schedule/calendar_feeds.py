@@ -6,20 +6,16 @@ log line, an exception message or a reply.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Awaitable, Callable
+from typing import Awaitable, Callable
 
 import httpx
-from sqlalchemy import delete, update
-from sqlmodel import select
 
+from core.context import Context
 from core.schedule.calendar_import import CalendarError, ImportResult, import_ics
-from core.types import Outgoing, Reply
-from storage.models import CalendarFeed
-
-if TYPE_CHECKING:
-    from core.service import Assistant
+from core.types import CalendarFeedRecord, Outgoing, Reply
 
 log = logging.getLogger(__name__)
 
@@ -65,89 +61,76 @@ async def fetch_ics(url: str, *, timeout: float = TIMEOUT_S, max_bytes: int = MA
 
 
 # ---- the therapist's feeds -----------------------------------------------------------------------------
-def feeds(service: "Assistant", therapist_id: int) -> list[CalendarFeed]:
-    return service.store.calendar_feeds(therapist_id)
+def feeds(ctx: Context, therapist_id: int) -> list[CalendarFeedRecord]:
+    with ctx.uow() as uow:
+        return uow.appointments.feeds(therapist_id)
 
 
-def add_feed(service: "Assistant", therapist_id: int, url: str) -> int:
+def add_feed(ctx: Context, therapist_id: int, url: str) -> int:
     """Subscribe to a feed (once per address); returns the feed id."""
     url = normalise_url(url)
-    cipher = service.store.cipher
-    for feed in feeds(service, therapist_id):
-        if cipher.decrypt(feed.url_enc) == url:
-            return feed.id
-    with service.store.session() as s:
-        row = CalendarFeed(therapist_id=therapist_id, url_enc=cipher.encrypt(url))
-        s.add(row)
-        s.commit()
-    service.store.audit(therapist_id, "system", "write", "calendar_feed", row.id)
-    return row.id
+    with ctx.uow() as uow:
+        for feed in uow.appointments.feeds(therapist_id):
+            if feed.url == url:
+                return feed.id
+        feed_id = uow.appointments.add_feed(therapist_id, url)
+        uow.audit.record(therapist_id, "system", "write", "calendar_feed", feed_id)
+        uow.commit()
+    return feed_id
 
 
-def remove_feeds(service: "Assistant", therapist_id: int) -> int:
+def remove_feeds(ctx: Context, therapist_id: int) -> int:
     """Unsubscribe from every feed; the sessions already imported stay."""
-    with service.store.session() as s:
-        result = s.exec(delete(CalendarFeed).where(CalendarFeed.therapist_id == therapist_id))
-        s.commit()
-    return result.rowcount
+    with ctx.uow() as uow:
+        count = uow.appointments.remove_feeds(therapist_id)
+        uow.commit()
+    return count
 
 
-def _all_feeds(service: "Assistant") -> list[CalendarFeed]:
-    with service.store.session() as s:
-        return list(s.exec(select(CalendarFeed).order_by(CalendarFeed.id)))
-
-
-def _take_turn(service: "Assistant", feed: CalendarFeed, now: datetime, force: bool) -> bool:
+def _take_turn(ctx: Context, feed: CalendarFeedRecord, now: datetime, force: bool) -> bool:
     """Compare-and-set on last_loaded_at (the last attempt): of two schedulers, one refreshes a feed."""
-    due = CalendarFeed.last_loaded_at.is_(None) | (CalendarFeed.last_loaded_at <= now - REFRESH_EVERY / 2)
-    condition = [CalendarFeed.id == feed.id] + ([] if force else [due])
-    with service.store.session() as s:
-        result = s.exec(update(CalendarFeed).where(*condition).values(last_loaded_at=now))
-        s.commit()
-    return result.rowcount == 1
+    with ctx.uow() as uow:
+        won = uow.appointments.update_feed(feed.id, only_if_loaded_before=None if force else now - REFRESH_EVERY / 2,
+                                           last_loaded_at=now)
+        uow.commit()
+    return won
 
 
-def _report_once(service: "Assistant", feed: CalendarFeed, reason: str, now: datetime) -> Outgoing | None:
-    with service.store.session() as s:
-        result = s.exec(
-            update(CalendarFeed)
-            .where(CalendarFeed.id == feed.id, CalendarFeed.error_reported.is_(False))
-            .values(error_reported=True, last_error=reason)
-        )
-        s.commit()
-    if result.rowcount != 1:
-        # Already reported: stay quiet until it works again, keeping only the latest reason.
-        with service.store.session() as s:
-            s.exec(update(CalendarFeed).where(CalendarFeed.id == feed.id).values(last_error=reason))
-            s.commit()
-        return None
-    key = f"feed{feed.id}@{now:%Y%m%dT%H%M%S}"
-    if not service.store.claim_notification(feed.therapist_id, FEED_ERROR, key):
+def _report_once(ctx: Context, feed: CalendarFeedRecord, reason: str, now: datetime) -> Outgoing | None:
+    with ctx.uow() as uow:
+        first = uow.appointments.update_feed(feed.id, only_if_unreported=True, error_reported=True, last_error=reason)
+        if not first:  # already reported: stay quiet until it works again, keeping only the latest reason
+            uow.appointments.update_feed(feed.id, last_error=reason)
+            uow.commit()
+            return None
+        key = f"feed{feed.id}@{now:%Y%m%dT%H%M%S}"
+        claimed = uow.ledger.claim_notification(feed.therapist_id, FEED_ERROR, key)
+        channel = uow.therapists.get(feed.therapist_id).channel
+        uow.commit()
+    if not claimed:
         return None
     text = (
         f"I couldn't load your calendar feed: {reason}. Sessions already imported stay as they are; I'll keep "
         "trying and won't mention it again until it works. To stop syncing: /calendar off"
     )
-    therapist = service.store.therapist(feed.therapist_id)
-    return Outgoing(feed.therapist_id, FEED_ERROR, key, Reply(text), therapist.channel)
+    return Outgoing(feed.therapist_id, FEED_ERROR, key, Reply(text), channel)
 
 
 async def refresh_feed(
-    service: "Assistant", feed: CalendarFeed, now: datetime, *, fetch: Fetch = fetch_ics, force: bool = False
+    ctx: Context, feed: CalendarFeedRecord, now: datetime, *, fetch: Fetch = fetch_ics, force: bool = False
 ) -> tuple[ImportResult | None, Outgoing | None]:
     """Re-sync one feed: (result, None) on success; (None, a message to send once) on failure."""
-    if not _take_turn(service, feed, now, force):
+    if not _take_turn(ctx, feed, now, force):
         return None, None
-    url = service.store.cipher.decrypt(feed.url_enc)
     try:
-        data = await fetch(url)
-        result = import_ics(service, feed.therapist_id, data, scope=f"feed{feed.id}", authoritative=True)
+        data = await fetch(feed.url)
+        result = await asyncio.to_thread(import_ics, ctx, feed.therapist_id, data, scope=f"feed{feed.id}", authoritative=True)
     except CalendarError as error:
         log.warning("calendar feed %s of therapist %s failed: %s", feed.id, feed.therapist_id, error)
-        return None, _report_once(service, feed, str(error), now)
-    with service.store.session() as s:
-        s.exec(update(CalendarFeed).where(CalendarFeed.id == feed.id).values(last_error=None, error_reported=False))
-        s.commit()
+        return None, _report_once(ctx, feed, str(error), now)
+    with ctx.uow() as uow:
+        uow.appointments.update_feed(feed.id, last_error=None, error_reported=False)
+        uow.commit()
     log.info(
         "calendar feed %s of therapist %s: %d new, %d updated, %d cancelled, %d unmatched",
         feed.id, feed.therapist_id, result.added, result.updated, result.cancelled, result.unmatched,
@@ -155,12 +138,14 @@ async def refresh_feed(
     return result, None
 
 
-async def refresh_feeds(service: "Assistant", now: datetime, *, fetch: Fetch = fetch_ics) -> list[Outgoing]:
+async def refresh_feeds(ctx: Context, now: datetime, *, fetch: Fetch = fetch_ics) -> list[Outgoing]:
     """Refresh every feed that is due; returns the failure reports to deliver (each feed's at most once)."""
     reports = []
-    for feed in _all_feeds(service):
+    with ctx.uow() as uow:
+        every = uow.appointments.feeds()
+    for feed in every:
         try:
-            _, report = await refresh_feed(service, feed, now, fetch=fetch)
+            _, report = await refresh_feed(ctx, feed, now, fetch=fetch)
         except Exception as error:  # a bug on one feed must not stop the others
             log.error("calendar feed %s failed unexpectedly: %s", feed.id, type(error).__name__)
             continue

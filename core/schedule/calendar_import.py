@@ -15,16 +15,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import Iterable, Sequence
 
-from sqlmodel import select
-
-from core.commands import client_name_problem
+from core import roster
+from core.context import Context, Who
 from core.language.client_match import ClientRecord, match_name
-from storage.models import Appointment
-
-if TYPE_CHECKING:
-    from core.service import Assistant
+from core.ports import UnitOfWork
+from core.types import AppointmentRecord
 
 HORIZON_DAYS = 180  # occurrences stored ahead of now; the feed refresh moves the window along
 PAST_DAYS = 1  # a little behind, so today's earlier sessions stay in today's digest
@@ -155,21 +152,18 @@ def match_title(title: str, clients: Sequence[ClientRecord]) -> ClientRecord | N
 
 
 # ---- storing ------------------------------------------------------------------------------------------
-def _rows(service: "Assistant", therapist_id: int) -> list[Appointment]:
-    with service.store.session() as s:
-        return list(
-            s.exec(select(Appointment).where(Appointment.therapist_id == therapist_id, Appointment.source == "ics"))
-        )
-
-
 def _split_uid(external_uid: str | None) -> tuple[str, str]:
     """external_uid is "<scope>:<series>:<occurrence>"; returns (scope, "<series>:<occurrence>")."""
     scope, _, key = (external_uid or "").partition(":")
     return scope, key
 
 
+def _series(row: AppointmentRecord) -> str:
+    return _split_uid(row.external_uid)[1].split(":")[0]
+
+
 def sync_events(
-    service: "Assistant",
+    uow: UnitOfWork,
     therapist_id: int,
     events: Iterable[CalendarEvent],
     *,
@@ -180,73 +174,64 @@ def sync_events(
 ) -> ImportResult:
     """Upsert occurrences by UID; cancel stored ones that vanished. A feed is `authoritative` for its own
     scope (anything it no longer lists in the window is gone); a file only for the series it mentions."""
-    events = list(events)
-    clients = service.store.clients(therapist_id)
-    by_key = {_split_uid(r.external_uid)[1]: r for r in _rows(service, therapist_id)}
+    clients = uow.clients.list(therapist_id)
+    rows = uow.appointments.list(therapist_id, source="ics", include_cancelled=True)
+    by_key = {_split_uid(r.external_uid)[1]: r for r in rows}
     series_client = {}
-    for row in by_key.values():
+    for row in rows:
         if row.client_id is not None:
-            series_client.setdefault(_split_uid(row.external_uid)[1].split(":")[0], row.client_id)
-    cipher = service.store.cipher
+            series_client.setdefault(_series(row), row.client_id)
     result, seen = ImportResult(), set()
     matches: dict[str, ClientRecord | None] = {}
-    with service.store.session() as s:
-        for event in events:
-            seen.add(event.key)
-            row = by_key.get(event.key)
-            client_id = row.client_id if row is not None and row.client_id is not None else series_client.get(event.series)
-            if client_id is None:
-                if event.title not in matches:
-                    matches[event.title] = match_title(event.title, clients)
-                client_id = matches[event.title].id if matches[event.title] else None
-            external_uid = f"{scope}:{event.key}"
-            if row is None:
-                row = Appointment(therapist_id=therapist_id, source="ics", starts_at=event.starts_at)
-                result.added += 1
-            elif (
-                row.starts_at != event.starts_at
-                or row.duration_minutes != event.minutes
-                or row.cancelled
-                or row.client_id != client_id
-                or cipher.decrypt(row.title_enc) != event.title
-            ):
-                result.updated += 1
-            else:
-                result.matched += client_id is not None
-                result.unmatched += client_id is None
-                continue
-            row.starts_at, row.duration_minutes, row.cancelled = event.starts_at, event.minutes, False
-            row.client_id, row.external_uid = client_id, external_uid
-            row.title_enc = cipher.encrypt(event.title) if event.title else None
-            s.add(row)
-            result.matched += client_id is not None
-            result.unmatched += client_id is None
-        start, end = window
-        for key, row in by_key.items():
-            row_scope = _split_uid(row.external_uid)[0]
-            gone_from_feed = authoritative and row_scope == scope
-            gone_from_file = key.split(":")[0] in mentioned
-            if key in seen or row.cancelled or not (start <= row.starts_at < end) or not (gone_from_feed or gone_from_file):
-                continue
-            row.cancelled = True
-            s.add(row)
-            result.cancelled += 1
-        s.commit()
-    result.unmatched_ids = [r.id for r in _rows(service, therapist_id) if _split_uid(r.external_uid)[1] in seen and r.client_id is None and not r.cancelled]
+    for event in events:
+        seen.add(event.key)
+        row = by_key.get(event.key)
+        client_id = row.client_id if row is not None and row.client_id is not None else series_client.get(event.series)
+        if client_id is None:
+            if event.title not in matches:
+                matches[event.title] = match_title(event.title, clients)
+            client_id = matches[event.title].id if matches[event.title] else None
+        fields = dict(starts_at=event.starts_at, duration_minutes=event.minutes, cancelled=False, client_id=client_id,
+                      external_uid=f"{scope}:{event.key}", title=event.title or None)
+        if row is None:
+            uow.appointments.add(therapist_id, client_id, event.starts_at, source="ics",
+                                 **{k: v for k, v in fields.items() if k not in ("starts_at", "client_id")})
+            result.added += 1
+        elif (row.starts_at, row.duration_minutes, row.cancelled, row.client_id, row.title) != (
+            event.starts_at, event.minutes, False, client_id, event.title or None
+        ):
+            uow.appointments.update(therapist_id, row.id, **fields)
+            result.updated += 1
+        result.matched += client_id is not None
+        result.unmatched += client_id is None
+    start, end = window
+    for key, row in by_key.items():
+        gone_from_feed = authoritative and _split_uid(row.external_uid)[0] == scope
+        gone_from_file = key.split(":")[0] in mentioned
+        if key in seen or row.cancelled or not (start <= row.starts_at < end) or not (gone_from_feed or gone_from_file):
+            continue
+        uow.appointments.update(therapist_id, row.id, cancelled=True)
+        result.cancelled += 1
+    result.unmatched_ids = [
+        r.id for r in uow.appointments.list(therapist_id, source="ics")
+        if _split_uid(r.external_uid)[1] in seen and r.client_id is None
+    ]
     return result
 
 
 def import_ics(
-    service: "Assistant", therapist_id: int, data: bytes, *, scope: str = "file", authoritative: bool = False
+    ctx: Context, therapist_id: int, data: bytes, *, scope: str = "file", authoritative: bool = False
 ) -> ImportResult:
     """Import an .ics file (or a feed's body). Raises CalendarError when it cannot be read."""
-    now = service.clock.now()
+    now = ctx.clock.now()
     window = (now - timedelta(days=PAST_DAYS), now + timedelta(days=HORIZON_DAYS))
-    events, mentioned = parse_ics(data, service.store.cipher.index, service.tz_for(therapist_id), *window)
-    result = sync_events(
-        service, therapist_id, events, scope=scope, mentioned=mentioned, window=window, authoritative=authoritative
-    )
-    service.store.audit(therapist_id, "system", "import", "calendar", None)
+    tz = ctx.tz(therapist_id)
+    with ctx.uow() as uow:
+        events, mentioned = parse_ics(data, uow.index, tz, *window)
+        result = sync_events(uow, therapist_id, events, scope=scope, mentioned=mentioned, window=window,
+                             authoritative=authoritative)
+        uow.audit.record(therapist_id, "system", "import", "calendar", None)
+        uow.commit()
     return result
 
 
@@ -259,28 +244,21 @@ class Unassigned:
     more: int  # further upcoming occurrences of the same series
 
 
-def unassigned(service: "Assistant", therapist_id: int) -> list[Unassigned]:
+def unassigned(ctx: Context, therapist_id: int) -> list[Unassigned]:
     """Upcoming calendar sessions with no client, one line per series, soonest first."""
-    now, tz = service.clock.now(), service.tz_for(therapist_id)
-    rows = sorted(
-        (r for r in _rows(service, therapist_id) if r.client_id is None and not r.cancelled and r.starts_at >= now),
-        key=lambda r: (r.starts_at, r.id),
-    )
-    first: dict[str, Appointment] = {}
+    now, tz = ctx.clock.now(), ctx.tz(therapist_id)
+    with ctx.uow() as uow:
+        rows = [r for r in uow.appointments.list(therapist_id, source="ics") if r.client_id is None and r.starts_at >= now]
+    first: dict[str, AppointmentRecord] = {}
     counts: dict[str, int] = {}
     for row in rows:
-        series = _split_uid(row.external_uid)[1].split(":")[0]
-        first.setdefault(series, row)
-        counts[series] = counts.get(series, 0) + 1
-    cipher = service.store.cipher
-    return [
-        Unassigned(row.id, cipher.decrypt(row.title_enc) or "(untitled)", row.starts_at.astimezone(tz), counts[s] - 1)
-        for s, row in first.items()
-    ]
+        first.setdefault(_series(row), row)
+        counts[_series(row)] = counts.get(_series(row), 0) + 1
+    return [Unassigned(row.id, row.title or "(untitled)", row.starts_at.astimezone(tz), counts[s] - 1) for s, row in first.items()]
 
 
-def unassigned_text(service: "Assistant", therapist_id: int, how: str = "/assign NUMBER NAME") -> str:
-    items = unassigned(service, therapist_id)
+def unassigned_text(ctx: Context, therapist_id: int, how: str = "/assign NUMBER NAME") -> str:
+    items = unassigned(ctx, therapist_id)
     if not items:
         return "Every upcoming calendar session has a client."
     lines = [f"Calendar sessions without a client (assign with {how}):"]
@@ -290,31 +268,18 @@ def unassigned_text(service: "Assistant", therapist_id: int, how: str = "/assign
     return "\n".join(lines)
 
 
-def assign(service: "Assistant", therapist_id: int, appointment_id: int, client_name: str) -> str:
+def assign(ctx: Context, who: Who, appointment_id: int, client_name: str) -> str:
     """Give a calendar session (and the rest of its series) a client; a new name becomes a new client."""
-    with service.store.session() as s:
-        row = s.exec(
-            select(Appointment).where(Appointment.therapist_id == therapist_id, Appointment.id == appointment_id)
-        ).first()
-    if row is None:
-        return "I couldn't find that session. See /calendar."
-    client, problem = service.find_client(therapist_id, client_name)
-    if client is None:
-        if problem.startswith("Several"):
-            return problem
-        name = " ".join(client_name.split())
-        refusal = client_name_problem(name)
-        if refusal:
-            return refusal
-        client = service.store.add_client(therapist_id, name)
-    series = _split_uid(row.external_uid)[1].split(":")[0] if row.source == "ics" else None
-    targets = [r for r in _rows(service, therapist_id) if series and _split_uid(r.external_uid)[1].split(":")[0] == series]
-    with service.store.session() as s:
-        for target in targets or [row]:
-            target.client_id = client.id
-            s.add(target)
-        s.commit()
-    service.store.audit(therapist_id, "system", "write", "appointment", appointment_id)
-    count = len(targets) or 1
-    return f"Assigned {count} session(s) to {client.name}."
-
+    with ctx.uow() as uow:
+        row = uow.appointments.get(who.therapist_id, appointment_id)
+        if row is None:
+            return "I couldn't find that session. See /calendar."
+        client = roster.find_or_create(uow, who.therapist_id, client_name, who.actor)
+        series = _series(row) if row.source == "ics" else None
+        targets = [r for r in uow.appointments.list(who.therapist_id, source="ics", include_cancelled=True)
+                   if series and _series(r) == series] or [row]
+        for target in targets:
+            uow.appointments.update(who.therapist_id, target.id, client_id=client.id)
+        uow.audit.record(who.therapist_id, who.actor, "write", "appointment", appointment_id)
+        uow.commit()
+    return f"Assigned {len(targets)} session(s) to {client.name}."

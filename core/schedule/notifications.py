@@ -1,6 +1,6 @@
 """What the scheduler sends and when: the morning prep digest and pre-session reminders.
 
-`due_notifications(service, now)` decides what is due at `now` for every therapist and *claims* each item
+`due_notifications(ctx, now)` decides what is due at `now` for every therapist and *claims* each item
 in the sent-notifications ledger (unique per kind, therapist and day/occurrence) before returning it, so
 two scheduler processes, a misfire catch-up or a restart can never produce the same message twice: only
 the process whose claim succeeded gets the item. `send_due` then delivers what it won through the
@@ -21,21 +21,16 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
 from typing import TYPE_CHECKING, Awaitable, Callable, Iterable, Mapping
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlmodel import select
-
-from core.replies import reminder_text
+from core.context import Context, zone
 from core.preferences import day_numbers
-from core.types import Outgoing, Reply
-from storage.schedule import expand_occurrences
-from storage.models import Appointment, Identity, SentNotification, Therapist
+from core.replies import reminder_text
+from core.schedule.digests import compose_digests, digest_for, digest_reply, reminder_item
+from core.types import Account, Outgoing, Reply, TherapistRecord
 
 if TYPE_CHECKING:
     from core.ports import Notifier
-    from core.service import Assistant
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +43,6 @@ BACKOFF_S = 2.0  # then 8 s: bounded, so one blocked chat delays a tick by at mo
 CONCURRENCY = 16  # sends in flight at once: a slow therapist never holds up the others
 
 Sleep = Callable[[float], Awaitable[None]]
-SETTINGS_COLUMNS = (
-    Therapist.id, Therapist.timezone, Therapist.digest_time, Therapist.digest_days, Therapist.digest_enabled,
-    Therapist.digest_when_empty, Therapist.reminder_minutes, Therapist.channel,
-)
 
 
 @dataclass(frozen=True)
@@ -66,14 +57,6 @@ class Delivery:
     platform: str | None = None
 
 
-@lru_cache(maxsize=1024)
-def zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def _hhmm(value: str) -> time:
     try:
         return time.fromisoformat(value)
@@ -81,7 +64,7 @@ def _hhmm(value: str) -> time:
         return time(7, 30)
 
 
-def digest_window(therapist: "Therapist", now: datetime) -> tuple[date, datetime, datetime] | None:
+def digest_window(therapist: TherapistRecord, now: datetime) -> tuple[date, datetime, datetime] | None:
     """(local day, due at, deadline) when today's digest may be sent at `now`; None otherwise."""
     if not therapist.digest_enabled:
         return None
@@ -104,101 +87,40 @@ def reminder_due(starts_at: datetime, minutes: int | None, now: datetime) -> boo
     return minutes is not None and minutes > 0 and starts_at - timedelta(minutes=minutes) <= now < starts_at
 
 
-# ---- batched reads (one query each per tick, whatever the number of therapists) ---------------------
-def _reachable(service: "Assistant") -> set[int]:
-    """Therapists with at least one chat account a message can go to (the console cannot receive)."""
-    with service.store.session() as s:
-        return set(s.exec(select(Identity.therapist_id).where(Identity.platform != "console").distinct()))
-
-
-def therapist_settings(service: "Assistant") -> list:
-    """Every therapist's scheduling settings as plain rows (attribute access like Therapist)."""
-    with service.store.session() as s:
-        return list(s.exec(select(*SETTINGS_COLUMNS).order_by(Therapist.id)))
-
-
-def _claimed(service: "Assistant", kind: str, keys: Iterable[str]) -> set[tuple[int, str]]:
-    keys = sorted(set(keys))
-    if not keys:
-        return set()
-    with service.store.session() as s:
-        rows = s.exec(
-            select(SentNotification.therapist_id, SentNotification.key).where(
-                SentNotification.kind == kind, SentNotification.key.in_(keys)
-            )
-        )
-        return {(t, k) for t, k in rows}
-
-
-def claim_many(service: "Assistant", kind: str, pairs: list[tuple[int, str]]) -> set[tuple[int, str]]:
-    """Claim many (therapist, key) at once; returns those this caller won. Same unique ledger as
-    Store.claim_notification, in one INSERT .. ON CONFLICT DO NOTHING RETURNING per 500 rows, because
-    at 07:30 a whole time zone's digests are claimed in the same tick."""
-    engine = service.store.engine
-    if engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif engine.dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # any other database: the store's one-by-one claim
-        return {(t, k) for t, k in pairs if service.store.claim_notification(t, kind, k)}
-    won: set[tuple[int, str]] = set()
-    created = datetime.now(timezone.utc)
-    for i in range(0, len(pairs), 500):
-        rows = [
-            {"therapist_id": t, "kind": kind, "key": k, "status": "claimed", "attempts": 0, "created_at": created}
-            for t, k in pairs[i:i + 500]
-        ]
-        statement = (
-            insert(SentNotification)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["kind", "therapist_id", "key"])
-            .returning(SentNotification.therapist_id, SentNotification.key)
-        )
-        with engine.begin() as connection:
-            won.update((t, k) for t, k in connection.execute(statement))
-    return won
-
-
-def _upcoming(service: "Assistant", therapist_ids: set[int], start: datetime, end: datetime) -> list:
-    """Appointments that may have an occurrence in [start, end): every weekly series is a candidate, so
-    this reads plain columns, not ORM objects (it runs every tick over every therapist's series)."""
-    from core.schedule.digest_batch import APPOINTMENT_COLUMNS
-
-    if not therapist_ids:
-        return []
-    with service.store.session() as s:
-        return list(
-            s.exec(
-                select(*APPOINTMENT_COLUMNS).where(
-                    Appointment.cancelled.is_(False),
-                    Appointment.starts_at < end,
-                    Appointment.weekly.is_(True) | (Appointment.starts_at >= start),
-                )
-            )
-        )
-
-
-
 # ---- deciding and claiming ---------------------------------------------------------------------------
-async def due_notifications(service: "Assistant", now: datetime, *, therapist_ids: Iterable[int] | None = None) -> list[Outgoing]:
+def therapist_settings(ctx: Context) -> list[TherapistRecord]:
+    with ctx.uow() as uow:
+        return uow.therapists.all()
+
+
+async def due_notifications(ctx: Context, now: datetime, *, therapist_ids: Iterable[int] | None = None) -> list[Outgoing]:
     """Everything due at `now`, already claimed by this caller (claims lost to another process are dropped)."""
     wanted = set(therapist_ids) if therapist_ids is not None else None
-    reachable = _reachable(service)
-    therapists = [t for t in therapist_settings(service) if t.id in reachable and (wanted is None or t.id in wanted)]
-    out = await _due_digests(service, therapists, now)
-    out += _due_reminders(service, therapists, now)
+    with ctx.uow() as uow:
+        reachable = uow.therapists.reachable()
+        therapists = [t for t in uow.therapists.all() if t.id in reachable and (wanted is None or t.id in wanted)]
+    out = await _due_digests(ctx, therapists, now)
+    out += _due_reminders(ctx, therapists, now)
     return out
 
 
-async def _due_digests(service: "Assistant", therapists: list["Therapist"], now: datetime) -> list[Outgoing]:
-    from core.schedule.digest_batch import compose_digests
+def _mark(ctx: Context, therapist_id: int, kind: str, key: str, status: str, attempts: int) -> None:
+    with ctx.uow() as uow:
+        uow.ledger.mark_notification(therapist_id, kind, key, status, attempts=attempts)
+        uow.commit()
 
+
+async def _due_digests(ctx: Context, therapists: list[TherapistRecord], now: datetime) -> list[Outgoing]:
     windows = {t.id: (t, w[0]) for t in therapists if (w := digest_window(t, now)) is not None}
-    done = _claimed(service, DIGEST, (day.isoformat() for _, day in windows.values()))
-    won = claim_many(service, DIGEST, [(tid, day.isoformat()) for tid, (_, day) in windows.items() if (tid, day.isoformat()) not in done])
+    with ctx.uow() as uow:
+        done = uow.ledger.claimed(DIGEST, (day.isoformat() for _, day in windows.values()))
+        won = uow.ledger.claim_notifications(
+            DIGEST, [(tid, day.isoformat()) for tid, (_, day) in windows.items() if (tid, day.isoformat()) not in done]
+        )
+        uow.commit()
     days = {tid: windows[tid][1] for tid, _ in won}
     try:
-        digests = compose_digests(service, days.items())
+        digests = compose_digests(ctx, days.items())
     except Exception as error:  # e.g. one undecryptable row: fall back to one therapist at a time
         log.error("batched digest composition failed (%s); composing one by one", type(error).__name__)
         digests = {}
@@ -208,43 +130,41 @@ async def _due_digests(service: "Assistant", therapists: list["Therapist"], now:
         digest = digests.get(therapist_id)
         if digest is None:
             try:
-                digest = await service.digest(therapist_id, day)
+                digest = digest_for(ctx, therapist_id, day)
             except Exception as error:  # one therapist's bad data never stops the others
                 log.error("digest for therapist %s on %s could not be composed: %s", therapist_id, key, type(error).__name__)
-                service.store.mark_notification(therapist_id, DIGEST, key, "failed", attempts=0)
+                _mark(ctx, therapist_id, DIGEST, key, "failed", 0)
                 continue
         if digest.empty and not therapist.digest_when_empty:
             # Claimed all the same, so the remaining ticks of the morning do not compose it again.
-            service.store.mark_notification(therapist_id, DIGEST, key, "empty", attempts=0)
+            _mark(ctx, therapist_id, DIGEST, key, "empty", 0)
             continue
-        out.append(Outgoing(therapist_id, DIGEST, key, service.digest_reply(digest), therapist.channel))
+        out.append(Outgoing(therapist_id, DIGEST, key, digest_reply(digest), therapist.channel))
     return out
 
 
-def _due_reminders(service: "Assistant", therapists: list["Therapist"], now: datetime) -> list[Outgoing]:
+def _due_reminders(ctx: Context, therapists: list[TherapistRecord], now: datetime) -> list[Outgoing]:
     by_id = {t.id: t for t in therapists if t.reminder_minutes}
     if not by_id:
         return []
     # One minute past the longest lead time: the occurrence query's end is exclusive.
     horizon = now + timedelta(minutes=max(t.reminder_minutes for t in by_id.values()) + 1)
-    candidates = []
-    for row in _upcoming(service, set(by_id), now, horizon):
-        therapist = by_id.get(row.therapist_id)
-        if therapist is None:
-            continue
-        for occurrence in expand_occurrences(row, now, horizon, zone(therapist.timezone)):
-            if reminder_due(occurrence.starts_at, therapist.reminder_minutes, now):
-                candidates.append((therapist, occurrence))
-    done = _claimed(service, REMINDER, (o.key for _, o in candidates))
+    with ctx.uow() as uow:
+        upcoming = uow.appointments.occurrences_for({t.id: zone(t.timezone) for t in by_id.values()}, now, horizon)
+    candidates = [(by_id[o.therapist_id], o) for o in upcoming if reminder_due(o.starts_at, by_id[o.therapist_id].reminder_minutes, now)]
+    with ctx.uow() as uow:
+        done = uow.ledger.claimed(REMINDER, (o.key for _, o in candidates))
+        won = uow.ledger.claim_notifications(REMINDER, [(t.id, o.key) for t, o in candidates if (t.id, o.key) not in done])
+        uow.commit()
     out = []
     for therapist, occurrence in sorted(candidates, key=lambda c: (c[1].starts_at, c[0].id)):
-        if (therapist.id, occurrence.key) in done or not service.store.claim_notification(therapist.id, REMINDER, occurrence.key):
+        if (therapist.id, occurrence.key) not in won:
             continue
         try:
-            item = service.reminder_item(therapist.id, occurrence.appointment_id, occurrence.client_id, occurrence.starts_at)
+            item = reminder_item(ctx, therapist.id, occurrence)
         except Exception as error:
             log.error("reminder for therapist %s could not be composed: %s", therapist.id, type(error).__name__)
-            service.store.mark_notification(therapist.id, REMINDER, occurrence.key, "failed", attempts=0)
+            _mark(ctx, therapist.id, REMINDER, occurrence.key, "failed", 0)
             continue
         # Say how long is actually left: after a restart that may be less than the configured minutes.
         minutes = max(1, round((occurrence.starts_at - now).total_seconds() / 60))
@@ -253,8 +173,16 @@ def _due_reminders(service: "Assistant", therapists: list["Therapist"], now: dat
 
 
 # ---- delivering --------------------------------------------------------------------------------------
+def linked_accounts(ctx: Context, therapist_id: int) -> list[Account]:
+    """The chat accounts a message can reach the therapist at, the preferred channel first."""
+    with ctx.uow() as uow:
+        preferred = uow.therapists.get(therapist_id).channel
+        accounts = [a for a in uow.therapists.accounts(therapist_id) if a.platform != "console"]
+    return sorted(accounts, key=lambda a: a.platform != preferred)
+
+
 async def deliver(
-    service: "Assistant",
+    ctx: Context,
     notifiers: Mapping[str, "Notifier"],
     outgoing: Outgoing,
     *,
@@ -266,7 +194,7 @@ async def deliver(
     backoff; record the outcome in the ledger. Never raises."""
     therapist_id, kind, key = outgoing.therapist_id, outgoing.kind, outgoing.key
     try:
-        accounts = [a for a in service.linked_accounts(therapist_id) if a[0] in notifiers]
+        accounts = [(a.platform, a.workspace_id, a.user_key) for a in linked_accounts(ctx, therapist_id) if a.platform in notifiers]
     except Exception as error:
         log.error("%s for therapist %s: accounts unavailable: %s", kind, therapist_id, type(error).__name__)
         accounts = []
@@ -274,7 +202,7 @@ async def deliver(
         accounts.sort(key=lambda a: a[0] != outgoing.channel)
     if not accounts:
         log.warning("%s for therapist %s not sent: no linked chat with a running bot", kind, therapist_id)
-        service.store.mark_notification(therapist_id, kind, key, "failed", attempts=0)
+        _mark(ctx, therapist_id, kind, key, "failed", 0)
         return Delivery(therapist_id, kind, key, "failed", 0)
     for attempt in range(1, attempts + 1):
         for platform, workspace_id, user_id in accounts:
@@ -287,18 +215,18 @@ async def deliver(
                     kind, therapist_id, platform, attempt, attempts, type(error).__name__,
                 )
                 continue
-            service.store.mark_notification(therapist_id, kind, key, "sent", attempts=attempt)
+            _mark(ctx, therapist_id, kind, key, "sent", attempt)
             log.info("%s sent to therapist %s via %s", kind, therapist_id, platform)
             return Delivery(therapist_id, kind, key, "sent", attempt, platform)
         if attempt < attempts:
             await sleep(backoff_s * 4 ** (attempt - 1))
-    service.store.mark_notification(therapist_id, kind, key, "failed", attempts=attempts)
+    _mark(ctx, therapist_id, kind, key, "failed", attempts)
     log.error("%s for therapist %s failed after %d attempts", kind, therapist_id, attempts)
     return Delivery(therapist_id, kind, key, "failed", attempts)
 
 
 async def deliver_all(
-    service: "Assistant",
+    ctx: Context,
     notifiers: Mapping[str, "Notifier"],
     outgoing: Iterable[Outgoing],
     *,
@@ -311,13 +239,13 @@ async def deliver_all(
 
     async def one(item: Outgoing) -> Delivery:
         async with gate:
-            return await deliver(service, notifiers, item, sleep=sleep, attempts=attempts, backoff_s=backoff_s)
+            return await deliver(ctx, notifiers, item, sleep=sleep, attempts=attempts, backoff_s=backoff_s)
 
     return list(await asyncio.gather(*(one(item) for item in outgoing)))
 
 
 async def send_due(
-    service: "Assistant",
+    ctx: Context,
     notifiers: Mapping[str, "Notifier"],
     now: datetime | None = None,
     *,
@@ -327,9 +255,9 @@ async def send_due(
     backoff_s: float = BACKOFF_S,
     concurrency: int = CONCURRENCY,
 ) -> list[Delivery]:
-    """Claim what is due at `now` (default: the service clock) and deliver it."""
-    now = (now or service.clock.now()).astimezone(timezone.utc)
-    outgoing = await due_notifications(service, now, therapist_ids=therapist_ids)
+    """Claim what is due at `now` (default: the context's clock) and deliver it."""
+    now = (now or ctx.clock.now()).astimezone(timezone.utc)
+    outgoing = await due_notifications(ctx, now, therapist_ids=therapist_ids)
     return await deliver_all(
-        service, notifiers, outgoing, sleep=sleep, attempts=attempts, backoff_s=backoff_s, concurrency=concurrency
+        ctx, notifiers, outgoing, sleep=sleep, attempts=attempts, backoff_s=backoff_s, concurrency=concurrency
     )

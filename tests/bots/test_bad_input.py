@@ -17,15 +17,18 @@ from bots.console import chat as console_chat
 from bots.bootstrap import build_assistant
 from core.config import Settings
 from tests.hostile import assert_no_leaks, snapshot
+from tests import support
 from tests.bots.test_telegram import (  # noqa: F401 - fixtures
     ADA,
     BEN,
+    ack_of,
     assert_telegram_html,
     chat,
     enrol,
     fake,
     service,
     settings,
+    wait_for_note,
 )
 
 THERAPIST = "Dr. Ada Quinn"
@@ -56,16 +59,16 @@ def stored(data_dir) -> dict:
     service = build_assistant(Settings(data_dir=data_dir, database_url=None))
     try:
         therapist_id = service.therapist_id(service.console_sender(THERAPIST))
-        store = service.store
-        return {
-            "clients": [c.name for c in store.clients(therapist_id)],
-            "notes": store.count_notes(therapist_id),
-            "appointments": [(a.id, a.starts_at, a.cancelled) for a in store.appointments(therapist_id)],
-            "failed": len(store.failed_memos(therapist_id)),
-            "timezone": store.therapist(therapist_id).timezone,
-        }
+        with service.ctx.uow() as uow:
+            return {
+                "clients": [c.name for c in uow.clients.list(therapist_id)],
+                "notes": uow.notes.count(therapist_id),
+                "appointments": [(a.id, a.starts_at, a.cancelled) for a in uow.appointments.list(therapist_id)],
+                "failed": len(uow.memos.failed(therapist_id)),
+                "timezone": uow.therapists.get(therapist_id).timezone,
+            }
     finally:
-        service.store.engine.dispose()
+        service.ctx.uow.engine.dispose()
 
 
 def one_line(err: str) -> str:
@@ -140,10 +143,10 @@ def test_a_past_session_from_the_terminal_is_stored_with_a_clear_note(data_dir, 
 def test_an_unexpected_failure_is_one_line_without_content(data_dir, capsys, monkeypatch):
     import core.service
 
-    def explode(self, *args, **kwargs):
+    def explode(*args, **kwargs):
         raise RuntimeError("Orsolya Quillon said the lighthouse…")  # an exception text may carry content
 
-    monkeypatch.setattr(core.service.Assistant, "answer_for", explode)
+    monkeypatch.setattr(core.service, "answer_for", explode)
     assert main(["ask", "what did Orsolya say?", "--as", THERAPIST]) == 1
     line = one_line(capsys.readouterr().err)
     assert "RuntimeError" in line and "lighthouse" not in line
@@ -225,7 +228,7 @@ async def test_console_survives_every_bad_line(tmp_path, monkeypatch):
         assert await console_chat(service, THERAPIST, lines=iter(["what about Orsolya?", "/press 1", "/quit"])) == 0
     assert "Something went wrong with that line" in out.getvalue() and "lighthouse" not in out.getvalue()
     assert "Type /press and the number" in out.getvalue()
-    service.store.engine.dispose()
+    service.ctx.uow.engine.dispose()
 
 
 # ---- Telegram, two therapists -----------------------------------------------------------------------------
@@ -234,11 +237,12 @@ async def test_console_survives_every_bad_line(tmp_path, monkeypatch):
 async def test_telegram_hostile_commands_and_forged_buttons(chat, fake, service):
     await enrol(chat, service, ADA, "Dr. Ada Quinn")
     await enrol(chat, service, BEN, "Dr. Ben Osei")
-    ben_note = await chat.say(BEN, BEN_NOTE)
+    await chat.say(BEN, BEN_NOTE)
+    ben_note = (await wait_for_note(fake, BEN, ack_of(fake, BEN)))["text"]
     assert "Zephyrine Kowalczyk" in ben_note
     await chat.say(BEN, "/schedule Zephyrine Kowalczyk friday 10:00")
     ben_id = service.therapist_id(chat_sender(BEN))
-    [ben_row] = service.store.latest_notes(ben_id, 10)
+    [ben_row] = support.latest_notes(service, ben_id, 10)
     ben_before = snapshot(service, ben_id)
 
     long = "Quillon " * 1300

@@ -10,6 +10,7 @@ import pytest
 
 from bots.cli_schedule import add_parsers, run_calendar, run_settings
 from tests.core.helpers_schedule import FakeClock, local
+from tests import support
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "practice.ics"
 
@@ -44,7 +45,7 @@ def test_settings_change_and_json(make_service, capsys):
     assert run_settings(service, args) == 0
     out = capsys.readouterr().out
     assert "Reminders 20 minutes before each session." in out and "Morning digest: off" in out
-    therapist = service.store.therapist(service.therapist_id(service.console_sender("Dr. Ines Varga")))
+    therapist = support.therapist(service, service.therapist_id(service.console_sender("Dr. Ines Varga")))
     assert (therapist.reminder_minutes, therapist.digest_enabled, therapist.digest_when_empty) == (20, False, True)
 
 
@@ -62,8 +63,8 @@ async def test_calendar_import_file_list_and_assign(make_service, capsys):
     service = make_service(clock=FakeClock(local("Europe/Berlin", 2026, 11, 1, 8, 0)))
     run_settings(service, parser().parse_args(["settings", "--as", "Dr. Ines Varga", "--timezone", "Europe/Berlin"]))
     therapist_id = service.therapist_id(service.console_sender("Dr. Ines Varga"))
-    service.store.add_client(therapist_id, "Maya Thompson")
-    service.store.add_client(therapist_id, "Daniel Okafor")
+    support.add_client(service, therapist_id, "Maya Thompson")
+    support.add_client(service, therapist_id, "Daniel Okafor")
     capsys.readouterr()
     args = parser().parse_args(["calendar", "import", str(FIXTURE), "--as", "Dr. Ines Varga", "--json"])
     assert await run_calendar(service, args) == 0

@@ -9,8 +9,11 @@ from datetime import datetime, timezone
 import pytest
 
 from bots.scheduler import Scheduler, digest_groups, serve
+from core.jobs import Jobs
 from core.schedule.notifications import send_due
+from storage.queue_local import LocalQueue
 from tests.core.helpers_schedule import FakeClock, RecordingNotifier, Sleeps, client_with_history, local, therapist
+from tests import support
 
 
 def next_fire(scheduler: Scheduler, job_id: str, after: datetime) -> datetime:
@@ -23,7 +26,7 @@ async def test_digest_jobs_are_derived_from_settings_and_keep_local_time(make_se
     ines = therapist(service, "Dr. Ines Varga", tz="Europe/Berlin", telegram="11")
     tomas = therapist(service, "Dr. Tomas Reyes", tz="Europe/Berlin", telegram="12")
     kenji = therapist(service, "Dr. Kenji Mori", tz="Asia/Tokyo", telegram="13", digest_time="08:15", digest_days="mon,wed")
-    scheduler = Scheduler(service, {})
+    scheduler = Scheduler(service.ctx, service.ctx.queue)
     assert scheduler.sync_jobs() is True
     jobs = {job.id: job.args[0] for job in scheduler.scheduler.get_jobs()}
     assert jobs == {
@@ -38,8 +41,8 @@ async def test_digest_jobs_are_derived_from_settings_and_keep_local_time(make_se
     assert scheduler.sync_jobs() is False  # nothing changed, nothing rebuilt
 
     # Settings change: Tomas moves to 06:45, Kenji turns digests off.
-    service.store.update_therapist(tomas, digest_time="06:45")
-    service.store.update_therapist(kenji, digest_enabled=False)
+    support.update_therapist(service, tomas, digest_time="06:45")
+    support.update_therapist(service, kenji, digest_enabled=False)
     assert scheduler.sync_jobs() is True
     jobs = {job.id: job.args[0] for job in scheduler.scheduler.get_jobs()}
     assert jobs == {
@@ -64,10 +67,6 @@ def test_digest_groups_skip_broken_settings():
 
 async def test_serve_catches_up_at_start_and_stops(make_service):
     # The process starts at 09:05 local, after a missed 07:30: the first tick sends the digest.
-    service = make_service(clock=FakeClock(local("Europe/Berlin", 2026, 12, 1, 9, 5)))
-    tid = therapist(service, "Dr. Ines Varga", tz="Europe/Berlin", telegram="21")
-    client = client_with_history(service, tid, "Maya Thompson", datetime(2026, 11, 24).date(), "Talked about sleep.")
-    service.store.add_appointment(tid, client.id, local("Europe/Berlin", 2026, 12, 1, 15, 0))
     arrived = asyncio.Event()
 
     class Notifier(RecordingNotifier):
@@ -76,11 +75,18 @@ async def test_serve_catches_up_at_start_and_stops(make_service):
             arrived.set()
 
     notifier = Notifier("telegram")
+    queue = LocalQueue(1)
+    service = make_service(clock=FakeClock(local("Europe/Berlin", 2026, 12, 1, 9, 5)), queue=queue, notifiers={"telegram": notifier})
+    tid = therapist(service, "Dr. Ines Varga", tz="Europe/Berlin", telegram="21")
+    client = client_with_history(service, tid, "Maya Thompson", datetime(2026, 11, 24).date(), "Talked about sleep.")
+    support.add_appointment(service, tid, client.id, local("Europe/Berlin", 2026, 12, 1, 15, 0))
+    queue.start(service.jobs)  # the clock only queues; a worker sends
     stop = asyncio.Event()
-    task = asyncio.create_task(serve(service, {"telegram": notifier}, service.settings, stop))
+    task = asyncio.create_task(serve(service.ctx, queue, stop))
     await asyncio.wait_for(arrived.wait(), timeout=30)
     stop.set()
     await asyncio.wait_for(task, timeout=10)
+    await queue.stop()
     assert [s[0] for s in notifier.sent] == ["21"]
     assert "15:00 Maya Thompson" in notifier.sent[0][2].text
 
@@ -90,15 +96,15 @@ async def test_feed_failure_report_goes_out_through_the_notifier(make_service):
 
     service = make_service(clock=FakeClock(local("Europe/Berlin", 2026, 12, 1, 9, 5)))
     tid = therapist(service, "Dr. Ines Varga", tz="Europe/Berlin", telegram="31")
-    add_feed(service, tid, "http://127.0.0.1:9/closed-port.ics")  # nothing listens on port 9
+    add_feed(service.ctx, tid, "http://127.0.0.1:9/closed-port.ics")  # nothing listens on port 9
     notifier = RecordingNotifier("telegram")
-    scheduler = Scheduler(service, {"telegram": notifier}, sleep=Sleeps())
-    deliveries = await scheduler.feeds_job()
+    jobs = Jobs(service.ctx, {"telegram": notifier})  # what a worker runs when the clock queues "refresh_feeds"
+    deliveries = await jobs.refresh_feeds()
     assert [(d.kind, d.status) for d in deliveries] == [("calendar", "sent")]
     assert "couldn't load your calendar feed" in notifier.sent[0][2].text
     assert "127.0.0.1" not in notifier.sent[0][2].text
     service.clock.set(local("Europe/Berlin", 2026, 12, 1, 10, 5))
-    assert await scheduler.feeds_job() == []  # reported once
+    assert await jobs.refresh_feeds() == []  # reported once
 
 
 # ---- through the fake platform servers -------------------------------------------------------------------
@@ -148,10 +154,10 @@ async def test_digest_and_reminder_delivered_through_fake_telegram_and_slack(mak
             service, tid, "Maya Thompson", datetime(2026, 11, 24).date(), "Talked about sleep.",
             homework=("Keep a sleep diary",),
         )
-        service.store.add_appointment(tid, client.id, local("Europe/Berlin", 2026, 12, 1, 15, 0))
+        support.add_appointment(service, tid, client.id, local("Europe/Berlin", 2026, 12, 1, 15, 0))
     notifiers = notifiers_for(service, fake_telegram, fake_slack)
     try:
-        sent = await send_due(service, notifiers, sleep=Sleeps())
+        sent = await send_due(service.ctx, notifiers, sleep=Sleeps())
         assert sorted((d.therapist_id, d.platform, d.status) for d in sent) == sorted(
             [(on_telegram, "telegram", "sent"), (on_slack, "slack", "sent")]
         )
@@ -161,13 +167,13 @@ async def test_digest_and_reminder_delivered_through_fake_telegram_and_slack(mak
         assert len(posts) == 1 and "Maya Thompson" in (posts[0].get("text") or "")
 
         service.clock.set(local("Europe/Berlin", 2026, 12, 1, 14, 45))
-        sent = await send_due(service, notifiers, sleep=Sleeps())
+        sent = await send_due(service.ctx, notifiers, sleep=Sleeps())
         assert sorted(d.kind for d in sent) == ["reminder", "reminder"]
         assert fake_telegram.sent_to(7101)[-1].startswith("In 15 min: Maya Thompson at 15:00.")
         assert len(fake_slack.posts(dm_for("U7102"))) == 2
         # Nothing more, however often the scheduler ticks.
         service.clock.set(local("Europe/Berlin", 2026, 12, 1, 14, 50))
-        assert await send_due(service, notifiers, sleep=Sleeps()) == []
+        assert await send_due(service.ctx, notifiers, sleep=Sleeps()) == []
     finally:
         await notifiers["telegram"].close()
 
@@ -180,14 +186,14 @@ async def test_telegram_failure_falls_back_to_slack_then_records_failure(make_se
     notifiers = notifiers_for(service, fake_telegram, fake_slack)
     fake_telegram.token = "revoked"  # every Bot API call now answers 401, like a revoked or blocked bot
     try:
-        [delivery] = await send_due(service, notifiers, sleep=Sleeps())
+        [delivery] = await send_due(service.ctx, notifiers, sleep=Sleeps())
         assert (delivery.status, delivery.platform) == ("sent", "slack")
         assert len(fake_slack.posts(dm_for("U7201"))) == 1
         # Both platforms down the next morning: retried with backoff, then recorded as failed.
         fake_slack.errors["chat.postMessage"] = "ratelimited"
         service.clock.set(local("Europe/Berlin", 2026, 12, 2, 7, 30))
         sleeps = Sleeps()
-        [delivery] = await send_due(service, notifiers, sleep=sleeps)
+        [delivery] = await send_due(service.ctx, notifiers, sleep=sleeps)
         assert (delivery.status, delivery.attempts) == ("failed", 3) and sleeps.delays == [2.0, 8.0]
     finally:
         await notifiers["telegram"].close()

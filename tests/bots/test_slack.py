@@ -20,6 +20,7 @@ from bots.bootstrap import build_assistant
 from core.config import Settings
 from core.errors import NotEnrolled, NotPrivate
 from core.types import Sender
+from storage.queue_local import LocalQueue
 from tests.fakes.slack_api import (
     BOT_ID,
     BOT_TOKEN,
@@ -30,6 +31,7 @@ from tests.fakes.slack_api import (
     event_body,
     signed_headers,
 )
+from tests import support
 
 ADA = "U0ADA0001"  # invented therapists and a stranger
 BEN = "U0BEN0002"
@@ -54,6 +56,12 @@ class Workspace:
         self.service = bot.service
         self._ts = itertools.count(1)
         self._events = itertools.count(1)
+
+    async def settle(self) -> None:
+        """Until the bot's background work and the memo jobs it queued are done."""
+        await self.bot.idle()
+        await self.service.ctx.queue.idle()
+        await self.bot.idle()
 
     def new_ts(self) -> str:
         return f"{1_700_000_000 + next(self._ts)}.000200"
@@ -82,7 +90,7 @@ class Workspace:
     async def say(self, user: str, text: str, **kwargs) -> dict[str, Any]:
         event = self.message_event(user, text, **kwargs)
         assert (await self.event(event)).status == 200
-        await self.bot.idle()
+        await self.settle()
         return event
 
     async def command(self, user: str, text: str, *, channel: str | None = None) -> aiohttp.ClientResponse:
@@ -94,7 +102,7 @@ class Workspace:
             "response_url": f"{self.fake.root}/response/{next(self._events)}", "trigger_id": f"{next(self._events)}.1.abc",
         }
         response = await self.send(urlencode(form), "application/x-www-form-urlencoded")
-        await self.bot.idle()
+        await self.settle()
         return response
 
     async def press(self, user: str, channel: str, ts: str, label: str) -> aiohttp.ClientResponse:
@@ -116,7 +124,7 @@ class Workspace:
             "response_url": f"{self.fake.root}/response/{next(self._events)}", "actions": [action],
         }
         response = await self.send(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
-        await self.bot.idle()
+        await self.settle()
         return response
 
     async def enrol(self, user: str, name: str) -> None:
@@ -184,10 +192,12 @@ def settings(tmp_path, fake) -> Settings:
 
 
 @pytest.fixture
-def service(settings):
-    built = build_assistant(settings)
+async def service(settings):
+    built = build_assistant(settings, queue=LocalQueue(1))
+    built.ctx.queue.start(built.jobs)  # the worker, as in `alliance run`
     yield built
-    built.store.engine.dispose()
+    await built.ctx.queue.stop()
+    built.ctx.uow.engine.dispose()
 
 
 async def start_bot(service, settings, fake) -> tuple[Workspace, asyncio.Event, asyncio.Task]:
@@ -214,11 +224,11 @@ async def workspace(service, settings, fake):
 
 
 def memo_count(service) -> int:
-    from sqlmodel import select
+    from sqlmodel import Session, select
 
     from storage.models import Memo
 
-    with service.store.session() as s:
+    with Session(service.ctx.uow.engine) as s:
         return len(s.exec(select(Memo.id)).all())
 
 
@@ -245,7 +255,7 @@ async def test_stranger_audio_is_refused_and_never_fetched(workspace, fake, shar
     clip = fake.add_file((shared_data / "speech/formats/jfk.m4a").read_bytes())
     event = workspace.message_event(STRANGER, files=[clip])
     assert (await workspace.event(event)).status == 200
-    await workspace.bot.idle()
+    await workspace.settle()
 
     assert str(NotEnrolled()) in text_of(workspace.last_post(dm_for(STRANGER)))
     assert not fake.calls_to("file") and not fake.calls_to("files.info") and not fake.calls_to("reactions.add")
@@ -260,7 +270,7 @@ async def test_channels_and_group_dms_get_an_ephemeral_dms_only_answer(workspace
     await workspace.say(ADA, "Maya Thompson said her brother hit her", channel="G0GROUPDM", channel_type="mpim")
     await workspace.event({"type": "app_mention", "user": ADA, "text": f"<@{BOT_USER}> notes for Maya?", "ts": workspace.new_ts(),
                            "channel": "C0GENERAL", "event_ts": "1"})
-    await workspace.bot.idle()
+    await workspace.settle()
 
     ephemerals = [c.params for c in fake.calls_to("chat.postEphemeral")]
     assert [e["channel"] for e in ephemerals] == ["C0GENERAL", "G0GROUPDM", "C0GENERAL"]
@@ -283,7 +293,7 @@ async def test_voice_clip_becomes_a_note_in_its_thread(workspace, fake, shared_d
     response = await workspace.event(event)
     assert response.status == 200
     assert not [p for p in fake.posts() if p.get("thread_ts") == event["ts"]]  # answered before the work
-    await workspace.bot.idle()
+    await workspace.settle()
 
     info = fake.calls_to("files.info")[-1]
     assert info.http == "GET" and info.params["file"] == clip["id"]
@@ -302,7 +312,7 @@ async def test_voice_clip_becomes_a_note_in_its_thread(workspace, fake, shared_d
     # No client was named: the note waits as a draft with a way to choose one.
     assert {"New client…", "Other client…", "Delete"} <= set(labels(note)) and len(set(labels(note)) & {"SOAP", "DAP", "BIRP", "GIRP"}) == 3
     assert fake.reactions[(dm_for(ADA), event["ts"])] == {"white_check_mark"}
-    assert workspace.service.unfinished_memos("slack") == []
+    assert support.unfinished(workspace.service, "slack") == []
 
     # A reply in that thread is about this note.
     await workspace.say(ADA, "shorten the plan", thread_ts=event["ts"])
@@ -318,16 +328,16 @@ async def test_a_retried_event_gives_one_note_and_a_retry_only_event_still_count
         workspace.event(first, event_id="Ev0FIRST"),
         workspace.event(first, event_id="Ev0FIRST", retry=1),  # Slack gave up waiting and sent it again
     )
-    await workspace.bot.idle()
+    await workspace.settle()
     assert (await workspace.event(first, event_id="Ev0FIRST", retry=2)).status == 200
-    await workspace.bot.idle()
+    await workspace.settle()
     notes = [p for p in fake.posts() if p.get("thread_ts") == first["ts"]]
     assert len(notes) == 1 and len(fake.calls_to("file")) == 1
 
     # The first delivery was lost on the way; only a retry reached us. It must still become a note.
     second = workspace.message_event(ADA, files=[fake.add_file(audio)])
     assert (await workspace.event(second, event_id="Ev0SECOND", retry=1)).status == 200
-    await workspace.bot.idle()
+    await workspace.settle()
     assert len([p for p in fake.posts() if p.get("thread_ts") == second["ts"]]) == 1
 
 
@@ -339,10 +349,10 @@ async def test_sign_in_page_instead_of_audio_says_what_to_fix(workspace, fake, s
     assert "files:read" in message and "reinstall" in message
     # Recorded before the download, so the memo is kept: failed with the reason, not pending a restart.
     therapist_id = workspace.service.therapist_id(Sender("slack", TEAM, ADA, "im"))
-    [memo_id] = workspace.service.store.failed_memos(therapist_id)
-    memo = workspace.service.store.memo(therapist_id, memo_id)
+    [memo_id] = support.failed_memos(workspace.service, therapist_id)
+    memo = support.memo(workspace.service, therapist_id, memo_id)
     assert memo.source_ref == page["id"] and memo.audio is None and "files:read" in memo.failure
-    assert workspace.service.unfinished_memos("slack") == []
+    assert support.unfinished(workspace.service, "slack") == []
     assert fake.reactions[(dm_for(ADA), event["ts"])] == {"warning"}
 
 
@@ -366,12 +376,12 @@ async def test_bad_or_stale_signatures_get_401_and_do_nothing(workspace, fake):
     event = workspace.message_event(ADA, "what did Maya mention last time?")
     forged = await workspace.event(event, secret="someone-elses-secret")
     stale = await workspace.event(event, timestamp=int(time.time()) - 10 * 60)  # Slack's window is 5 minutes
-    await workspace.bot.idle()
+    await workspace.settle()
     assert forged.status == 401 and stale.status == 401
     assert len(fake.posts()) == posts
 
     assert (await workspace.event(event)).status == 200  # the genuine request still works afterwards
-    await workspace.bot.idle()
+    await workspace.settle()
     assert len(fake.posts()) == posts + 1
 
 
@@ -388,7 +398,7 @@ async def test_a_memo_over_the_size_limit_is_refused_before_download(tmp_path, f
     finally:
         stop.set()
         await task
-        service.store.engine.dispose()
+        service.ctx.uow.engine.dispose()
 
 
 async def test_unreadable_audio_gets_a_reason_in_the_thread(workspace, fake, shared_data):
@@ -406,6 +416,6 @@ async def test_text_sent_with_a_clip_names_the_client(workspace, fake, shared_da
     clip = fake.add_file((shared_data / "speech/formats/jfk.m4a").read_bytes())
     event = workspace.message_event(ADA, "Nora Vance", files=[{"id": clip["id"], "file_access": "check_file_info"}])
     assert (await workspace.event(event)).status == 200
-    await workspace.bot.idle()
+    await workspace.settle()
     note = workspace.last_post(dm_for(ADA))
     assert text_of(note).startswith("Note for Nora Vance")  # filed, not a draft asking whom

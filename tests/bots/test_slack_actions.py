@@ -18,6 +18,7 @@ from tests.bots.test_slack import (  # noqa: F401 (fixtures)
     workspace,
 )
 from tests.fakes.slack_api import BOT_TOKEN, TEAM, dm_for
+from tests import support
 
 
 async def test_slash_commands_answer_in_the_dm(workspace, fake):
@@ -54,7 +55,7 @@ async def test_slash_commands_answer_in_the_dm(workspace, fake):
     assert "cannot be undone" in text_of(confirm)
     await workspace.press(ADA, dm, confirm["ts"], "Yes, delete Maya Thompson")
     assert text_of(fake.messages[(dm, confirm["ts"])]).startswith("Deleted Maya Thompson")
-    assert workspace.service.store.clients(workspace.service.therapist_id(Sender("slack", TEAM, ADA, "im"))) == []
+    assert support.clients(workspace.service, workspace.service.therapist_id(Sender("slack", TEAM, ADA, "im"))) == []
 
 
 async def test_note_buttons_change_format_client_and_delete(workspace, fake):
@@ -89,7 +90,7 @@ async def test_note_buttons_change_format_client_and_delete(workspace, fake):
     assert text_of(fake.messages[(dm, confirm["ts"])]) == "Note deleted."
     assert text_of(fake.messages[(dm, ts)]) == "Note deleted."  # the note's text leaves Slack too
     therapist = workspace.service.therapist_id(Sender("slack", TEAM, ADA, "im"))
-    assert workspace.service.store.latest_notes(therapist) == []
+    assert support.latest_notes(workspace.service, therapist) == []
 
 
 async def test_new_client_named_in_the_thread(workspace, fake):
@@ -108,21 +109,21 @@ async def test_new_client_named_in_the_thread(workspace, fake):
 
 async def test_app_home_shows_today_and_latest_notes(workspace, fake):
     await workspace.event({"type": "app_home_opened", "user": STRANGER, "channel": dm_for(STRANGER), "tab": "home", "event_ts": "1"})
-    await workspace.bot.idle()
+    await workspace.settle()
     refusal = fake.calls_to("views.publish")[-1].params
     assert refusal["user_id"] == STRANGER and "/alliance link" in str(refusal["view"])
 
     await workspace.enrol(ADA, "Dr Ada Example")
     await workspace.command(ADA, MAYA_NOTE)
     therapist = workspace.service.therapist_id(Sender("slack", TEAM, ADA, "im"))
-    maya = workspace.service.store.clients(therapist)[0]
+    maya = support.clients(workspace.service, therapist)[0]
     soon = datetime.now(timezone.utc).replace(second=0, microsecond=0) + timedelta(minutes=5)
     if soon.date() != datetime.now(timezone.utc).date():
         soon -= timedelta(minutes=10)
-    workspace.service.store.add_appointment(therapist, maya.id, soon)
+    support.add_appointment(workspace.service, therapist, maya.id, soon)
 
     await workspace.event({"type": "app_home_opened", "user": ADA, "channel": dm_for(ADA), "tab": "home", "event_ts": "2"})
-    await workspace.bot.idle()
+    await workspace.settle()
     view = fake.calls_to("views.publish")[-1].params
     assert view["user_id"] == ADA and view["view"]["type"] == "home"
     home = text_of({"blocks": view["view"]["blocks"]})
@@ -137,16 +138,17 @@ async def test_restart_delivers_a_memo_the_last_run_did_not_finish(service, sett
     service.enroll(sender, code)
     therapist = service.therapist_id(sender)
     memo_ts = "1700000999.000200"
-    receipt = await service.receive_memo(sender, AudioMemo(f"{dm_for(ADA)}:{memo_ts}", (shared_data / "speech/formats/jfk.m4a").read_bytes(), "memo.m4a"))
-    service.set_reply_ref(therapist, receipt.memo_id, f"{dm_for(ADA)}:{memo_ts}")
+    receipt = await service.receive_memo(sender, AudioMemo(f"{dm_for(ADA)}:{memo_ts}", (shared_data / "speech/formats/jfk.m4a").read_bytes(), "memo.m4a"),
+                                         origin=f"{dm_for(ADA)}:{memo_ts}")
 
     ws, stop, task = await start_bot(service, settings, fake)
+    await service.recover()  # what the worker does when it starts
     try:
         await fake.wait_for("chat.postMessage")
-        await ws.bot.idle()
+        await ws.settle()
         note = ws.last_post(dm_for(ADA))
         assert note["thread_ts"] == memo_ts and "ask not what your country" in text_of(note).lower()
-        assert service.unfinished_memos("slack") == []
+        assert support.unfinished(service, "slack") == []
     finally:
         stop.set()
         await task
@@ -162,30 +164,31 @@ async def test_restart_fetches_a_memo_whose_download_was_cut_off(service, settin
     clip = fake.add_file((shared_data / "speech/formats/jfk.m4a").read_bytes())
     memo_ts = "1700000998.000200"
     receipt = await service.receive_memo(
-        sender, AudioMemo(f"{dm_for(ADA)}:{memo_ts}", None, "memo.m4a", source_ref=clip["id"], size_bytes=clip["size"])
+        sender, AudioMemo(f"{dm_for(ADA)}:{memo_ts}", None, "memo.m4a", source_ref=clip["id"], size_bytes=clip["size"]),
+        origin=f"{dm_for(ADA)}:{memo_ts}",
     )
-    assert receipt.needs_audio
-    service.set_reply_ref(therapist, receipt.memo_id, f"{dm_for(ADA)}:{memo_ts}")
 
     ws, stop, task = await start_bot(service, settings, fake)
+    await service.recover()  # what the worker does when it starts
     try:
         await fake.wait_for("chat.postMessage")
-        await ws.bot.idle()
+        await ws.settle()
         note = ws.last_post(dm_for(ADA))
         assert note["thread_ts"] == memo_ts and "ask not what your country" in text_of(note).lower()
         assert [c.params["file"] for c in fake.calls_to("files.info")] == [clip["id"]]
         [download] = fake.calls_to("file")  # the audio came from the fake's file endpoint
         assert download.headers["Authorization"] == f"Bearer {BOT_TOKEN}"
-        assert service.store.memo(therapist, receipt.memo_id).status == "delivered"
-        assert service.unfinished_memos("slack") == []
+        assert support.memo(service, therapist, receipt.memo_id).status == "delivered"
+        assert support.unfinished(service, "slack") == []
     finally:
         stop.set()
         await task
 
     posts = len(fake.posts())
     ws, stop, task = await start_bot(service, settings, fake)  # and again: nothing twice
+    await service.recover()
     try:
-        await ws.bot.idle()
+        await ws.settle()
     finally:
         stop.set()
         await task
@@ -199,21 +202,22 @@ async def test_restart_asks_again_for_a_memo_slack_no_longer_has(service, settin
     therapist = service.therapist_id(sender)
     memo_ts = "1700000997.000200"
     receipt = await service.receive_memo(
-        sender, AudioMemo(f"{dm_for(ADA)}:{memo_ts}", None, "memo.m4a", source_ref="F0GONE", size_bytes=2048)
+        sender, AudioMemo(f"{dm_for(ADA)}:{memo_ts}", None, "memo.m4a", source_ref="F0GONE", size_bytes=2048),
+        origin=f"{dm_for(ADA)}:{memo_ts}",
     )
-    service.set_reply_ref(therapist, receipt.memo_id, f"{dm_for(ADA)}:{memo_ts}")
 
     ws, stop, task = await start_bot(service, settings, fake)
+    await service.recover()  # what the worker does when it starts
     try:
         await fake.wait_for("chat.postMessage")
-        await ws.bot.idle()
+        await ws.settle()
         told = ws.last_post(dm_for(ADA))
         assert told["thread_ts"] == memo_ts and "send it again" in text_of(told)
         assert fake.reactions[(dm_for(ADA), memo_ts)] == {"warning"}
         assert not fake.calls_to("file")
-        memo = service.store.memo(therapist, receipt.memo_id)
+        memo = support.memo(service, therapist, receipt.memo_id)
         assert memo.status == "failed" and memo.failure
-        assert service.unfinished_memos("slack") == []
+        assert support.unfinished(service, "slack") == []
     finally:
         stop.set()
         await task
@@ -221,15 +225,16 @@ async def test_restart_asks_again_for_a_memo_slack_no_longer_has(service, settin
 
 async def test_the_morning_digest_reaches_the_dm(service, settings, fake):
     from bots.slack import make_notifier
+    from core.schedule.digests import digest_reply
 
     code = service.create_invite("Dr Ada Example").code
     sender = Sender("slack", TEAM, ADA, "im")
     service.enroll(sender, code)
     therapist = service.therapist_id(sender)
-    maya = service.store.add_client(therapist, "Maya Thompson")
+    maya = support.add_client(service, therapist, "Maya Thompson")
     day = service.today_for(therapist)
-    service.store.add_appointment(therapist, maya.id, datetime.combine(day, datetime.min.time(), timezone.utc).replace(hour=15))
-    reply = service.digest_reply(await service.digest(therapist, day))
+    support.add_appointment(service, therapist, maya.id, datetime.combine(day, datetime.min.time(), timezone.utc).replace(hour=15))
+    reply = digest_reply(await service.digest(therapist, day))
 
     await make_notifier(settings).send(ADA, TEAM, reply)
     assert fake.calls_to("conversations.open")[-1].params["users"] == ADA

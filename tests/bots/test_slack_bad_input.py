@@ -19,6 +19,7 @@ from tests.bots.test_slack import (  # noqa: F401 - fixtures
     workspace,
 )
 from tests.fakes.slack_api import TEAM, dm_for
+from tests import support
 
 BEN_NOTE = (
     "note Session with Zephyrine Kowalczyk today. She described the recurring lighthouse dream and her "
@@ -41,7 +42,7 @@ async def forge(workspace, user: str, value: str, block_id: str, ts: str):
         "actions": [{"action_id": "alliance:0:0", "block_id": block_id, "type": "button", "value": value, "action_ts": "1.2"}],
     }
     response = await workspace.send(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
-    await workspace.bot.idle()
+    await workspace.settle()
     return response
 
 
@@ -53,7 +54,7 @@ async def test_slack_hostile_commands_and_forged_actions(workspace, fake, caplog
     await workspace.command(BEN, "schedule Zephyrine Kowalczyk friday 10:00")
     service = workspace.service
     ben_id = service.therapist_id(Sender("slack", TEAM, BEN, "im"))
-    [ben_note] = service.store.latest_notes(ben_id, 10)
+    [ben_note] = support.latest_notes(service, ben_id, 10)
     ben_before = snapshot(service, ben_id)
     dm = dm_for(ADA)
 

@@ -32,7 +32,7 @@ async def running(tmp_path, fake):
     yield bot
     stop.set()
     await asyncio.wait_for(task, 30)
-    bot.service.store.engine.dispose()
+    bot.service.ctx.uow.engine.dispose()
 
 
 def command(text: str, trigger: str) -> dict:

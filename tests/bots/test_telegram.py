@@ -11,7 +11,9 @@ from bots.telegram import build_application
 from bots.bootstrap import build_assistant
 from core.config import Settings
 from core.errors import NotEnrolled, NotPrivate
+from storage.queue_local import LocalQueue
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
+from tests import support
 
 ADA = 7001  # invented therapists' Telegram user ids
 BEN = 7002
@@ -42,10 +44,12 @@ def settings(tmp_path, fake) -> Settings:
 
 
 @pytest.fixture
-def service(settings):
-    built = build_assistant(settings)
+async def service(settings):
+    built = build_assistant(settings, queue=LocalQueue(1))
+    built.ctx.queue.start(built.jobs)  # the worker: memos are finished in the background, as in `alliance run`
     yield built
-    built.store.engine.dispose()
+    await built.ctx.queue.stop()
+    built.ctx.uow.engine.dispose()
 
 
 class Chat:
@@ -112,9 +116,10 @@ async def wait_for_note(fake: FakeTelegram, chat_id: int, ack_id: int) -> dict:
 
 
 def ack_of(fake: FakeTelegram, chat_id: int) -> int:
-    [ack] = [m for (c, _), m in fake.messages.items() if c == chat_id and "transcribing" in m.get("text", "").lower()] or [None]
-    assert ack is not None, fake.sent_to(chat_id)
-    return ack["message_id"]
+    """The latest acknowledgement the memo flow sent in the chat (it is edited into the note later)."""
+    acks = [m for (c, m), text in fake.first_texts.items() if c == chat_id and text.startswith("Got it")]
+    assert acks, fake.sent_to(chat_id)
+    return acks[-1]
 
 
 async def send_voice(chat: Chat, fake: FakeTelegram, user_id: int, audio: bytes, **kwargs) -> dict:
@@ -139,7 +144,7 @@ async def test_stranger_is_refused_and_nothing_is_fetched_or_stored(chat, fake, 
     await send_voice(chat, fake, STRANGER, (shared_data / "speech/formats/jfk.ogg").read_bytes())
     assert fake.sent_to(STRANGER) == [str(NotEnrolled())]
     assert "getFile" not in fake.methods() and fake.downloads == []
-    assert service.unfinished_memos() == []
+    assert support.unfinished(service) == []
 
     assert await chat.say(STRANGER, "Maya told me about her panic attacks") == str(NotEnrolled())
     assert await chat.say(STRANGER, "/start") == str(NotEnrolled())
@@ -170,9 +175,8 @@ async def test_voice_note_becomes_a_note_in_the_same_message(chat, fake, service
     await send_voice(chat, fake, ADA, (shared_data / "speech/formats/jfk.ogg").read_bytes())
 
     ack_id = ack_of(fake, ADA)
-    assert fake.downloads, "the voice file was downloaded"
-    assert {"chat_id": ADA, "action": "typing"} in fake.of("sendChatAction")
     note = await wait_for_note(fake, ADA, ack_id)
+    assert fake.downloads, "the voice file was downloaded"
     edit = [e for e in fake.of("editMessageText") if e["message_id"] == ack_id][-1]
     assert edit["parse_mode"] == "HTML"
     assert_telegram_html(note["text"])
@@ -180,7 +184,7 @@ async def test_voice_note_becomes_a_note_in_the_same_message(chat, fake, service
     labels = [label for label, _ in buttons(note)]
     assert "Delete" in labels and any(f in labels for f in ("DAP", "BIRP", "GIRP"))
     assert any("client" in label.lower() for label in labels)
-    assert service.unfinished_memos("telegram") == []  # delivered
+    assert support.unfinished(service, "telegram") == []  # delivered
 
     # a reply to the note is about that note, not a question about clients
     answer = await chat.say(ADA, "shorten the plan please", reply_to=ack_id)
@@ -226,7 +230,7 @@ async def test_oversized_file_is_refused_before_download(chat, fake, service):
     await chat.feed(fake.voice_update(ADA, file_id, size=60 * 1024 * 1024))
     assert "60 MB" in fake.sent_to(ADA)[-1] and "shorter recording" in fake.sent_to(ADA)[-1]
     assert "getFile" not in fake.methods()
-    assert service.unfinished_memos() == []
+    assert support.unfinished(service) == []
 
 
 async def test_memo_is_recorded_before_its_download(chat, fake, service):
@@ -234,13 +238,14 @@ async def test_memo_is_recorded_before_its_download(chat, fake, service):
     reason, never nothing (and a crash mid-download leaves a memo the restart fetches again)."""
     await enrol(chat, service, ADA, "Dr. Ada Quinn")
     await chat.feed(fake.voice_update(ADA, "file-unknown", size=4096))  # getFile will refuse this id
-    assert fake.sent_to(ADA)[-1] == "I couldn't fetch that file from Telegram. Please send it again."
+    failed = await wait_for_note(fake, ADA, ack_of(fake, ADA))
+    assert failed["text"] == "I couldn't fetch that file from Telegram. Please send it again."
     assert [c["file_id"] for c in fake.of("getFile")] == ["file-unknown"]
     therapist_id = service.therapist_id(service.console_sender("Dr. Ada Quinn"))
-    [memo_id] = service.store.failed_memos(therapist_id)
-    memo = service.store.memo(therapist_id, memo_id)
+    [memo_id] = support.failed_memos(service, therapist_id)
+    memo = support.memo(service, therapist_id, memo_id)
     assert memo.source_ref == "file-unknown" and memo.audio is None and "send it again" in memo.failure
-    assert service.unfinished_memos("telegram") == []
+    assert support.unfinished(service, "telegram") == []
 
 
 async def test_corrupt_file_gets_a_clear_message(chat, fake, service, shared_data):
@@ -249,7 +254,7 @@ async def test_corrupt_file_gets_a_clear_message(chat, fake, service, shared_dat
     message = await wait_for_note(fake, ADA, ack_of(fake, ADA))
     assert "couldn't read that file as audio" in message["text"]
     assert buttons(message) == []
-    assert service.unfinished_memos("telegram") == []  # failed, kept for /retry, not pending forever
+    assert support.unfinished(service, "telegram") == []  # failed, kept for /retry, not pending forever
 
 
 # ---- buttons ----------------------------------------------------------------------------------------
@@ -297,9 +302,15 @@ async def test_stranger_cannot_press_buttons(chat, fake, service):
 
 
 # ---- text -------------------------------------------------------------------------------------------
+async def typed_note(chat, fake, text: str) -> str:
+    """A /note in the chat: acknowledged, then the acknowledgement becomes the note."""
+    await chat.say(ADA, text)
+    return (await wait_for_note(fake, ADA, ack_of(fake, ADA)))["text"]
+
+
 async def test_question_answered_from_a_typed_note(chat, fake, service):
     await enrol(chat, service, ADA, "Dr. Ada Quinn")
-    note = await chat.say(ADA, MAYA_NOTE)
+    note = await typed_note(chat, fake, MAYA_NOTE)
     assert "Maya Thompson" in note
     assert_telegram_html(note)
     answer = await chat.say(ADA, "what homework did I give Maya?")
@@ -339,7 +350,7 @@ async def test_calendar_file_imports_sessions(chat, fake, service):
     reply = fake.sent_to(ADA)[-1]
     assert reply.startswith("Calendar imported")
     therapist_id = service.therapist_id(service.console_sender("Dr. Ada Quinn"))
-    assert service.store.appointments(therapist_id), "no sessions were imported"
+    assert support.appointments(service, therapist_id), "no sessions were imported"
 
 
 async def test_a_caption_naming_the_client_files_the_memo(chat, fake, service, shared_data):

@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import date
 
 from bots.telegram import api_urls
-from bots.telegram_handlers import CLOUD_DOWNLOAD_LIMIT, download_limit
+from bots.telegram_channel import CLOUD_DOWNLOAD_LIMIT, download_limit
 from bots.telegram_render import keyboard, render, tg_len
 from core.config import Settings
-from core.types import Button, Flag, NoteDraft, Reply
+from core.actions import decode
+from core.types import AskDeleteNote, Button, Flag, NoteDraft, Reformat, Reply
 from tests.bots.test_telegram import assert_telegram_html
 
 
@@ -53,11 +54,12 @@ def test_emoji_count_double_towards_the_limit():
     assert len(chunks) == 2 and all(tg_len(c) <= 4096 for c in chunks)
 
 
-def test_buttons_become_an_inline_keyboard_and_oversized_actions_are_dropped():
-    reply = Reply("x", buttons=((Button("DAP", "format:12:DAP"), Button("Too long", "x" * 65)), (Button("Delete", "delete:12"),)))
+def test_buttons_become_an_inline_keyboard_of_short_typed_actions():
+    reply = Reply("x", buttons=((Button("DAP", Reformat(2**31 - 1, "DAP")),), (Button("Delete", AskDeleteNote(12)),)))
     markup = keyboard(reply)
     rows = [[(b.text, b.callback_data) for b in row] for row in markup.inline_keyboard]
-    assert rows == [[("DAP", "format:12:DAP")], [("Delete", "delete:12")]]
+    assert rows == [[("DAP", "format:2147483647:DAP")], [("Delete", "delete:12")]]
+    assert all(len(data.encode()) <= 64 and decode(data) is not None for row in rows for _, data in row)
     assert keyboard(Reply("no buttons")) is None
 
 

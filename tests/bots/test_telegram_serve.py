@@ -9,6 +9,8 @@ import socket
 import aiohttp
 import pytest
 
+from bots.bootstrap import build_assistant
+from bots.run import run
 from bots.telegram import TelegramConfigError, fetch_username, make_notifier, serve
 from core.types import AudioMemo, Document, Reply, Sender
 from tests.bots.test_telegram import (  # noqa: F401 - fixtures
@@ -20,18 +22,28 @@ from tests.bots.test_telegram import (  # noqa: F401 - fixtures
     settings,
 )
 from tests.fakes.telegram_api import BOT_USERNAME
+from tests import support
 
 
 @contextlib.asynccontextmanager
 async def running(service, settings):
-    """serve() in the background until the block ends, like `alliance run` until SIGTERM."""
+    """`alliance run` (bots.run.run: the bot, the worker and the clock on this data dir) in the background
+    until the block ends, like the process until SIGTERM. `service` is the test's own view of the data."""
     stop = asyncio.Event()
-    task = asyncio.create_task(serve(service, settings, stop))
+    task = asyncio.create_task(run(settings, stop))
     try:
         yield task
     finally:
         stop.set()
-        await asyncio.wait_for(task, 30)
+        assert await asyncio.wait_for(task, 30) == 0
+
+
+@pytest.fixture
+def seed(settings):
+    """The data as a previous run left it: a service that records but runs nothing."""
+    built = build_assistant(settings)
+    yield built
+    built.ctx.uow.engine.dispose()
 
 
 def free_port() -> int:
@@ -44,9 +56,9 @@ async def started(fake) -> None:
     await fake.wait_calls("getUpdates")
 
 
-async def test_polling_enrols_and_delivers_a_memo(fake, service, settings, shared_data):
-    invite = service.create_invite("Dr. Ada Quinn")
-    async with running(service, settings):
+async def test_polling_enrols_and_delivers_a_memo(fake, seed, settings, shared_data):
+    invite = seed.create_invite("Dr. Ada Quinn")
+    async with running(seed, settings):
         await started(fake)
         [menu] = fake.of("setMyCommands")
         names = [c["command"] for c in menu["commands"]]
@@ -64,119 +76,117 @@ async def test_polling_enrols_and_delivers_a_memo(fake, service, settings, share
     assert max(o or 0 for o in offsets) > 0, "updates were confirmed with an offset"
 
 
-async def test_update_redelivered_after_a_restart_is_ignored(fake, service, settings, shared_data):
-    invite = service.create_invite("Dr. Ada Quinn")
-    service.enroll(Sender("telegram", "", str(ADA), "private"), invite.code)
+async def test_update_redelivered_after_a_restart_is_ignored(fake, seed, settings, shared_data):
+    invite = seed.create_invite("Dr. Ada Quinn")
+    seed.enroll(Sender("telegram", "", str(ADA), "private"), invite.code)
     file_id = fake.add_file((shared_data / "speech/formats/jfk.ogg").read_bytes())
     update = fake.voice_update(ADA, file_id)
-    async with running(service, settings):
+    async with running(seed, settings):
         fake.push(update)
         await fake.wait_for(lambda: any("country" in t.lower() for t in fake.sent_to(ADA)), 90, "the note")
     fake.push(update)  # Telegram had not seen the confirmation and sends the update again
-    async with running(service, settings):
+    async with running(seed, settings):
         await fake.wait_for(lambda: not fake.updates, 20, "the update to be fetched")
         await asyncio.sleep(0.5)
     assert len(fake.of("getFile")) == 1
-    assert sum("transcribing" in t.lower() for t in fake.sent_to(ADA)) == 1
+    assert sum(text.startswith("Got it") for text in fake.first_texts.values()) == 1
 
 
-async def test_memo_left_mid_way_is_finished_after_restart_once(fake, service, settings, shared_data):
+async def recorded(seed, sender, message_id: int, *, acked: bool, **memo) -> int:
+    """A memo as the web process records it; `acked`: its acknowledgement reached the chat."""
+    receipt = await seed.receive_memo(sender, AudioMemo(f"{ADA}:{message_id}", memo.pop("audio", None), "memo.ogg", **memo),
+                                      origin=f"{ADA}:{message_id}")
+    assert receipt.accepted
+    if acked:
+        ack_id = seed._fake.add_bot_message(ADA, "Got it — transcribing…")
+        support.update_memo(seed, seed.therapist_id(sender), receipt.memo_id, reply_ref=f"{ADA}:{ack_id}")
+        return ack_id
+    return receipt.memo_id
+
+
+async def test_memo_left_mid_way_is_finished_after_restart_once(fake, seed, settings, shared_data):
     """The process stopped after storing the memo and acknowledging it, before the note."""
-    invite = service.create_invite("Dr. Ada Quinn")
+    seed._fake = fake
+    invite = seed.create_invite("Dr. Ada Quinn")
     sender = Sender("telegram", "", str(ADA), "private")
-    service.enroll(sender, invite.code)
-    therapist_id = service.therapist_id(sender)
+    seed.enroll(sender, invite.code)
     audio = (shared_data / "speech/formats/jfk.ogg").read_bytes()
-    receipt = await service.receive_memo(sender, AudioMemo(f"{ADA}:41", audio, "memo.ogg"))
-    ack_id = fake.add_bot_message(ADA, "Got it — transcribing…")
-    service.set_reply_ref(therapist_id, receipt.memo_id, f"{ADA}:{ack_id}")
-    # a second memo whose acknowledgement never got out
-    unacked = await service.receive_memo(sender, AudioMemo(f"{ADA}:42", audio, "memo.ogg"))
-    assert unacked.accepted
+    ack_id = await recorded(seed, sender, 41, acked=True, audio=audio)
+    await recorded(seed, sender, 42, acked=False, audio=audio)  # its acknowledgement never got out
 
-    async with running(service, settings):
+    async with running(seed, settings):
         await fake.wait_for(lambda: "edit_date" in fake.message(ADA, ack_id), 90, "the note in the acknowledgement")
         await fake.wait_for(lambda: sum("country" in t.lower() for t in fake.sent_to(ADA)) >= 2, 90, "the second note")
     assert "country" in fake.message(ADA, ack_id)["text"].lower()
     delivered = len(fake.of("sendMessage")) + len(fake.of("editMessageText"))
 
-    async with running(service, settings):  # and again: nothing is delivered twice
+    async with running(seed, settings):  # and again: nothing is delivered twice
         await started(fake)
         await asyncio.sleep(0.5)
     assert len(fake.of("sendMessage")) + len(fake.of("editMessageText")) == delivered
-    assert service.unfinished_memos("telegram") == []
+    assert support.unfinished(seed, "telegram") == []
 
 
-async def test_memo_whose_download_was_cut_off_is_fetched_after_restart_once(fake, service, settings, shared_data):
+async def test_memo_whose_download_was_cut_off_is_fetched_after_restart_once(fake, seed, settings, shared_data):
     """The previous run recorded the memo (before its download, as on_memo does) and died downloading it;
     Telegram will not send that update again. The restart fetches the file by its id and delivers the note."""
-    invite = service.create_invite("Dr. Ada Quinn")
+    seed._fake = fake
+    invite = seed.create_invite("Dr. Ada Quinn")
     sender = Sender("telegram", "", str(ADA), "private")
-    service.enroll(sender, invite.code)
-    therapist_id = service.therapist_id(sender)
+    seed.enroll(sender, invite.code)
+    therapist_id = seed.therapist_id(sender)
     audio = (shared_data / "speech/formats/jfk.ogg").read_bytes()
     file_id = fake.add_file(audio, "voice/cut_off.oga")
-    receipt = await service.receive_memo(
-        sender, AudioMemo(f"{ADA}:61", None, "memo.ogg", source_ref=file_id, size_bytes=len(audio))
-    )
-    assert receipt.accepted and receipt.needs_audio
-    ack_id = fake.add_bot_message(ADA, "Got it — transcribing…")
-    service.set_reply_ref(therapist_id, receipt.memo_id, f"{ADA}:{ack_id}")
+    ack_id = await recorded(seed, sender, 61, acked=True, source_ref=file_id, size_bytes=len(audio))
     # a second one cut off before even its acknowledgement was sent: the note comes as a new message
     other_id = fake.add_file(audio, "voice/cut_off_2.oga")
-    unacked = await service.receive_memo(sender, AudioMemo(f"{ADA}:62", None, "memo.ogg", source_ref=other_id, size_bytes=len(audio)))
-    assert unacked.needs_audio
+    await recorded(seed, sender, 62, acked=False, source_ref=other_id, size_bytes=len(audio))
 
-    async with running(service, settings):
+    async with running(seed, settings):
         await fake.wait_for(lambda: "country" in fake.message(ADA, ack_id)["text"].lower(), 90, "the note in the acknowledgement")
         await fake.wait_for(lambda: sum("country" in t.lower() for t in fake.sent_to(ADA)) >= 2, 90, "the second note")
-    assert [c["file_id"] for c in fake.of("getFile")] == [file_id, other_id]
-    assert fake.downloads == ["voice/cut_off.oga", "voice/cut_off_2.oga"]  # the audio came from the file endpoint
-    assert service.store.memo(therapist_id, receipt.memo_id).status == "delivered"
-    assert service.unfinished_memos("telegram") == []
+    assert sorted(c["file_id"] for c in fake.of("getFile")) == sorted([file_id, other_id])
+    assert sorted(fake.downloads) == ["voice/cut_off.oga", "voice/cut_off_2.oga"]  # the audio came from the file endpoint
+    assert support.unfinished(seed, "telegram") == []
     delivered = len(fake.of("sendMessage")) + len(fake.of("editMessageText"))
 
-    async with running(service, settings):  # and again: nothing is fetched or delivered twice
+    async with running(seed, settings):  # and again: nothing is fetched or delivered twice
         await started(fake)
         await asyncio.sleep(0.5)
     assert len(fake.of("sendMessage")) + len(fake.of("editMessageText")) == delivered
     assert len(fake.of("getFile")) == 2 and len(fake.downloads) == 2
 
 
-async def test_memo_that_cannot_be_fetched_after_restart_asks_to_send_it_again(fake, service, settings):
-    invite = service.create_invite("Dr. Ada Quinn")
+async def test_memo_that_cannot_be_fetched_after_restart_asks_to_send_it_again(fake, seed, settings):
+    seed._fake = fake
+    invite = seed.create_invite("Dr. Ada Quinn")
     sender = Sender("telegram", "", str(ADA), "private")
-    service.enroll(sender, invite.code)
-    therapist_id = service.therapist_id(sender)
-    receipt = await service.receive_memo(
-        sender, AudioMemo(f"{ADA}:71", None, "memo.ogg", source_ref="file-gone", size_bytes=2048)
-    )
-    ack_id = fake.add_bot_message(ADA, "Got it — transcribing…")
-    service.set_reply_ref(therapist_id, receipt.memo_id, f"{ADA}:{ack_id}")
+    seed.enroll(sender, invite.code)
+    therapist_id = seed.therapist_id(sender)
+    ack_id = await recorded(seed, sender, 71, acked=True, source_ref="file-gone", size_bytes=2048)
 
-    async with running(service, settings):
-        await fake.wait_for(lambda: any("send that memo again" in t for t in fake.sent_to(ADA)), 30, "the request to resend")
-    [told] = [m for m in fake.of("sendMessage") if "send that memo again" in m["text"]]
-    assert told["chat_id"] == ADA and told["reply_parameters"]["message_id"] == ack_id
-    assert "transcribing" not in fake.message(ADA, ack_id)["text"]
-    memo = service.store.memo(therapist_id, receipt.memo_id)
+    async with running(seed, settings):
+        await fake.wait_for(lambda: "send it again" in fake.message(ADA, ack_id)["text"], 30, "the request to resend")
+    [memo_id] = support.failed_memos(seed, therapist_id)
+    memo = support.memo(seed, therapist_id, memo_id)
     assert memo.status == "failed" and "send it again" in memo.failure  # kept, with the reason, not pending
-    assert service.unfinished_memos("telegram") == [] and fake.downloads == []
+    assert support.unfinished(seed, "telegram") == [] and fake.downloads == []
+    edits = len(fake.of("editMessageText"))
 
-    async with running(service, settings):  # told once
+    async with running(seed, settings):  # told once
         await started(fake)
         await asyncio.sleep(0.5)
-    assert sum("send that memo again" in t for t in fake.sent_to(ADA)) == 1
+    assert len(fake.of("editMessageText")) == edits
 
 
-async def test_webhook_rejects_a_wrong_secret(fake, service, settings):
+async def test_webhook_rejects_a_wrong_secret(fake, seed, settings):
     port = free_port()
     hook = settings.model_copy(
         update={"telegram_webhook_url": f"http://127.0.0.1:{port}/tg/hook", "telegram_webhook_secret": "s3cret-Token_1", "port": port}
     )
-    invite = service.create_invite("Dr. Ada Quinn")
-    service.enroll(Sender("telegram", "", str(ADA), "private"), invite.code)
-    async with running(service, hook):
+    invite = seed.create_invite("Dr. Ada Quinn")
+    seed.enroll(Sender("telegram", "", str(ADA), "private"), invite.code)
+    async with running(seed, hook):
         [registered] = await fake.wait_calls("setWebhook")
         assert registered["url"] == hook.telegram_webhook_url and registered["secret_token"] == "s3cret-Token_1"
         assert "getUpdates" not in fake.methods()

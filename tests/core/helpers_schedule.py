@@ -7,6 +7,7 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from core.types import Flag, NoteDraft, Reply
+from tests import support
 
 
 class FakeClock:
@@ -54,11 +55,11 @@ class Sleeps:
 
 def therapist(service, name: str, *, tz: str = "Europe/Berlin", telegram: str | None = "1001", slack: str | None = None, **settings) -> int:
     therapist_id = service.therapist_id(service.console_sender(name))
-    service.store.update_therapist(therapist_id, timezone=tz, **settings)
+    support.update_therapist(service, therapist_id, timezone=tz, **settings)
     if telegram:
-        service.store.link_identity(therapist_id, "telegram", "", telegram)
+        support.link(service, therapist_id, "telegram", "", telegram)
     if slack:
-        service.store.link_identity(therapist_id, "slack", "T0TEAM", slack)
+        support.link(service, therapist_id, "slack", "T0TEAM", slack)
     return therapist_id
 
 
@@ -77,6 +78,6 @@ def note(client, day: date, summary: str, *, homework=(), follow_ups=(), risks=(
 
 
 def client_with_history(service, therapist_id: int, name: str, day: date, summary: str, **fields):
-    client = service.store.add_client(therapist_id, name)
-    service.store.add_note(therapist_id, note(client, day, summary, **fields), memo_id=None)
+    client = support.add_client(service, therapist_id, name)
+    support.add_note(service, therapist_id, note(client, day, summary, **fields), memo_id=None)
     return client

@@ -13,6 +13,7 @@ from bots.bootstrap import build_assistant
 from core.commands import COMMANDS
 from core.config import Settings
 from core.types import Reply
+from tests import support
 
 # Invented people and phrases: none of them may appear in a log line or in Ada's answers.
 ADA_NOTE = (
@@ -68,16 +69,14 @@ class Practice:
 
     def snapshot(self, therapist_id: int) -> dict:
         """Everything stored for one therapist that a command could change."""
-        store = self.service.store
-        therapist = store.therapist(therapist_id)
-        return {
-            "clients": [(c.id, c.name, c.aliases) for c in store.clients(therapist_id)],
-            "notes": [(n.note_id, n.client_id, n.version, n.format, n.sections) for n in store.latest_notes(therapist_id, 1000)],
-            "appointments": [(a.id, a.client_id, a.starts_at, a.cancelled, a.weekly) for a in store.appointments(therapist_id)],
-            "settings": therapist.model_dump(exclude={"name_enc", "preferences_enc"}),
-            "preferences": store.cipher.decrypt(therapist.preferences_enc),
-            "failed_memos": store.failed_memos(therapist_id),
-        }
+        with self.service.ctx.uow() as uow:
+            return {
+                "clients": [(c.id, c.name, c.aliases) for c in uow.clients.list(therapist_id)],
+                "notes": [(n.note_id, n.client_id, n.version, n.format, n.sections) for n in uow.notes.latest(therapist_id, 1000)],
+                "appointments": [(a.id, a.client_id, a.starts_at, a.cancelled, a.weekly) for a in uow.appointments.list(therapist_id)],
+                "settings": uow.therapists.get(therapist_id),
+                "failed_memos": uow.memos.failed(therapist_id),
+            }
 
 
 @pytest.fixture
@@ -92,7 +91,7 @@ async def practice(tmp_path):
     assert ada_note.note is not None
     practice.ada_note = ada_note.note
     yield practice
-    service.store.engine.dispose()
+    service.ctx.uow.engine.dispose()
 
 
 def assert_human(reply: Reply, what: str, typed: str = "") -> None:
@@ -115,7 +114,7 @@ async def test_every_command_with_hostile_arguments_answers_and_leaves_ben_alone
             await practice.say(practice.ada, "/settings style")  # undo a style that was set
     assert practice.snapshot(practice.ben_id) == ben_before
     # Names with no letters, or pastes, never became Ada's clients either.
-    names = [c.name for c in practice.service.store.clients(practice.ada_id)]
+    names = [c.name for c in support.clients(practice.service, practice.ada_id)]
     assert all(len(n) <= 80 and any(ch.isalpha() for ch in n) and n.isprintable() for n in names), names
 
 
@@ -221,7 +220,7 @@ async def test_settings_refuse_bad_values_and_change_nothing(practice, args, exp
 async def test_a_time_zone_in_any_case_is_stored_by_its_proper_name(practice):
     reply = await practice.say(practice.ada, "/settings timezone europe/berlin")
     assert reply.text.startswith("Time zone set to Europe/Berlin.")
-    assert practice.service.store.therapist(practice.ada_id).timezone == "Europe/Berlin"
+    assert support.therapist(practice.service, practice.ada_id).timezone == "Europe/Berlin"
 
 
 # ---- /export and /forget -----------------------------------------------------------------------------
@@ -257,9 +256,9 @@ async def test_forged_and_malformed_buttons_never_touch_another_therapist(practi
         reply = await practice.service.press(practice.ada, action)
         assert_human(reply, f"press {action[:30]!r}", typed=action)
         assert reply.note is None or reply.note.note_id == ada_note.note_id
-    assert practice.service.store.therapist(practice.ada_id).awaiting is None
+    assert support.therapist(practice.service, practice.ada_id).awaiting is None
     assert practice.snapshot(practice.ben_id) == ben_before
-    assert practice.service.store.note(practice.ada_id, ada_note.note_id) is not None
+    assert support.note(practice.service, practice.ada_id, ada_note.note_id) is not None
 
 
 # ---- questions -------------------------------------------------------------------------------------

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from core.schedule.digest_batch import compose_digests
+from core.schedule.digests import compose_digests
 from tests.core.helpers_schedule import FakeClock, client_with_history, local, note, therapist
+from tests import support
 
 
 async def test_batched_digests_equal_one_by_one(make_service):
@@ -19,18 +20,18 @@ async def test_batched_digests_equal_one_by_one(make_service):
     )
     for day, summary in ((date(2026, 11, 10), "Sleep better."), (date(2026, 11, 17), "Conflict with her sister."),
                          (date(2026, 11, 24), "Practised assertive requests."), (date(2026, 12, 1), "Written today, after the digest day started.")):
-        service.store.add_note(berlin, note(maya, day, summary, homework=("Thought record",)), memo_id=None)
-    service.store.add_appointment(berlin, maya.id, local("Europe/Berlin", 2026, 12, 1, 15, 0))
-    service.store.add_appointment(berlin, None, local("Europe/Berlin", 2026, 12, 1, 9, 0), title="MT?")
-    cancelled = service.store.add_appointment(berlin, maya.id, local("Europe/Berlin", 2026, 12, 1, 17, 0))
-    service.store.cancel_appointment(berlin, cancelled)
+        support.add_note(service, berlin, note(maya, day, summary, homework=("Thought record",)), memo_id=None)
+    support.add_appointment(service, berlin, maya.id, local("Europe/Berlin", 2026, 12, 1, 15, 0))
+    support.add_appointment(service, berlin, None, local("Europe/Berlin", 2026, 12, 1, 9, 0), title="MT?")
+    cancelled = support.add_appointment(service, berlin, maya.id, local("Europe/Berlin", 2026, 12, 1, 17, 0))
+    support.cancel_appointment(service, berlin, cancelled)
     kenji_client = client_with_history(service, tokyo, "Daniel Okafor", date(2026, 11, 20), "Grief after his father's death.")
-    service.store.add_appointment(tokyo, kenji_client.id, local("Asia/Tokyo", 2026, 11, 3, 10, 0), weekly=True)
+    support.add_appointment(service, tokyo, kenji_client.id, local("Asia/Tokyo", 2026, 11, 3, 10, 0), weekly=True)
     # A row pointing at another therapist's client must not pull that client's name or notes across.
-    service.store.add_appointment(tokyo, maya.id, local("Asia/Tokyo", 2026, 12, 1, 18, 0))
+    support.add_appointment(service, tokyo, maya.id, local("Asia/Tokyo", 2026, 12, 1, 18, 0))
 
     wanted = [(berlin, date(2026, 12, 1)), (tokyo, date(2026, 12, 1)), (empty, date(2026, 12, 1))]
-    batched = compose_digests(service, wanted)
+    batched = compose_digests(service.ctx, wanted)
     for therapist_id, day in wanted:
         assert batched[therapist_id] == await service.digest(therapist_id, day)
     berlin_items = batched[berlin].items

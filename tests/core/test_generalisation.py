@@ -22,6 +22,7 @@ from core.language.text import Evidence, normalise
 from core.types import NOTE_FORMATS, NoteDraft
 from tests.core.generalisation_memos import DATES, HISTORY, MEMOS, ROSTER, SESSION_DATES, TODAY
 from tests.core.helpers_schedule import FakeClock
+from tests import support
 
 WRITER = OfflineNoteWriter()
 CLIENTS = [ClientRecord(i + 1, name, aliases) for i, (name, aliases) in enumerate(ROSTER.items())]
@@ -221,29 +222,29 @@ def service(tmp_path_factory):
     ana, ben = svc.console_sender("Dr Ana Ruiz"), svc.console_sender("Dr Ben Osei")
     ta, tb = svc.therapist_id(ana), svc.therapist_id(ben)
     for name, aliases in ROSTER.items():
-        svc.store.add_client(ta, name, aliases)
-    svc.store.add_client(tb, "Hannah Cole")
+        support.add_client(svc, ta, name, aliases)
+    support.add_client(svc, tb, "Hannah Cole")
 
     async def fill():
-        await svc.write_typed_note(
+        await support.typed_note(svc, 
             ben, "Session with Hannah Cole today. She talked about her sister's wedding and her fear of flying.",
             message_id="other",
         )
         notes = {}
         for i, (key, text) in enumerate([*HISTORY.items(), *MEMOS.items()]):
             extra = {"session_date": SESSION_DATES[key]} if key in SESSION_DATES else {}
-            reply = await svc.write_typed_note(ana, text, message_id=f"m{i}", **extra)
+            reply = await support.typed_note(svc, ana, text, message_id=f"m{i}", **extra)
             notes[key] = reply.note
         return notes
 
     svc.notes_written = asyncio.run(fill())
     svc.ana = ana
     yield svc
-    svc.store.engine.dispose()
+    svc.ctx.uow.engine.dispose()
 
 
 def ask(service, question):
-    return service.answer_for(service.therapist_id(service.ana), question)
+    return support.answer(service, service.therapist_id(service.ana), question)
 
 
 def test_notes_through_the_service_are_filed_and_dated(service):

@@ -11,6 +11,7 @@ from bots.bootstrap import build_assistant
 from core.config import Settings
 from tests.core.llm_support import THERAPIST, block, llm_service, user_text
 from tests.fakes.openai_api import fake_openai  # noqa: F401  (fixture)
+from tests import support
 
 EARLIER = date.today() - timedelta(days=14)
 LAST = date.today() - timedelta(days=7)
@@ -30,15 +31,15 @@ async def notes(tmp_path):
     sender = offline.console_sender(THERAPIST)
     ids = {}
     for label, text, day in (("maya1", MAYA_1, EARLIER), ("daniel", DANIEL, LAST), ("maya2", MAYA_2, LAST)):
-        reply = await offline.write_typed_note(sender, text, message_id=label, session_date=day)
+        reply = await support.typed_note(offline, sender, text, message_id=label, session_date=day)
         assert reply.note is not None and reply.note.writer == "offline", reply.text
         ids[label] = reply.note.note_id
-    offline.store.engine.dispose()
+    offline.ctx.uow.engine.dispose()
     return ids
 
 
 def ask(service, question):
-    return service.answer_for(service.therapist_id(service.console_sender(THERAPIST)), question)
+    return support.answer(service, service.therapist_id(service.console_sender(THERAPIST)), question)
 
 
 def offline_answer(tmp_path, question):

@@ -7,7 +7,7 @@ from datetime import date
 from cryptography.fernet import Fernet
 
 from core.config import Settings
-from core.doctor import run_doctor
+from bots.doctor import run_doctor
 from core.types import NoteDraft
 from tests.fakes.openai_api import fake_openai  # noqa: F401  (fixture)
 
@@ -64,13 +64,15 @@ def test_offline_configuration_needs_no_model(tmp_path):
 
 
 def test_existing_database_and_a_wrong_secret_key(tmp_path):
-    from bots.bootstrap import build_store
+    from bots.bootstrap import build_uow
 
     key = Fernet.generate_key().decode()
-    store = build_store(Settings(data_dir=tmp_path, secret_key=key))
-    therapist = store.create_therapist("Dr. Alex Example")
-    draft = NoteDraft("Test Client", date(2026, 1, 5), "SOAP", (("Subjective", "Slept better."),), "Slept better.")
-    store.add_note(therapist, draft, memo_id=None)
+    uow_factory = build_uow(Settings(data_dir=tmp_path, secret_key=key))
+    with uow_factory() as uow:
+        therapist = uow.therapists.add("Dr. Alex Example")
+        draft = NoteDraft("Test Client", date(2026, 1, 5), "SOAP", (("Subjective", "Slept better."),), "Slept better.")
+        uow.notes.add(therapist, draft, memo_id=None)
+        uow.commit()
 
     code, text = doctor(Settings(data_dir=tmp_path, secret_key=key))
     assert code == 0, text

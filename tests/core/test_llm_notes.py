@@ -11,6 +11,7 @@ from core.models.notes import SYSTEM_PROMPT
 from core.replies import note_text
 from tests.core.llm_support import THERAPIST, block, llm_service, model_note, risk, user_text
 from tests.fakes.openai_api import fake_openai  # noqa: F401  (fixture)
+from tests import support
 
 MAYA = (
     "Session with Maya Thompson today. She has been keeping a sleep diary and says her sleep has not improved much. "
@@ -39,7 +40,7 @@ GOOD = model_note(
 
 async def write(service, text: str, message_id: str = "m1"):
     sender = service.console_sender(THERAPIST)
-    return await service.write_typed_note(sender, text, message_id=message_id)
+    return await support.typed_note(service, sender, text, message_id=message_id)
 
 
 async def test_a_good_note_is_delivered_as_the_model_wrote_it(fake_openai, tmp_path):
@@ -60,7 +61,7 @@ async def test_a_good_note_is_delivered_as_the_model_wrote_it(fake_openai, tmp_p
         ("suicidal_ideation", SI_QUOTE, "present")
     ]
     assert {"no plan", "no intent"} <= set(next(f for f in note.risks if f.evidence == SI_QUOTE).qualifiers)
-    stored = service.store.note(service.therapist_id(service.console_sender(THERAPIST)), note.note_id)
+    stored = support.note(service, service.therapist_id(service.console_sender(THERAPIST)), note.note_id)
     assert stored.sections == note.sections and stored.writer == "llm"
     assert "(offline writer)" not in note_text(note)
 
@@ -190,10 +191,10 @@ async def test_five_server_errors_deliver_the_offline_note_and_the_model_can_be_
 
     therapist_id = service.therapist_id(service.console_sender(THERAPIST))
     fake_openai.chat(GOOD)
-    again = await retry_with_model(service, therapist_id, note.note_id)
+    again = await retry_with_model(service.ctx, support.W(therapist_id), note.note_id)
     assert again.note.writer == "llm" and again.note.version == 2
     assert "previous version is kept" in again.text
-    (old,) = service.store.note_versions(therapist_id, note.note_id)
+    (old,) = support.note_versions(service, therapist_id, note.note_id)
     assert old.writer == "offline-fallback"
 
 

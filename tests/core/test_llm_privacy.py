@@ -6,6 +6,7 @@ import logging
 
 from tests.core.llm_support import THERAPIST, llm_service, model_note, risk
 from tests.fakes.openai_api import fake_openai  # noqa: F401  (fixture)
+from tests import support
 
 KEY = "sk-test-privacy-0123456789abcdef"
 MEMO = (
@@ -28,9 +29,9 @@ async def test_no_content_in_any_log_line(fake_openai, tmp_path, caplog):
             risks=[risk("suicidal_ideation", "Zephyrine plans to jump from the bridge")],
         )
     )
-    first = await service.write_typed_note(sender, MEMO, message_id="m1")
+    first = await support.typed_note(service, sender, MEMO, message_id="m1")
     fake_openai.chat_error(503, times=5, headers={"Retry-After": "0"})
-    second = await service.write_typed_note(sender, MEMO + " Second memo.", message_id="m2")
+    second = await support.typed_note(service, sender, MEMO + " Second memo.", message_id="m2")
     fake_openai.chat({"answer": "Zephyrine argued with Ignatius.", "cited_note_ids": [999], "found": True})
     answer = await service.answer(sender, "What did Zephyrine say about Ignatius?")
 

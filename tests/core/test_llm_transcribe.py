@@ -7,6 +7,7 @@ from core.config import Settings
 from core.errors import AllianceError, AudioError, NoSpeech
 from core.speech.cloud import OpenAITranscriber
 from tests.fakes.openai_api import fake_openai  # noqa: F401  (fixture)
+from tests import support
 
 JFK = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
 
@@ -104,10 +105,11 @@ async def test_voice_memo_through_the_service_with_cloud_transcription(fake_open
     )
     service = build_assistant(settings)
     sender = service.console_sender("Dr. Robin Example")
+    support.add_client(service, service.therapist_id(sender), "Maya Thompson")
     fake_openai.transcription("Session with Maya Thompson today. She has been keeping a sleep diary.")
     audio = (shared_data / "speech" / "formats" / "jfk.ogg").read_bytes()
     receipt = await service.receive_memo(sender, AudioMemo("m1", audio, "Maya Thompson.ogg"))
-    reply = await service.process_memo(service.therapist_id(sender), receipt.memo_id)
+    reply = await service.finish_memo(service.therapist_id(sender), receipt.memo_id)
 
     assert reply.note is not None and reply.note.client_name == "Maya Thompson"
     assert "sleep diary" in " ".join(text for _, text in reply.note.sections)
@@ -124,12 +126,13 @@ async def test_cloud_outage_keeps_the_memo_and_retry_finishes_it(fake_openai, tm
     )
     service = build_assistant(settings)
     sender = service.console_sender("Dr. Robin Example")
+    support.add_client(service, service.therapist_id(sender), "Maya Thompson")
     fake_openai.transcription(status=503)
     audio = (shared_data / "speech" / "formats" / "jfk.ogg").read_bytes()
     receipt = await service.receive_memo(sender, AudioMemo("m1", audio, "memo.ogg"))
-    failed = await service.process_memo(service.therapist_id(sender), receipt.memo_id)
+    failed = await service.finish_memo(service.therapist_id(sender), receipt.memo_id)
     assert failed.note is None and "unavailable" in failed.text and "/retry" in failed.text
 
     fake_openai.transcription("Session with Maya Thompson today. She has been keeping a sleep diary.")
-    (retried,) = await service.retry_failed(sender)
+    retried = await service.receive_text(sender, "/retry", message_id="r1")
     assert retried.note is not None and retried.note.client_name == "Maya Thompson"

@@ -7,7 +7,7 @@ import asyncio
 import logging
 from datetime import date, datetime, timedelta, timezone
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from core.schedule.notifications import digest_window, send_due
 from storage.models import SentNotification
@@ -19,17 +19,18 @@ from tests.core.helpers_schedule import (
     local,
     therapist,
 )
+from tests import support
 
 
 def ledger(service, therapist_id: int) -> list[tuple[str, str, str, int]]:
-    with service.store.session() as s:
+    with Session(service.ctx.uow.engine) as s:
         rows = s.exec(select(SentNotification).where(SentNotification.therapist_id == therapist_id).order_by(SentNotification.id))
         return [(r.kind, r.key, r.status, r.attempts) for r in rows]
 
 
 async def tick(service, notifiers, at: datetime, **kw):
     service.clock.set(at)
-    return await send_due(service, notifiers, sleep=Sleeps(), **kw)
+    return await send_due(service.ctx, notifiers, sleep=Sleeps(), **kw)
 
 
 # ---- digest timing ---------------------------------------------------------------------------------
@@ -39,7 +40,7 @@ async def test_digest_arrives_at_each_therapists_local_time(make_service):
     new_york = therapist(service, "Dr. Tomas Reyes", tz="America/New_York", telegram="502")
     for tid, tz in ((berlin, "Europe/Berlin"), (new_york, "America/New_York")):
         client = client_with_history(service, tid, "Maya Thompson", date(2026, 11, 24), "Talked about sleep.")
-        service.store.add_appointment(tid, client.id, local(tz, 2026, 12, 1, 15, 0))
+        support.add_appointment(service, tid, client.id, local(tz, 2026, 12, 1, 15, 0))
     telegram = RecordingNotifier("telegram")
 
     assert await tick(service, {"telegram": telegram}, local("Europe/Berlin", 2026, 12, 1, 7, 29)) == []
@@ -94,7 +95,7 @@ async def test_weekly_series_appears_every_week_and_reminds_each_occurrence(make
         service, tid, "Daniel Okafor", date(2026, 10, 12), "Worked on assertiveness at work.",
         homework=("Write down three situations where he said no",),
     )
-    service.store.add_appointment(tid, client.id, local("Europe/Berlin", 2026, 10, 19, 15, 0), weekly=True)
+    support.add_appointment(service, tid, client.id, local("Europe/Berlin", 2026, 10, 19, 15, 0), weekly=True)
     telegram = RecordingNotifier("telegram")
     notifiers = {"telegram": telegram}
     # Two Mondays, either side of the end of summer time (25 October): 15:00 local both times.
@@ -139,12 +140,12 @@ async def test_two_schedulers_over_one_database_send_one_digest(make_service):
     first = make_service(clock=FakeClock(at))
     second = make_service(clock=FakeClock(at))
     tid = therapist(first, "Dr. Ines Varga", digest_when_empty=True, reminder_minutes=15)
-    client = first.store.add_client(tid, "Maya Thompson")
-    first.store.add_appointment(tid, client.id, local("Europe/Berlin", 2026, 12, 1, 7, 40))
+    client = support.add_client(first, tid, "Maya Thompson")
+    support.add_appointment(first, tid, client.id, local("Europe/Berlin", 2026, 12, 1, 7, 40))
     telegram = RecordingNotifier("telegram")
 
     def run(service):  # each scheduler process has its own event loop and engine
-        return asyncio.run(send_due(service, {"telegram": telegram}, sleep=Sleeps()))
+        return asyncio.run(send_due(service.ctx, {"telegram": telegram}, sleep=Sleeps()))
 
     results = await asyncio.gather(*(asyncio.to_thread(run, s) for s in (first, second, first, second)))
     kinds = sorted(d.kind for deliveries in results for d in deliveries)
@@ -162,7 +163,7 @@ async def test_restart_after_missed_digest_before_noon_sends_it(make_service):
     assert [(d.kind, d.key) for d in sent] == [("digest", "2026-12-01")]
     # Restarted again (a fresh service over the same database): still only one.
     again = make_service(clock=FakeClock(local("Europe/Berlin", 2026, 12, 1, 11, 45)))
-    assert await send_due(again, {"telegram": telegram}, sleep=Sleeps()) == []
+    assert await send_due(again.ctx, {"telegram": telegram}, sleep=Sleeps()) == []
     assert len(telegram.sent) == 1
 
 
@@ -177,9 +178,9 @@ async def test_restart_after_noon_does_not_send_the_missed_digest(make_service):
 async def test_reminder_skipped_once_the_session_started(make_service):
     service = make_service(clock=FakeClock(datetime(2026, 12, 1, tzinfo=timezone.utc)))
     tid = therapist(service, "Dr. Ines Varga", reminder_minutes=15, digest_enabled=False)
-    client = service.store.add_client(tid, "Maya Thompson")
-    service.store.add_appointment(tid, client.id, local("Europe/Berlin", 2026, 12, 1, 15, 0))
-    service.store.add_appointment(tid, client.id, local("Europe/Berlin", 2026, 12, 1, 16, 0))
+    client = support.add_client(service, tid, "Maya Thompson")
+    support.add_appointment(service, tid, client.id, local("Europe/Berlin", 2026, 12, 1, 15, 0))
+    support.add_appointment(service, tid, client.id, local("Europe/Berlin", 2026, 12, 1, 16, 0))
     telegram = RecordingNotifier("telegram")
     # Down from 14:40 until 15:01: the 15:00 reminder is pointless now and is never sent.
     assert await tick(service, {"telegram": telegram}, local("Europe/Berlin", 2026, 12, 1, 15, 1)) == []
@@ -196,10 +197,10 @@ async def test_reminders_off_and_cancelled_sessions(make_service):
     off = therapist(service, "Dr. Ines Varga", telegram="701", reminder_minutes=None, digest_enabled=False)
     on = therapist(service, "Dr. Tomas Reyes", telegram="702", reminder_minutes=30, digest_enabled=False)
     for tid in (off, on):
-        client = service.store.add_client(tid, "Maya Thompson")
-        service.store.add_appointment(tid, client.id, local("Europe/Berlin", 2026, 12, 1, 15, 0))
-    cancelled = service.store.add_appointment(on, None, local("Europe/Berlin", 2026, 12, 1, 15, 10))
-    service.store.cancel_appointment(on, cancelled)
+        client = support.add_client(service, tid, "Maya Thompson")
+        support.add_appointment(service, tid, client.id, local("Europe/Berlin", 2026, 12, 1, 15, 0))
+    cancelled = support.add_appointment(service, on, None, local("Europe/Berlin", 2026, 12, 1, 15, 10))
+    support.cancel_appointment(service, on, cancelled)
     telegram = RecordingNotifier("telegram")
     sent = await tick(service, {"telegram": telegram}, local("Europe/Berlin", 2026, 12, 1, 14, 40))
     assert [(d.therapist_id, d.kind) for d in sent] == [(on, "reminder")]
@@ -215,13 +216,13 @@ async def test_failed_delivery_is_retried_then_recorded_without_blocking_others(
     sleeps = Sleeps()
     service.clock.set(local("Europe/Berlin", 2026, 12, 1, 7, 30))
     with caplog.at_level(logging.INFO):
-        sent = await send_due(service, {"telegram": broken, "slack": slack}, sleep=sleeps)
+        sent = await send_due(service.ctx, {"telegram": broken, "slack": slack}, sleep=sleeps)
     assert sorted((d.therapist_id, d.status, d.attempts) for d in sent) == sorted([(blocked, "failed", 3), (fine, "sent", 1)])
     assert broken.calls == 3 and sleeps.delays == [2.0, 8.0]  # bounded backoff, no real waiting
     assert slack.sent[0][:2] == ("U802", "T0TEAM")
     assert ledger(service, blocked) == [("digest", "2026-12-01", "failed", 3)]
     # A failed digest is not retried on the next tick (it would arrive twice if the failure was a lie).
-    assert await send_due(service, {"telegram": broken, "slack": slack}, sleep=sleeps) == []
+    assert await send_due(service.ctx, {"telegram": broken, "slack": slack}, sleep=sleeps) == []
     assert "Maya" not in caplog.text and "No sessions" not in caplog.text
 
 
@@ -232,13 +233,13 @@ async def test_falls_back_to_another_linked_account(make_service):
     slack = RecordingNotifier("slack")
     sleeps = Sleeps()
     service.clock.set(local("Europe/Berlin", 2026, 12, 1, 7, 30))
-    sent = await send_due(service, {"telegram": telegram, "slack": slack}, sleep=sleeps)
+    sent = await send_due(service.ctx, {"telegram": telegram, "slack": slack}, sleep=sleeps)
     assert [(d.status, d.platform, d.attempts) for d in sent] == [("sent", "slack", 1)]
     assert telegram.calls == 1 and sleeps.delays == []  # preferred first, then the other one, same round
     # Preferring Slack: Telegram is not even tried.
-    service.store.update_therapist(tid, channel="slack")
+    support.update_therapist(service, tid, channel="slack")
     service.clock.set(local("Europe/Berlin", 2026, 12, 2, 7, 30))
-    await send_due(service, {"telegram": telegram, "slack": slack}, sleep=sleeps)
+    await send_due(service.ctx, {"telegram": telegram, "slack": slack}, sleep=sleeps)
     assert telegram.calls == 1 and len(slack.sent) == 2
 
 
@@ -248,6 +249,6 @@ async def test_transient_failure_succeeds_on_retry(make_service):
     flaky = RecordingNotifier("telegram", fail=1)
     sleeps = Sleeps()
     service.clock.set(local("Europe/Berlin", 2026, 12, 1, 7, 30))
-    sent = await send_due(service, {"telegram": flaky}, sleep=sleeps)
+    sent = await send_due(service.ctx, {"telegram": flaky}, sleep=sleeps)
     assert [(d.status, d.attempts) for d in sent] == [("sent", 2)] and sleeps.delays == [2.0]
     assert ledger(service, tid) == [("digest", "2026-12-01", "sent", 2)]

@@ -34,6 +34,7 @@ class FakeTelegram:
         self.calls: list[Call] = []
         self.downloads: list[str] = []
         self.messages: dict[tuple[int, int], dict] = {}
+        self.first_texts: dict[tuple[int, int], str] = {}
         self.files: dict[str, tuple[str, bytes]] = {}
         self.chat_types: dict[int, str] = {}
         self.updates: list[dict] = []
@@ -248,6 +249,7 @@ class FakeTelegram:
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "Alliance", "username": BOT_USERNAME},
             **content,
         }
+        self.first_texts[(chat_id, message["message_id"])] = content.get("text", "")  # what it said before edits
         self.messages[(chat_id, message["message_id"])] = message
         return message
 

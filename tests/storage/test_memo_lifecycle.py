@@ -7,7 +7,9 @@ import wave
 import pytest
 
 from core.errors import NotEnrolled, NotPrivate
+from core.actions import encode
 from core.types import AudioMemo, Sender
+from tests import support
 
 
 @pytest.fixture
@@ -34,10 +36,10 @@ async def test_same_message_twice_yields_one_note(make_service, jfk):
     second = await service.receive_memo(sender, memo)
     assert first.accepted and not first.duplicate
     assert second.duplicate and second.memo_id == first.memo_id
-    one = await service.process_memo(therapist_id, first.memo_id)
-    two = await service.process_memo(therapist_id, second.memo_id)
+    one = await service.finish_memo(therapist_id, first.memo_id)
+    two = await service.finish_memo(therapist_id, second.memo_id)
     assert one.note.note_id == two.note.note_id
-    assert service.store.count_notes(therapist_id) == 1
+    assert support.count_notes(service, therapist_id) == 1
 
 
 async def test_audio_is_deleted_once_the_note_is_stored(make_service, jfk):
@@ -45,11 +47,11 @@ async def test_audio_is_deleted_once_the_note_is_stored(make_service, jfk):
     sender = service.console_sender("Dr. Osei")
     therapist_id = service.therapist_id(sender)
     receipt = await service.receive_memo(sender, AudioMemo("m1", jfk, "voice.ogg", client_hint="Lena Brandt"))
-    assert service.store.memo(therapist_id, receipt.memo_id).audio == jfk  # kept (encrypted) until the note exists
-    reply = await service.process_memo(therapist_id, receipt.memo_id)
+    assert support.memo(service, therapist_id, receipt.memo_id).audio == jfk  # kept (encrypted) until the note exists
+    reply = await service.finish_memo(therapist_id, receipt.memo_id)
     assert reply.note is not None
-    memo = service.store.memo(therapist_id, receipt.memo_id)
-    assert memo.audio is None and memo.status == "drafted"
+    memo = support.memo(service, therapist_id, receipt.memo_id)
+    assert memo.audio is None and memo.status == "delivered"
 
 
 async def test_memo_left_transcribed_by_a_crash_is_finished_after_restart(make_service, jfk):
@@ -58,16 +60,14 @@ async def test_memo_left_transcribed_by_a_crash_is_finished_after_restart(make_s
     therapist_id = service.therapist_id(sender)
     receipt = await service.receive_memo(sender, AudioMemo("m2", jfk, "voice.ogg", client_hint="Lena Brandt"))
     # The process died right after transcription was persisted.
-    service.store.update_memo(therapist_id, receipt.memo_id, status="transcribed", transcript="Session with Lena Brandt today. She felt calmer this week.")
+    support.update_memo(service, therapist_id, receipt.memo_id, status="transcribed", transcript="Session with Lena Brandt today. She felt calmer this week.")
 
     restarted = make_service()
-    pending = restarted.unfinished_memos()
-    assert [(p.therapist_id, p.memo_id) for p in pending] == [(therapist_id, receipt.memo_id)]
-    reply = await restarted.process_memo(therapist_id, receipt.memo_id)
+    assert support.unfinished(restarted) == [(therapist_id, receipt.memo_id)]
+    reply = await restarted.finish_memo(therapist_id, receipt.memo_id)
     assert reply.note is not None and reply.note.client_name == "Lena Brandt"
-    restarted.mark_delivered(therapist_id, receipt.memo_id)
-    assert restarted.unfinished_memos() == []
-    assert restarted.store.count_notes(therapist_id) == 1
+    assert support.unfinished(restarted) == []
+    assert support.count_notes(restarted, therapist_id) == 1
 
 
 async def test_corrupt_audio_fails_clearly_and_keeps_the_memo(make_service, shared_data):
@@ -76,19 +76,19 @@ async def test_corrupt_audio_fails_clearly_and_keeps_the_memo(make_service, shar
     therapist_id = service.therapist_id(sender)
     corrupt = (shared_data / "speech/formats/corrupt.ogg").read_bytes()
     receipt = await service.receive_memo(sender, AudioMemo("bad-1", corrupt, "voice.ogg"))
-    reply = await service.process_memo(therapist_id, receipt.memo_id)
+    reply = await service.finish_memo(therapist_id, receipt.memo_id)
     assert reply.note is None
     assert "audio" in reply.text.lower()
-    memo = service.store.memo(therapist_id, receipt.memo_id)
+    memo = support.memo(service, therapist_id, receipt.memo_id)
     assert memo.status == "failed" and memo.audio == corrupt
-    assert service.store.count_notes(therapist_id) == 0
+    assert support.count_notes(service, therapist_id) == 0
 
 
 async def test_silent_memo_says_no_speech(make_service):
     service = make_service()
     sender = service.console_sender("Dr. Osei")
     receipt = await service.receive_memo(sender, AudioMemo("quiet", silent_wav(), "voice.wav"))
-    reply = await service.process_memo(service.therapist_id(sender), receipt.memo_id)
+    reply = await service.finish_memo(service.therapist_id(sender), receipt.memo_id)
     assert reply.note is None
     assert "couldn't hear any speech" in reply.text
 
@@ -99,11 +99,11 @@ async def test_failed_memo_keeps_audio_and_retry_writes_the_note(make_service, j
     therapist_id = service.therapist_id(sender)
     receipt = await service.receive_memo(sender, AudioMemo("m3", jfk, "voice.ogg", client_hint="Lena Brandt"))
     # A failure recorded earlier (say the machine ran out of memory mid-transcription).
-    service.store.update_memo(therapist_id, receipt.memo_id, status="failed", failure="Something went wrong.")
-    assert service.store.memo(therapist_id, receipt.memo_id).audio == jfk
+    support.update_memo(service, therapist_id, receipt.memo_id, status="failed", failure="Something went wrong.")
+    assert support.memo(service, therapist_id, receipt.memo_id).audio == jfk
     reply = await service.receive_text(sender, "/retry", message_id="r1")
-    assert reply.note is not None and reply.note.client_name == "Lena Brandt"
-    assert service.store.memo(therapist_id, receipt.memo_id).status == "delivered"
+    assert reply.note is not None and reply.note.client_name == "Lena Brandt"  # the console answers with the note
+    assert support.memo(service, therapist_id, receipt.memo_id).status == "delivered"
 
 
 async def test_oversized_memo_is_refused_and_nothing_is_stored(make_service, jfk):
@@ -111,7 +111,7 @@ async def test_oversized_memo_is_refused_and_nothing_is_stored(make_service, jfk
     sender = service.console_sender("Dr. Osei")
     receipt = await service.receive_memo(sender, AudioMemo("big", jfk, "voice.ogg"))
     assert not receipt.accepted and "MB" in receipt.message
-    assert service.unfinished_memos() == []
+    assert support.unfinished(service) == []
 
 
 async def test_strangers_and_group_chats_are_refused_with_nothing_stored(make_service, jfk):
@@ -123,41 +123,41 @@ async def test_strangers_and_group_chats_are_refused_with_nothing_stored(make_se
     group = Sender("console", "", "Dr. Osei", "group")
     with pytest.raises(NotPrivate):
         await service.receive_memo(group, AudioMemo("g1", jfk))
-    assert service.unfinished_memos() == []
-    assert service.store.count_notes(service.therapist_id(enrolled)) == 0
+    assert support.unfinished(service) == []
+    assert support.count_notes(service, service.therapist_id(enrolled)) == 0
 
 
 async def test_note_buttons_change_client_format_and_delete(make_service):
     service = make_service()
     sender = service.console_sender("Dr. Osei")
     therapist_id = service.therapist_id(sender)
-    other = service.store.add_client(therapist_id, "Tomas Varga")
-    reply = await service.write_typed_note(
+    other = support.add_client(service, therapist_id, "Tomas Varga")
+    reply = await support.typed_note(service, 
         sender, "Session with Lena Brandt today. She reported panic on the train. We practised grounding. "
         "Homework: use the 5-4-3-2-1 exercise.", message_id="n1"
     )
     note_id = reply.note.note_id
-    actions = [b.action for row in reply.buttons for b in row]
+    actions = [encode(b.action) for row in reply.buttons for b in row]
     assert f"clients:{note_id}" in actions and f"format:{note_id}:DAP" in actions
 
     picked = await service.press(sender, f"pick:{note_id}:{other.id}")
     assert picked.note.client_name == "Tomas Varga"
     dap = await service.press(sender, f"format:{note_id}:DAP")
     assert dap.note.format == "DAP" and [name for name, _ in dap.note.sections] == ["Data", "Assessment", "Plan"]
-    assert len(service.store.note_versions(therapist_id, note_id)) == 2  # earlier versions kept
+    assert len(support.note_versions(service, therapist_id, note_id)) == 2  # earlier versions kept
     confirm = await service.press(sender, f"delete:{note_id}")
-    assert service.store.note(therapist_id, note_id) is not None  # asks first
-    await service.press(sender, confirm.buttons[0][0].action)
-    assert service.store.note(therapist_id, note_id) is None
+    assert support.note(service, therapist_id, note_id) is not None  # asks first
+    await service.press(sender, encode(confirm.buttons[0][0].action))
+    assert support.note(service, therapist_id, note_id) is None
 
 
 async def test_unclear_client_keeps_a_draft_and_asks(make_service):
     service = make_service()
     sender = service.console_sender("Dr. Osei")
     therapist_id = service.therapist_id(sender)
-    service.store.add_client(therapist_id, "Maya Lindgren")
-    service.store.add_client(therapist_id, "Maya Oduya")
-    reply = await service.write_typed_note(sender, "Saw Maya today. She felt tired and low all week.", message_id="n2")
+    support.add_client(service, therapist_id, "Maya Lindgren")
+    support.add_client(service, therapist_id, "Maya Oduya")
+    reply = await support.typed_note(service, sender, "Saw Maya today. She felt tired and low all week.", message_id="n2")
     assert reply.note.needs_client
     labels = [b.label for row in reply.buttons for b in row]
     assert "This is Maya Lindgren" in labels and "This is Maya Oduya" in labels
@@ -165,29 +165,36 @@ async def test_unclear_client_keeps_a_draft_and_asks(make_service):
     answer = await service.answer(sender, "what did Maya Lindgren mention last time?")
     assert not answer.found
     chosen = next(b for row in reply.buttons for b in row if b.label == "This is Maya Oduya")
-    final = await service.press(sender, chosen.action)
+    final = await service.press(sender, encode(chosen.action))
     assert final.note.client_name == "Maya Oduya" and not final.note.needs_client
     answer = await service.answer(sender, "what did Maya Oduya mention last time?")
     assert answer.found and "tired" in answer.text
 
 
 async def test_memo_recorded_before_download_survives_a_crash_mid_download(make_service, jfk):
+    from storage.queue_local import LocalQueue
+    from tests.core.flow_support import enrol
+    from tests.fakes.channel import FakeChannel
+
     service = make_service()
-    sender = service.console_sender("Dr. Osei")
+    sender = enrol(service, "Dr. Osei")
     therapist_id = service.therapist_id(sender)
-    announced = AudioMemo("tg-90", None, "memo.ogg", client_hint="Lena Brandt", source_ref="file-abc", size_bytes=len(jfk))
-    receipt = await service.receive_memo(sender, announced)
-    assert receipt.accepted and receipt.needs_audio
-    # The process died while downloading; the platform redelivers the same message after the restart.
-    restarted = make_service()
-    [pending] = restarted.unfinished_memos()
-    assert (pending.memo_id, pending.source_ref, pending.needs_audio) == (receipt.memo_id, "file-abc", True)
-    again = await restarted.receive_memo(sender, announced)
-    assert again.duplicate and again.needs_audio and again.memo_id == receipt.memo_id
-    assert restarted.attach_audio(therapist_id, receipt.memo_id, jfk).accepted
-    reply = await restarted.process_memo(therapist_id, receipt.memo_id)
-    assert reply.note is not None and reply.note.client_name == "Lena Brandt"
-    assert not (await restarted.receive_memo(sender, announced)).needs_audio
+    announced = AudioMemo("90", None, "memo.ogg", client_hint="Lena Brandt", source_ref="file-abc", size_bytes=len(jfk))
+    receipt = await service.receive_memo(sender, announced, origin="501:90")
+    assert receipt.accepted
+    # The process died before downloading; a restarted worker fetches it again by its file id.
+    channel = FakeChannel(files={"file-abc": jfk})
+    restarted = make_service(channels=[channel], queue=LocalQueue(1))
+    assert support.unfinished(restarted) == [(therapist_id, receipt.memo_id)]
+    restarted.ctx.queue.start(restarted.jobs)
+    await restarted.recover()
+    await restarted.ctx.queue.idle()
+    await restarted.ctx.queue.stop()
+    assert channel.fetches == ["file-abc"]
+    [note] = channel.notes()
+    assert note.note.client_name == "Lena Brandt" and support.unfinished(restarted) == []
+    again = await restarted.receive_memo(sender, announced, origin="501:90")  # a late redelivery
+    assert again.duplicate and support.count_notes(restarted, therapist_id) == 1
 
 
 async def test_announced_size_over_the_limit_is_refused_before_download(make_service):
@@ -195,14 +202,14 @@ async def test_announced_size_over_the_limit_is_refused_before_download(make_ser
     sender = service.console_sender("Dr. Osei")
     receipt = await service.receive_memo(sender, AudioMemo("big-2", None, source_ref="f", size_bytes=30 * 1024 * 1024))
     assert not receipt.accepted and "30 MB" in receipt.message
-    assert service.unfinished_memos() == []
+    assert support.unfinished(service) == []
 
 
 async def test_old_delivery_ids_are_forgotten_recent_ones_still_deduplicate(make_service):
     from datetime import datetime, timedelta, timezone
 
     service = make_service()
-    assert service.store.claim_event("telegram:update:1")
-    assert service.store.forget_events_before(datetime.now(timezone.utc) - timedelta(days=30)) == 0
-    assert not service.store.claim_event("telegram:update:1")  # a recent redelivery is still ignored
-    assert service.store.forget_events_before(datetime.now(timezone.utc) + timedelta(seconds=1)) == 1
+    assert service.claim_event("telegram:update:1")
+    assert support.forget_events_before(service, datetime.now(timezone.utc) - timedelta(days=30)) == 0
+    assert not service.claim_event("telegram:update:1")  # a recent redelivery is still ignored
+    assert support.forget_events_before(service, datetime.now(timezone.utc) + timedelta(seconds=1)) == 1

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from core.types import AudioMemo
+from tests import support
 
 PHRASE = "the lighthouse keeper's violin"  # distinctive, appears only in the typed note below
 TYPED_NOTE = (
@@ -19,7 +20,7 @@ TYPED_NOTE = (
 
 def raw_database_text(service) -> str:
     """Everything stored, as one string: every column of every row (and the SQLite files' raw bytes)."""
-    engine = service.store.engine
+    engine = service.ctx.uow.engine
     if engine.dialect.name == "sqlite":
         path = engine.url.database
         chunks = []
@@ -41,7 +42,7 @@ def raw_database_text(service) -> str:
 async def test_note_text_and_client_names_are_encrypted_at_rest(make_service):
     service = make_service()
     sender = service.console_sender("Dr. Rivera")
-    reply = await service.write_typed_note(sender, TYPED_NOTE, message_id="m1")
+    reply = await support.typed_note(service, sender, TYPED_NOTE, message_id="m1")
     assert reply.note is not None and reply.note.client_name == "Maya Okonkwo"
     stored = raw_database_text(service).lower()
     for secret in (PHRASE, "lighthouse", "okonkwo", "sleep diary", "dr. rivera"):
@@ -56,7 +57,7 @@ async def test_dictated_memo_is_not_stored_in_clear(make_service, shared_data):
     sender = service.console_sender("Dr. Rivera")
     audio = (shared_data / "speech/formats/jfk.ogg").read_bytes()
     receipt = await service.receive_memo(sender, AudioMemo("voice-1", audio, "jfk.ogg", client_hint="Arthur Bell"))
-    reply = await service.process_memo(service.therapist_id(sender), receipt.memo_id)
+    reply = await service.finish_memo(service.therapist_id(sender), receipt.memo_id)
     assert reply.note is not None
     stored = raw_database_text(service).lower()
     assert "your country" not in stored and "arthur" not in stored
@@ -73,18 +74,18 @@ async def test_two_therapists_with_a_client_called_maya_never_see_each_other(mak
     service = make_service()
     ana = service.console_sender("Dr. Ana Lindqvist")
     ben = service.console_sender("Dr. Ben Achterberg")
-    await service.write_typed_note(
+    await support.typed_note(service, 
         ana, "Session with Maya Fenwick today. She spoke about the sailing trip with her brother. "
         "Homework: practise the breathing exercise.", message_id="a1"
     )
-    await service.write_typed_note(
+    await support.typed_note(service, 
         ben, "Session with Maya Castellano today. She described her new job at the bakery. "
         "Homework: write down three good things daily.", message_id="b1"
     )
     ana_id, ben_id = service.therapist_id(ana), service.therapist_id(ben)
     today = service.today_for(ana_id)
-    service.store.add_appointment(ana_id, service.store.clients(ana_id)[0].id, _at(today, 10, service, ana_id))
-    service.store.add_appointment(ben_id, service.store.clients(ben_id)[0].id, _at(today, 11, service, ben_id))
+    support.add_appointment(service, ana_id, support.clients(service, ana_id)[0].id, _at(today, 10, service, ana_id))
+    support.add_appointment(service, ben_id, support.clients(service, ben_id)[0].id, _at(today, 11, service, ben_id))
 
     for me, mine, theirs in ((ana, "sailing", "bakery"), (ben, "bakery", "sailing")):
         answer = await service.answer(me, "what did Maya mention last time?")
@@ -106,7 +107,7 @@ async def test_two_therapists_with_a_client_called_maya_never_see_each_other(mak
 def _at(day: date, hour: int, service, therapist_id):
     from datetime import datetime, time
 
-    return datetime.combine(day, time(hour), service.tz_for(therapist_id))
+    return datetime.combine(day, time(hour), service.ctx.tz(therapist_id))
 
 
 async def test_logs_never_carry_transcripts_or_client_names(make_service, shared_data, caplog):
@@ -115,8 +116,8 @@ async def test_logs_never_carry_transcripts_or_client_names(make_service, shared
     sender = service.console_sender("Dr. Rivera")
     audio = (shared_data / "speech/formats/jfk.ogg").read_bytes()
     receipt = await service.receive_memo(sender, AudioMemo("voice-2", audio, "jfk.ogg", client_hint="Arthur Bell"))
-    await service.process_memo(service.therapist_id(sender), receipt.memo_id)
-    await service.write_typed_note(sender, TYPED_NOTE, message_id="m2")
+    await service.finish_memo(service.therapist_id(sender), receipt.memo_id)
+    await support.typed_note(service, sender, TYPED_NOTE, message_id="m2")
     await service.answer(sender, "what did Maya mention about the violin?")
     await service.receive_text(sender, "/export Maya", message_id="x")
     logged = "\n".join(r.getMessage() for r in caplog.records).lower()
@@ -127,10 +128,10 @@ async def test_logs_never_carry_transcripts_or_client_names(make_service, shared
 async def test_audit_records_who_touched_what_without_content(make_service):
     service = make_service()
     sender = service.console_sender("Dr. Rivera")
-    reply = await service.write_typed_note(sender, TYPED_NOTE, message_id="m3")
+    reply = await support.typed_note(service, sender, TYPED_NOTE, message_id="m3")
     await service.answer(sender, "what did Maya mention last time?")
     await service.receive_text(sender, "/export Maya Okonkwo", message_id="x1")
-    events = service.store.audit_events(service.therapist_id(sender))
+    events = support.audit_events(service, service.therapist_id(sender))
     actions = {(e.action, e.record_type) for e in events}
     assert {("write", "note"), ("read", "note"), ("export", "client")} <= actions
     assert any(e.record_id == reply.note.note_id for e in events if e.record_type == "note")
@@ -143,7 +144,7 @@ async def test_a_wrong_key_cannot_read_the_notes(make_service):
 
     service = make_service(secret_key=Fernet.generate_key().decode())
     sender = service.console_sender("Dr. Rivera")
-    await service.write_typed_note(sender, TYPED_NOTE, message_id="m4")
+    await support.typed_note(service, sender, TYPED_NOTE, message_id="m4")
     intruder = make_service(secret_key=Fernet.generate_key().decode())
     with pytest.raises(InvalidToken):
-        intruder.store.clients(service.therapist_id(sender))
+        support.clients(intruder, service.therapist_id(sender))

@@ -246,5 +246,5 @@ def _key_opens_notes(settings: Settings, keys: list[str]) -> bool:
         return False
 
 
-if __name__ == "__main__":  # python -m core.doctor
+if __name__ == "__main__":  # python -m bots.doctor
     raise SystemExit(run_doctor())

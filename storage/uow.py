@@ -1,0 +1,58 @@
+"""The SQL unit of work: one Session (one transaction) shared by every repository.
+
+    with uow_factory() as uow:
+        memo_id, created = uow.memos.add(...)
+        uow.commit()
+
+Leaving the block without commit() rolls back. Blocks are short: SQLite has one writer at a time."""
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from storage.crypto import Cipher
+from storage.ledger import SqlAudit, SqlLedger
+from storage.people import SqlClients, SqlTherapists
+from storage.records import SqlMemos, SqlNotes
+from storage.schedule import SqlAppointments
+
+
+class SqlUnitOfWork:
+    def __init__(self, engine: Engine, cipher: Cipher):
+        self.engine, self.cipher = engine, cipher
+
+    def __enter__(self) -> "SqlUnitOfWork":
+        self.session = Session(self.engine, expire_on_commit=False)
+        s, c = self.session, self.cipher
+        self.therapists = SqlTherapists(s, c)
+        self.clients = SqlClients(s, c)
+        self.memos = SqlMemos(s, c)
+        self.notes = SqlNotes(s, c)
+        self.appointments = SqlAppointments(s, c)
+        self.ledger = SqlLedger(s)
+        self.audit = SqlAudit(s)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.session.rollback()  # a no-op after commit(); otherwise nothing half-done is kept
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def index(self, value: str) -> str:
+        return self.cipher.index(value)
+
+
+class SqlUnitOfWorkFactory:
+    """What the service holds: makes a unit of work per use case. `engine` stays reachable for operators
+    (doctor, backups) and tests that dispose it."""
+
+    def __init__(self, engine: Engine, cipher: Cipher):
+        self.engine, self.cipher = engine, cipher
+
+    def __call__(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, self.cipher)
