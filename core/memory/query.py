@@ -11,9 +11,11 @@ from datetime import date, datetime
 from typing import Sequence
 
 from core.language.client_match import STRONG, ClientRecord, close_matches, match_name, norm_token
+from core.memory.categories import alliance_kinds, direction, risk_kinds
+from core.memory.intent import caseload_kind, day_ahead, forward, unseen_days
 from core.memory.question_time import parse_time, yearless
 from core.memory.topics import query_key, stem, text_keys, word_keys
-from core.language.words import COMMON, MONTH_ABBR, MONTHS, WEEKDAYS
+from core.language.words import COMMON, MONTH_ABBR, MONTHS, TITLES, WEEKDAYS
 
 __all__ = ["Query", "parse_question", "parse_time", "stem", "text_keys", "word_keys", "query_key", "KINDS", "TIMES"]
 
@@ -24,7 +26,7 @@ TIMES = ("all", "last", "last_n", "nth", "date", "range", "first")
 @dataclass(frozen=True)
 class Query:
     question: str
-    status: str  # "match" | "ambiguous" | "unknown" (a name, or a near miss) | "none" (no name at all)
+    status: str  # "match" | "ambiguous" | "unknown" (a name, or a near miss) | "none" (no name) | "caseload"
     client: ClientRecord | None = None
     candidates: tuple[ClientRecord, ...] = ()  # the clients to ask about, or near names to suggest
     unknown_name: str | None = None  # a capitalised name that matched none of the clients
@@ -37,6 +39,12 @@ class Query:
     words: tuple[str, ...] = ()  # the topic words as asked, for fuzzy matching
     measure: str | None = None  # "PHQ-9" when the question names one measure
     any_year: bool = False  # a date said without its year ("on November 3"): an earlier year may be meant
+    scope: str = "client"  # "client" | "caseload" (the question spans the therapist's clients)
+    risk_kinds: tuple[str, ...] = ()  # the risk categories asked about ("access_to_means"); () = any
+    alliance_kinds: tuple[str, ...] = ()
+    ahead: tuple[date, date, str] | None = None  # days ahead a forward-looking question names: [start, end), as said
+    direction: str | None = None  # for score changes: "worse", "better", "up", "down"
+    unseen_days: int = 28  # for "which clients haven't I seen in 3 weeks?"
 
 
 # ---- what kind of answer --------------------------------------------------------------------------
@@ -174,11 +182,24 @@ def parse_question(question: str, clients: Sequence[ClientRecord], today: date) 
             status, candidates = "unknown", near
     elif unknown:
         status = "unknown"
-    if kind in ("follow_ups", "homework") and time == "date" and start == today:
+    risks = risk_kinds(lower)
+    if risks and kind in ("general", "follow_ups", "homework"):
+        kind = "risk"  # "does Daniel have access to means?"
+    scope, ahead = "client", None
+    if status == "none" or (status == "unknown" and not candidates):
+        across = caseload_kind(lower, kind)
+        if across:
+            scope, kind, status, unknown = "caseload", across, "caseload", None
+    looking_ahead = forward(lower)
+    if scope == "caseload" or looking_ahead:
+        ahead = day_ahead(lower, today)
+    if scope == "client" and looking_ahead and (ahead or time == "date" and start == today):
+        time, start, end = "all", None, None  # "what should I pick up with Daniel on Thursday?" -> the latest notes
+    elif kind in ("follow_ups", "homework") and time == "date" and start == today:
         time, start, end = "all", None, None  # "what should I pick up with Maya today?" -> the latest note
     terms, words = _topic(tokens, used)
     return Query(q, status, client, tuple(candidates), unknown, kind, time, count, start, end, terms, words, measure,
-                 any_year)
+                 any_year, scope, risks, alliance_kinds(lower), ahead, direction(lower), unseen_days(lower))
 
 
 def _topic(tokens, used: set[int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -188,6 +209,8 @@ def _topic(tokens, used: set[int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         low = shown.lower()
         if k in used or len(norm) < 2 or norm in _QSTOP or norm in _KIND_WORDS or stem(norm) in _QSTOP_STEMS:
             continue
+        if norm in TITLES or norm in ("dr", "prof"):
+            continue  # "Ms. Thompson": a title, not a topic
         if re.fullmatch(r"(st|nd|rd|th|of)", norm):
             continue
         if shown[:1].isupper() and any(

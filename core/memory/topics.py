@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from rapidfuzz import fuzz, process
+
 _IRREGULAR = {
     "drank": "drink", "drunk": "drink", "slept": "sleep", "felt": "feel", "fought": "fight", "went": "go",
     "gone": "go", "ate": "eat", "eaten": "eat", "thought": "think", "told": "tell", "said": "say",
@@ -47,8 +49,23 @@ _GROUPS: dict[str, tuple[str, str]] = {  # a word belongs to one group; a group 
     "medication": ("medication medications meds medicine pill pills prescription dose sertraline fluoxetine", ""),
     "abuse": ("abuse abused assault assaulted", "trauma"),
     "trauma": ("trauma traumatic flashback flashbacks ptsd", ""),
-    "risk": ("suicide suicidal suicidality self-harm overdose safety unsafe weapon gun crisis", ""),
+    "risk": ("suicide suicidal suicidality self-harm overdose safety unsafe crisis", ""),
+    "means": ("means gun guns firearm firearms weapon weapons rifle rifles pistol pistols ammunition stockpile stockpiled "
+              "stockpiling", "risk"),
+    "psychosis": ("psychosis psychotic voices hallucination hallucinations hallucinating paranoid paranoia delusion "
+                  "delusions delusional", ""),
+    "mania": ("mania manic hypomania hypomanic", ""),
+    "coping": ("coping cope copes coped skill skills strategy strategies technique techniques tool tools", ""),
+    "breathing": ("breathing breathe breath breaths 4-7-8 diaphragmatic", "coping"),
+    "grounding": ("grounding 5-4-3-2-1", "coping"),
+    "exposure": ("exposure exposures erp", "coping"),
+    "mindfulness": ("mindfulness mindful meditation meditate meditating", "coping"),
+    "relaxation": ("relaxation relax relaxing pmr", "coping"),
+    "journaling": ("journal journaling journalling", "coping"),
+    "exercise": ("exercise exercising workout gym run running walk walking walks yoga swim swimming", "selfcare"),
+    "selfcare": ("self-care selfcare", ""),
 }
+_QUERY_ONLY = {"using": "substance", "relapse": "substance", "relapsed": "substance", "relapsing": "substance"}  # question words that ask about a group but in notes mean other things
 
 
 @lru_cache(maxsize=65536)
@@ -88,6 +105,7 @@ def _build_groups() -> dict[str, tuple[str, ...]]:
 
 
 _GROUP_OF = _build_groups()
+_VOCABULARY = sorted({m for members, _ in _GROUPS.values() for m in members.split() if len(m) >= 5})
 
 
 def _ancestors(group: str) -> list[str]:
@@ -108,14 +126,24 @@ def word_keys(word: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+@lru_cache(maxsize=8192)
 def query_key(word: str) -> str:
-    """The key a question word looks for: its synonym group ("dad" -> "father") or its stem."""
+    """The key a question word looks for: its synonym group ("dad" -> "father", "insomina" -> "sleep") or
+    its stem."""
     s = stem(word)
     groups = _GROUP_OF.get(s, ())
-    return groups[0] if groups else s
+    if groups:
+        return groups[0]
+    if word.lower() in _QUERY_ONLY:
+        return _QUERY_ONLY[word.lower()]
+    if len(word) >= 5 and not word[:1].isdigit():  # a misspelling of a topic word
+        near = process.extractOne(word.lower(), _VOCABULARY, scorer=fuzz.ratio, score_cutoff=85)
+        if near:
+            return _GROUP_OF[stem(near[0])][0]
+    return s
 
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+(?:-\d+)?")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+(?:-\d+)*")
 
 
 def text_keys(text: str) -> frozenset[str]:
