@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.memory.ask import answer_question
+from core.memory.caseload import UNASSIGNED, Session
 from core.language.client_match import ClientRecord, match_name, resolve_client
 from core.commands import Command, help_text, parse_command
 from core.config import Settings
@@ -296,14 +297,26 @@ class Assistant:
     def answer_for(self, therapist_id: int, question: str, *, actor: str = "system") -> Answer:
         clients = self.store.clients(therapist_id)
         loaded: dict[int, list[NoteDraft]] = {}
+        tz = self.tz_for(therapist_id)
+        names = {c.id: c.name for c in clients}
+        store = self.store
 
-        def load_notes(client_id: int) -> list[NoteDraft]:
-            if client_id not in loaded:
-                loaded[client_id] = self.store.notes_for_client(therapist_id, client_id)
-            return loaded[client_id]
+        class _StoreCaseload:  # minimal wiring; the lead's service layer replaces it
+            def __init__(self) -> None:
+                self.clients = clients
+
+            def notes(self, client_id: int) -> list[NoteDraft]:
+                if client_id not in loaded:
+                    loaded[client_id] = store.notes_for_client(therapist_id, client_id)
+                return loaded[client_id]
+
+            def sessions(self, start: date, end: date) -> list[Session]:
+                found = store.occurrences(therapist_id, datetime.combine(start, time.min, tz),
+                                          datetime.combine(end, time.min, tz), tz)
+                return [Session(o.client_id, names.get(o.client_id, UNASSIGNED), o.starts_at.astimezone(tz)) for o in found]
 
         today = self.today_for(therapist_id)
-        answer = answer_question(question, clients, load_notes, today)
+        answer = answer_question(question, _StoreCaseload(), today)
         if self.answerer is not None and loaded:  # a model only ever sees the notes retrieved here
             notes = [n for notes in loaded.values() for n in notes]
             answer = self.answerer.answer(question, notes, offline=answer, today=today)
