@@ -12,7 +12,7 @@ from typing import Iterator
 
 from core.language.client_match import ClientRecord
 from core.memory.caseload import Caseload
-from core.memory.categories import category_label, flag_label, matches, measure_key, worse_when_higher
+from core.memory.categories import IDEATION, canonical, category_label, flag_label, matches, measure_key, worse_when_higher
 from core.memory.excerpts import NO_NOTE
 from core.memory.query import Query
 from core.memory.selection import usable
@@ -78,12 +78,14 @@ def _open_flags(notes: list[NoteDraft], kinds: tuple[str, ...], window) -> tuple
         for flag in note.risks:
             if not matches(flag, kinds):
                 continue
-            key = flag.kind
+            key = canonical(flag)
             if flag.status == "denied":
-                state.pop(key, None)
+                for closed in ((key,) if key not in IDEATION else IDEATION):
+                    state.pop(closed, None)  # "denies suicidal ideation" closes passive and active ideation
                 denied_at = note
             elif flag.status == "historical":
-                history.append((note, flag))
+                if not window or note.session_date >= window[0]:
+                    history.append((note, flag))
             else:
                 since = state[key][1] if key in state else note.session_date
                 state[key] = [key, since, note, flag]
@@ -119,7 +121,8 @@ def risk_answer(query: Query, caseload: Caseload, today: date) -> Answer:
         text = f"Open {label} flags{_span(query)} — {_plural(len(rows), 'client')}, most recent first:\n" + "\n".join(out.lines)
         text += _more(rows)
     else:
-        text = f"{NO_NOTE} — no open {label} flags{_span(query)} in the notes of {_plural(seen, 'client')}."
+        text = f"No open {label} flags{_span(query)} in the notes of {_plural(seen, 'client')}."
+        text = text if history else f"{NO_NOTE} — " + text[0].lower() + text[1:]
     if history:
         text += "\nPast history noted: " + ", ".join(f"{c.name} ({n.session_date.isoformat()})" for c, (n, _) in history[:8]) + "."
         for client, (note, _) in history[:8]:
@@ -127,7 +130,7 @@ def risk_answer(query: Query, caseload: Caseload, today: date) -> Answer:
     if denied:
         text += "\nScreened and denied (not a risk): " + ", ".join(
             f"{c.name} ({n.session_date.isoformat()})" for c, n in denied[:8]) + (f" and {len(denied) - 8} more" if len(denied) > 8 else "") + "."
-    return Answer(text, tuple(out.cited) if rows else (), found=bool(rows))
+    return Answer(text, tuple(out.cited) if rows or history else (), found=bool(rows or history))
 
 
 # ---- alliance -------------------------------------------------------------------------------------

@@ -16,7 +16,8 @@ from core.memory.categories import flag_label
 from core.memory.excerpts import NO_NOTE, sentences, units
 from core.memory.query import Query
 from core.memory.selection import usable
-from core.memory.topics import stem
+from core.memory.query import STOP_WORDS
+from core.memory.topics import query_key
 from core.types import Answer, NoteDraft
 
 _PREP = re.compile(r"\bprep\w*|\bneed\b|\bbrief\b|\bready\b|\bshould\b|\bfollow|\bpick up\b|\bremember\b|\bknow\b|\bbring\b"
@@ -100,18 +101,19 @@ def _prepare(out: _Lines, client: ClientRecord, notes: list[NoteDraft], focus: s
 
 
 # ---- homework across clients ----------------------------------------------------------------------
-_GENERIC = frozenset(stem(w) for w in """practise practice complete completed keep write down each every day daily week
+_GENERIC = frozenset(query_key(w) for w in """practise practice complete completed keep write down each every day daily week
 weekly twice once three two one times time before after when with about minutes night nights morning evening their them
 this that what things thing""".split())
-_NOT_DONE = re.compile(r"(?:\b(?:not|never|forgot(?: to)?|unable to|no time to|stopped|gave up)|n't)(?:\s+\w+){0,2}?\s+"
-                       r"(?:complet|do\b|done|keep|kept|finish|practi|tri|try|use|writ|wrote|track|fill|call|send|sent|start|"
-                       r"get|got|manag)|\b(?:forgot|skipped|avoided)\b")
+_NOT_DONE = re.compile(r"\b(?:did not|didn't|does not|doesn't|has not|hasn't|have not|haven't|never|could not|couldn't|"
+                       r"was not able|wasn't able|unable to|forgot|skipped|avoided|no time|not yet|stopped)\b")
 _DONE = re.compile(r"\b(?:complet\w*|did|done|kept|keeps|finish\w*|practi[cs]\w*|tried|used|uses|wrote|written|tracked|"
-                   r"filled|called|sent|managed|followed through|brought|went|made|started|has been|reported)\b")
+                   r"filled|called|sent|managed|followed through|brought|went|made|started|has been|reported|logged|"
+                   r"recorded|read|rode|ate|walked|journal(?:l)?ed|rated|listed|blocked|told|texted|messaged)\b")
 
 
 def _item_stems(text: str) -> set[str]:
-    return {stem(w) for w in re.findall(r"[a-z][a-z'-]+", text.lower()) if len(w) >= 4} - _GENERIC
+    """Content words of a homework item or a sentence, synonyms folded ("angry" and "anger" agree)."""
+    return {query_key(w) for w in re.findall(r"[a-z][a-z'-]+", text.lower()) if len(w) >= 3 and w not in STOP_WORDS} - _GENERIC
 
 
 def _report(item: str, later: list[NoteDraft]) -> tuple[str, NoteDraft | None, str]:

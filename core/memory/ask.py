@@ -75,15 +75,7 @@ def answer_from_notes(query: Query, notes: Sequence[NoteDraft], today: date) -> 
     if not scoped:
         return _no_session(query, notes, client)
     if query.kind in ("risk", "alliance"):
-        answer = flags_answer(query, scoped, client)
-        if answer.found or not query.risk_kinds:
-            return answer
-        topic = next((CATEGORY_TOPICS[k] for k in query.risk_kinds if k in CATEGORY_TOPICS), None)
-        topical = _topic(replace(query, terms=(topic,), words=(topic,)), scoped, notes, client) if topic else None
-        if topical is None or not topical.found:  # nothing flagged of that kind, and no note mentions it
-            return answer
-        return Answer(answer.text + "\nWhat the notes say about it:\n" + topical.text.split("\n", 1)[1],
-                      topical.citations)
+        return _with_mentions(query, flags_answer(query, scoped, client), scoped, client)
     if query.kind == "measures":
         return measures_answer(query, scoped, client)
     if query.kind in ("homework", "follow_ups"):
@@ -91,6 +83,20 @@ def answer_from_notes(query: Query, notes: Sequence[NoteDraft], today: date) -> 
     if query.terms:
         return _topic(query, scoped, notes, client)
     return _gist(query, scoped, client)
+
+
+def _with_mentions(query: Query, answer: Answer, scoped: list[NoteDraft], client: ClientRecord) -> Answer:
+    """A risk answer about a kind whose words notes use ("using", "rifle", "purging"): the latest lines that
+    mention it and are not already quoted, so "is Luis still using?" also shows "sober for thirty days"."""
+    topic = next((CATEGORY_TOPICS[k] for k in query.risk_kinds if k in CATEGORY_TOPICS), None) if query.kind == "risk" else None
+    if topic is None:
+        return answer
+    probe = replace(query, terms=(topic,), words=(topic,))
+    found = [(n, u) for n in scoped for u in units(n, "general") if u not in answer.text and relevance(u, probe) >= 0.5][:3]
+    if not found:
+        return answer
+    text = answer.text + "\nWhat the notes say about it:\n" + lines(found, dated=True)
+    return Answer(text, answer.citations + tuple(c for c in cite(client, [n for n, _ in found]) if c not in answer.citations))
 
 
 def _no_session(query: Query, usable: list[NoteDraft], client: ClientRecord) -> Answer:

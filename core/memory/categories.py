@@ -35,12 +35,13 @@ _RISK_CATEGORIES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (("abuse",), r"\babus\w*|\bdomestic violence|\bdv\b|\bipv\b|\bneglect\w*|\bsafeguarding|\bassault\w*"
                      r"|\bmandated report\w*|\bchild protect\w*|\bcps\b"),
         (("access_to_means",), r"\b(?:access to|lethal) means\b|\bmeans\b\W*$|\bmeans restriction|\bguns?\b|\bfirearms?\b"
-                               r"|\bweapons?\b|\brifles?\b|\bpistols?\b|\bstockpil\w*|\bhoard\w* (?:pills|meds|medication)"),
+                               r"|\bweapons?\b|\brifles?\b|\bpistols?\b|\bstockpil\w*|\bhoard\w* (?:pills|meds|medication)"
+                               r"|\baccess to (?:pills|meds|medications?|medicines?|drugs|tablets|a car|knives|ropes?)"),
         (("substance_risk",), r"\bsubstance (?:use|risk|misuse|abuse)|\brelaps\w*|\boverdos\w*|\bdrug use\b"
-                              r"|\b(?:alcohol|drinking) (?:risk|misuse|abuse)|\bdui\b|\b(?:is|are|was|been|still|started|back to|who's|whos) using\b"),
+                              r"|\b(?:alcohol|drinking) (?:risk|misuse|abuse)|\bdui\b|^(?!.*\b(?:what|which)\b).*\b(?:is|are|was|been|still|started|back to|who's|whos) using\b"),
         (("psychosis",), r"\bpsychos[ie]s\b|\bpsychotic\b|\bhallucinat\w*|\bhearing voices\b|\bvoices\b|\bparanoi\w*|\bdelusion\w*"),
         (("mania",), r"\bmani(?:a|c)\b|\bhypomani\w*|\bbipolar\b"),
-        (("eating_disorder",), r"\beating disorder\w*|\banorexi\w*|\bbulimi\w*|\bpurg(?:e|es|ed|ing)\b|\brestrict\w* (?:food|eating|intake)"),
+        (("eating_disorder",), r"\beating (?:disorder\w*|problems?|issues?|difficult\w*)|\banorexi\w*|\bbulimi\w*|\bpurg(?:e|es|ed|ing)\b|\brestrict\w* (?:food|eating|intake)"),
         (("medical",), r"\bmedical (?:risk|issue|concern|problem|condition)s?\b|\bmedical\b(?! (?:records?|leave))"),
     )
 )
@@ -83,6 +84,12 @@ def flag_kinds(flag: Flag) -> frozenset[str]:
         passive = kind.startswith("passive") or any("passive" in q for q in flag.qualifiers)
         out.add("passive_ideation" if passive else "active_ideation")
     return frozenset(out)
+
+
+def canonical(flag: Flag) -> str:
+    """One name per kind of risk, the older ideation kinds read as passive or active."""
+    kinds = flag_kinds(flag)
+    return next((k for k in ("passive_ideation", "active_ideation") if k in kinds), flag.kind)
 
 
 def matches(flag: Flag, kinds: tuple[str, ...]) -> bool:

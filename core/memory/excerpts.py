@@ -9,6 +9,7 @@ from rapidfuzz import fuzz
 
 from core.language.client_match import ClientRecord
 from core.memory.query import Query, stem, text_keys
+from core.memory.topics import text_stems
 from core.types import Citation, NoteDraft
 
 NO_NOTE = "I have no note about that"
@@ -72,10 +73,11 @@ def relevance(unit: str, query: Query) -> float:
     if not query.terms:
         return 1.0
     keys = text_keys(unit)
+    own = text_stems(unit)
     lower = unit.lower()
     total = 0.0
     for term, word in zip(query.terms, query.words):
-        if stem(word) in keys:
+        if stem(word) in own:
             total += 1.0
         elif term in keys:  # a synonym: "dad" for "father", "manager" for "work"
             total += 0.8

@@ -45,7 +45,8 @@ _ACROSS = re.compile(
 _DAY_WORDS = re.compile(r"\b(?:today|tomorrow|tonight|this (?:morning|afternoon|evening))\b|\b" + _WEEKDAY)
 _FORWARD = re.compile(
     r"\b(?:should|will|shall|going to|gonna|next|upcoming|coming|pick up|prep\w*|plan(?:ning)? (?:for|to)|ready|when i see"
-    r"|before (?:i see|seeing|the session|our session)|am i seeing|i'm seeing|i see (?:him|her|them)|tomorrow|to (?:cover|raise|bring up|ask))\b"
+    r"|before (?:i see|seeing|the session|our session)|am i seeing|i'm seeing|i see (?:him|her|them)|tomorrow|to (?:cover|raise|bring up|ask)"
+    r"|need to|follow up|check in|check on)\b"
 )
 
 
@@ -53,9 +54,9 @@ def caseload_kind(lower: str, kind: str) -> str | None:
     """The caseload question asked when no client is named, or None (then the client must be named)."""
     if _NOT_SEEN.search(lower) and not re.search(r"\bhomework|\bassign", lower):
         return "not_seen"
+    if kind in ("risk", "homework") and _DAY_WORDS.search(lower) and _SCHEDULE.search(lower):
+        return "schedule"  # "any risk issues for tomorrow's clients?": the day's sessions, that part of each
     if kind in ("risk", "alliance", "measures", "homework"):
-        if kind == "homework" and _DAY_WORDS.search(lower) and _SCHEDULE.search(lower):
-            return "schedule"
         return kind
     if _SCHEDULE.search(lower) or kind == "follow_ups":
         return "schedule"

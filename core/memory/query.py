@@ -14,7 +14,7 @@ from core.language.client_match import STRONG, ClientRecord, close_matches, matc
 from core.memory.categories import alliance_kinds, direction, risk_kinds
 from core.memory.intent import caseload_kind, day_ahead, forward, unseen_days
 from core.memory.question_time import parse_time, yearless
-from core.memory.topics import query_key, stem, text_keys, word_keys
+from core.memory.topics import QUERY_ONLY, query_key, stem, text_keys, word_keys
 from core.language.words import COMMON, MONTH_ABBR, MONTHS, TITLES, WEEKDAYS
 
 __all__ = ["Query", "parse_question", "parse_time", "stem", "text_keys", "word_keys", "query_key", "KINDS", "TIMES"]
@@ -51,7 +51,8 @@ class Query:
 _KIND_PATTERNS = (
     ("risk", r"\b(safety|safe|unsafe|risks?|risky|red flags?|flags?|warning signs?|suicid\w*|self[- ]?harm\w*|harm\w*|kill\w*|danger\w*|crisis|si|"
      r"overdos\w*|cutting|hopeless\w*|end (?:his|her|their) life)\b"),
-    ("measures", r"\b(phq[- ]?\d*|gad[- ]?\d*|pcl[- ]?\d*|bdi|bai|ors|srs|suds|dass\w*|scores?|measures?|measurements?|"
+    ("measures", r"\b(phq[- ]?\d*|gad[- ]?\d*|pcl[- ]?\d*|bdi|bai|ors|srs|suds|dass\w*|audit(?:-c)?|epds|k[- ]?10|core[- ]?10|"
+     r"scores?|measures?|measurements?|"
      r"questionnaires?|trend|outcomes?|ratings?)\b"),
     ("homework", r"\b(homework|assign\w*|tasks?|worksheets?|exercises?|practi[cs]e|between sessions)\b"),
     ("follow_ups", r"\b(follow(?:[- ]?ups?| up)?|pick up|check (?:in|on)|next (?:time|session)|to do next|open items|"
@@ -61,7 +62,7 @@ _KIND_PATTERNS = (
 _MEASURES = (
     (r"phq[- ]?9|phq\b", "PHQ-9"), (r"gad[- ]?7|gad\b", "GAD-7"), (r"pcl[- ]?5|pcl\b", "PCL-5"),
     (r"\bbdi\b", "BDI"), (r"\bbai\b", "BAI"), (r"\bors\b", "ORS"), (r"\bsrs\b", "SRS"), (r"\bsuds\b", "SUDS"),
-    (r"\bdass\w*", "DASS"),
+    (r"\bdass\w*", "DASS"), (r"\baudit", "AUDIT"), (r"\bepds\b", "EPDS"), (r"\bk[- ]?10\b", "K10"), (r"\bcore[- ]?10\b", "CORE-10"),
 )
 
 
@@ -82,6 +83,7 @@ than then as if tell told say said says saying mention mentioned mentions mentio
 discuss discussed discussing bring brought bringing up raise raised come came comes report reported share
 shared describe described note notes noted session sessions time times last latest recent recently previous
 first earliest initially originally ever again anymore lately most recent today yesterday week month year
+tomorrow tonight morning afternoon evening prep me
 ago day days client clients patient patients therapist therapists give gave given assign assigned homework
 remind reminder know knew think can could would should will shall may might please show list
 ask asked see saw seen agree agreed prep prepare brief catch overview recap before start started starting
@@ -91,6 +93,7 @@ thing things stuff also just really very please need want like on bring raise br
 cover covered covering over happened discussed content contents couple few several none
 zero one two three four five six seven eight nine ten
 """.split()) | frozenset(WEEKDAYS) | frozenset(MONTHS) | frozenset(MONTH_ABBR)
+STOP_WORDS = _QSTOP  # question words that are never a topic (also used to compare homework with later notes)
 _KIND_WORDS = frozenset("""
 homework assignment assignments task tasks worksheet worksheets exercise exercises practice safety safe risk risks
 concerns measure measures score scores trend questionnaire outcome outcomes follow followup followups pick check
@@ -98,6 +101,11 @@ plan plans next steps step alliance rupture ruptures engagement phq gad pcl bdi 
 """.split())
 
 
+_WHAT_NEXT = re.compile(r"\bwhat (?:should|do|shall|can) i (?:need to |want to )?(?:bring up|raise|cover|ask|do|focus on|work on|"
+                        r"address|remember|talk about|discuss|prepare)\b|\bwhat to (?:bring up|raise|cover|ask|focus on)\b")
+# Capitalised first words of caseload questions ("Overdue homework?"); any other unknown first word may be a name.
+_OPENERS = frozenset("overdue outstanding open new upcoming recent pending incomplete unfinished late current active "
+                     "worsening rising falling worse better improving".split())
 _QSTOP_STEMS = frozenset(stem(w) for w in _QSTOP | _KIND_WORDS if w not in {"thought"})
 
 
@@ -141,6 +149,13 @@ def _find_client(question: str, clients: Sequence[ClientRecord]):
         (t[0] for k, t in enumerate(tokens) if t[2] and not t[3] and candidate(k) and len(t[1]) > 1 and t[1] not in names),
         None,
     )
+    if best is not None and best[0][0] and best[2] == 1 and best[1] + 1 < len(tokens):
+        shown, norm, cap, _ = tokens[best[1] + 1]
+        if cap and shown[1:2].islower() and len(norm) >= 3 and norm not in names and norm not in COMMON and norm not in _QSTOP:
+            # "Daniel Brooks" when the only Daniel is Daniel Okafor: someone else, not a first name alone
+            scored = match_name(tokens[best[1]][0], clients)
+            best = ((False, 2, 0.0), best[1], 2, tuple(c for c, _ in scored[:3]), False)
+            unknown = f"{tokens[best[1]][0]} {shown}"
     if best is None or best[0][0] is False:  # a known first name with an initial no client has: "Maya R."
         for k in range(len(tokens) - 1):
             (shown, norm, _, _), (initial, inorm, icap, _) = tokens[k], tokens[k + 1]
@@ -150,7 +165,8 @@ def _find_client(question: str, clients: Sequence[ClientRecord]):
                 best = ((False, 2, 0.0), k, 2, near, False)
                 unknown = f"{shown} {initial.upper()}."
                 break
-    return best, unknown, tokens
+    lead = tokens[0][0] if tokens and tokens[0][2] and candidate(0) and tokens[0][1] not in _OPENERS else None
+    return best, unknown or None, tokens, lead
 
 
 def _name_parts(client: ClientRecord) -> set[str]:
@@ -167,7 +183,7 @@ def parse_question(question: str, clients: Sequence[ClientRecord], today: date) 
     kind, measure = _kind(lower)
     time, count, start, end = parse_time(lower, today)
     any_year = time == "date" and yearless(lower)
-    best, unknown, tokens = _find_client(q, clients)
+    best, unknown, tokens, lead = _find_client(q, clients)
     used: set[int] = set()
     status, client, candidates = "none", None, ()
     if best is not None:
@@ -182,11 +198,13 @@ def parse_question(question: str, clients: Sequence[ClientRecord], today: date) 
             status, candidates = "unknown", near
     elif unknown:
         status = "unknown"
-    risks = risk_kinds(lower)
+    risks, bond = risk_kinds(lower), alliance_kinds(lower)
     if risks and kind in ("general", "follow_ups", "homework"):
         kind = "risk"  # "does Daniel have access to means?"
+    elif bond and kind == "general":
+        kind = "alliance"  # "who is pushing back in therapy?"
     scope, ahead = "client", None
-    if status == "none" or (status == "unknown" and not candidates):
+    if (status == "none" or status == "unknown" and unknown is None) and lead is None:  # no name, or a lowercase near-miss
         across = caseload_kind(lower, kind)
         if across:
             scope, kind, status, unknown = "caseload", across, "caseload", None
@@ -197,9 +215,11 @@ def parse_question(question: str, clients: Sequence[ClientRecord], today: date) 
         time, start, end = "all", None, None  # "what should I pick up with Daniel on Thursday?" -> the latest notes
     elif kind in ("follow_ups", "homework") and time == "date" and start == today:
         time, start, end = "all", None, None  # "what should I pick up with Maya today?" -> the latest note
+    if scope == "client" and looking_ahead and kind == "general" and _WHAT_NEXT.search(lower):
+        kind = "follow_ups"  # "what should I bring up with Maya tomorrow?"
     terms, words = _topic(tokens, used)
     return Query(q, status, client, tuple(candidates), unknown, kind, time, count, start, end, terms, words, measure,
-                 any_year, scope, risks, alliance_kinds(lower), ahead, direction(lower), unseen_days(lower))
+                 any_year, scope, risks, bond, ahead, direction(lower), unseen_days(lower))
 
 
 def _topic(tokens, used: set[int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -223,4 +243,7 @@ def _topic(tokens, used: set[int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if key not in terms:
             terms.append(key)
             words.append(low)
+    if len(terms) > 1:  # "what coping skills has Maya been using?": "using" only means substances on its own
+        kept = [(t, w) for t, w in zip(terms, words) if w not in QUERY_ONLY]
+        terms, words = [t for t, _ in kept], [w for _, w in kept]
     return tuple(terms), tuple(words)

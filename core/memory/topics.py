@@ -33,8 +33,7 @@ _GROUPS: dict[str, tuple[str, str]] = {  # a word belongs to one group; a group 
     "sleep": ("sleep sleeping insomnia asleep awake bedtime", ""),
     "boss": ("boss manager supervisor", "work"),
     "colleague": ("coworker coworkers colleague colleagues", "work"),
-    "job": ("job jobs career employment unemployed employer fired promotion interview", "work"),
-    "work": ("work workplace office", ""),
+    "work": ("work workplace office job jobs career employment unemployed employer fired promotion interview", ""),
     "school": ("school class teacher exam exams college university grades semester", ""),
     "panic": ("panic", "anxiety"),
     "anxiety": ("anxiety anxious worry worried worries nervous fear scared afraid stress stressed stressful", "mood"),
@@ -45,8 +44,11 @@ _GROUPS: dict[str, tuple[str, str]] = {  # a word belongs to one group; a group 
     "lonely": ("lonely loneliness isolated isolation", "friend"),
     "friend": ("friend friends friendship social", ""),
     "money": ("money finances financial debt rent bills afford", ""),
-    "eating": ("eating food appetite binge purging meal meals weight", ""),
-    "medication": ("medication medications meds medicine pill pills prescription dose sertraline fluoxetine", ""),
+    "eating": ("eating food appetite binge purging meal meals weight lunch breakfast dinner snack snacks", ""),
+    "medication": ("medication medications meds medicine medicines pill pills prescription dose sertraline fluoxetine "
+                   "citalopram escitalopram venlafaxine bupropion mirtazapine lithium lamotrigine quetiapine olanzapine "
+                   "risperidone aripiprazole antidepressant antidepressants antipsychotic antipsychotics ssri lorazepam "
+                   "diazepam clonazepam methylphenidate adderall ritalin", ""),
     "abuse": ("abuse abused assault assaulted", "trauma"),
     "trauma": ("trauma traumatic flashback flashbacks ptsd", ""),
     "risk": ("suicide suicidal suicidality self-harm overdose safety unsafe crisis", ""),
@@ -65,7 +67,7 @@ _GROUPS: dict[str, tuple[str, str]] = {  # a word belongs to one group; a group 
     "exercise": ("exercise exercising workout gym run running walk walking walks yoga swim swimming", "selfcare"),
     "selfcare": ("self-care selfcare", ""),
 }
-_QUERY_ONLY = {"using": "substance", "relapse": "substance", "relapsed": "substance", "relapsing": "substance"}  # question words that ask about a group but in notes mean other things
+QUERY_ONLY = {"using": "substance", "relapse": "substance", "relapsed": "substance", "relapsing": "substance"}  # question words that ask about a group but in notes mean other things
 
 
 @lru_cache(maxsize=65536)
@@ -134,8 +136,8 @@ def query_key(word: str) -> str:
     groups = _GROUP_OF.get(s, ())
     if groups:
         return groups[0]
-    if word.lower() in _QUERY_ONLY:
-        return _QUERY_ONLY[word.lower()]
+    if word.lower() in QUERY_ONLY:
+        return QUERY_ONLY[word.lower()]
     if len(word) >= 5 and not word[:1].isdigit():  # a misspelling of a topic word
         near = process.extractOne(word.lower(), _VOCABULARY, scorer=fuzz.ratio, score_cutoff=85)
         if near:
@@ -144,6 +146,11 @@ def query_key(word: str) -> str:
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+(?:-\d+)*")
+
+
+def text_stems(text: str) -> frozenset[str]:
+    """The stems of the words of a sentence, without synonyms: an exact word counts more than a synonym."""
+    return frozenset(stem(m.group(0)) for m in _WORD.finditer(text.lower()))
 
 
 def text_keys(text: str) -> frozenset[str]:
