@@ -17,7 +17,7 @@ from core.memory.excerpts import NO_NOTE, sentences, units
 from core.memory.query import Query
 from core.memory.selection import usable
 from core.memory.query import STOP_WORDS
-from core.memory.topics import query_key
+from core.memory.topics import IRREGULAR_PAST, query_key
 from core.types import Answer, NoteDraft
 
 _PREP = re.compile(r"\bprep\w*|\bneed\b|\bbrief\b|\bready\b|\bshould\b|\bfollow|\bpick up\b|\bremember\b|\bknow\b|\bbring\b"
@@ -131,7 +131,7 @@ def _report(item: str, later: list[NoteDraft]) -> tuple[str, NoteDraft | None, s
                 low = sentence.lower()
                 if _NOT_DONE.search(low):
                     status = ("not done", note, sentence)
-                elif _DONE.search(low):
+                elif _DONE.search(low) or re.search(r"\b[a-z]{3,}ed\b", low) or any(w in IRREGULAR_PAST for w in low.split()):
                     status = ("done", note, sentence)
     return status
 

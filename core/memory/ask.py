@@ -16,7 +16,7 @@ from core.memory import across, agenda
 from core.memory.answer_kinds import flags_answer, items_answer, measures_answer
 from core.memory.caseload import Caseload
 from core.memory.categories import CATEGORY_TOPICS
-from core.memory.excerpts import MAX_LINES, NO_NOTE, cite, lines, relevance, scope, units, when
+from core.memory.excerpts import MAX_LINES, NO_NOTE, cite, lines, present_terms, relevance, scope, units, when
 from core.memory.query import Query, parse_question
 from core.memory.selection import in_time, usable
 from core.types import Answer, NoteDraft
@@ -89,10 +89,11 @@ def _with_mentions(query: Query, answer: Answer, scoped: list[NoteDraft], client
     """A risk answer about a kind whose words notes use ("using", "rifle", "purging"): the latest lines that
     mention it and are not already quoted, so "is Luis still using?" also shows "sober for thirty days"."""
     topic = next((CATEGORY_TOPICS[k] for k in query.risk_kinds if k in CATEGORY_TOPICS), None) if query.kind == "risk" else None
-    if topic is None:
-        return answer
-    probe = replace(query, terms=(topic,), words=(topic,))
-    found = [(n, u) for n in scoped for u in units(n, "general") if u not in answer.text and relevance(u, probe) >= 0.5][:3]
+    probes = [replace(query, terms=(topic,), words=(topic,))] if topic else []
+    if query.risk_kinds and query.terms and not answer.found:  # nothing flagged: what the question's own words find
+        probes.append(present_terms(query, (u for n in scoped for u in units(n, "general"))))
+    found = [(n, u) for n in scoped for u in units(n, "general")
+             if u not in answer.text and any(relevance(u, p) >= 0.5 for p in probes)][:3]
     if not found:
         return answer
     text = answer.text + "\nWhat the notes say about it:\n" + lines(found, dated=True)
@@ -134,6 +135,7 @@ def _gist(query: Query, scoped: list[NoteDraft], client: ClientRecord) -> Answer
 
 def _topic(query: Query, scoped: list[NoteDraft], usable: list[NoteDraft], client: ClientRecord) -> Answer:
     hits: list[tuple[float, NoteDraft, int, str]] = []
+    query = present_terms(query, (u for n in scoped for u in units(n, "general")))
     for note in scoped:
         for pos, unit in enumerate(units(note, "general")):
             score = relevance(unit, query)

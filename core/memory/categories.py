@@ -29,7 +29,7 @@ _RISK_CATEGORIES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (("suicide_attempt",), r"\battempt\w*|\btried to (?:kill|end)\b"),
         (("self_harm",), r"\bself[- ]?harm\w*|\bself[- ]?injur\w*|\bnssi\b|\bcutting\b|\bcut(?:s|ting)? (?:him|her|them|my)sel\w*"
                          r"|\bburn\w* (?:him|her|them|my)sel\w*|\bhurt(?:ing)? (?:him|her|them|my)sel\w*"),
-        (("harm_to_others",), r"\bharm(?:ing)? (?:to )?others\b|\bhomicid\w*|\bviolen(?:t|ce) (?:toward|to|against)"
+        (("harm_to_others",), r"\bharm(?:ing)? (?:to )?others\b|\b(?:risk|threat|danger) to others\b|\bhomicid\w*|\bviolen(?:t|ce) (?:toward|to|against)"
                               r"|\bviolent\b|\baggress\w*|\bthreat\w* to (?:hurt|kill|harm)|\bhurt(?:ing)? (?:someone|others|people)"
                               r"|\bdanger(?:ous)? to others"),
         (("abuse",), r"\babus\w*|\bdomestic violence|\bdv\b|\bipv\b|\bneglect\w*|\bsafeguarding|\bassault\w*"
@@ -37,7 +37,8 @@ _RISK_CATEGORIES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (("access_to_means",), r"\b(?:access to|lethal) means\b|\bmeans\b\W*$|\bmeans restriction|\bguns?\b|\bfirearms?\b"
                                r"|\bweapons?\b|\brifles?\b|\bpistols?\b|\bstockpil\w*|\bhoard\w* (?:pills|meds|medication)"
                                r"|\baccess to (?:pills|meds|medications?|medicines?|drugs|tablets|a car|knives|ropes?)"),
-        (("substance_risk",), r"\bsubstance (?:use|risk|misuse|abuse)|\brelaps\w*|\boverdos\w*|\bdrug use\b"
+        (("substance_risk",), r"\bsubstance (?:use|risk|misuse|abuse)|\bdrinking (?:too much|heavily|a lot|problems?)|\bheavy drinking"
+                              r"|\bbinge drinking|\bdrug problems?|\brelaps\w*|\boverdos\w*|\bdrug use\b"
                               r"|\b(?:alcohol|drinking) (?:risk|misuse|abuse)|\bdui\b|^(?!.*\b(?:what|which)\b).*\b(?:is|are|was|been|still|started|back to|who's|whos) using\b"),
         (("psychosis",), r"\bpsychos[ie]s\b|\bpsychotic\b|\bhallucinat\w*|\bhearing voices\b|\bvoices\b|\bparanoi\w*|\bdelusion\w*"),
         (("mania",), r"\bmani(?:a|c)\b|\bhypomani\w*|\bbipolar\b"),

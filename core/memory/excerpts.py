@@ -3,6 +3,7 @@ helpers every answer uses (session labels, citations, bullet lines). Nothing her
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Iterable
 
 from rapidfuzz import fuzz
@@ -86,6 +87,19 @@ def relevance(unit: str, query: Query) -> float:
     if len(query.words) > 1 and " ".join(query.words) in lower:
         total += 0.5
     return total / len(query.terms)
+
+
+def present_terms(query: Query, pieces: Iterable[str]) -> Query:
+    """The query without topic words that no piece of these notes contains, when another one is there:
+    "Oliver's job search" looks for the job when no note says "search"."""
+    if len(query.terms) < 2:
+        return query
+    pieces = list(pieces)
+    kept = [(t, w) for t, w in zip(query.terms, query.words)
+            if any(relevance(p, replace(query, terms=(t,), words=(w,))) >= 0.5 for p in pieces)]
+    if not kept or len(kept) == len(query.terms):
+        return query
+    return replace(query, terms=tuple(t for t, _ in kept), words=tuple(w for _, w in kept))
 
 
 def when(query: Query, shown: list[NoteDraft], scoped: list[NoteDraft]) -> str:

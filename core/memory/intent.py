@@ -30,6 +30,8 @@ _SCHEDULE = re.compile(
     r"|\bprep(?:are)? (?:me )?for (?:today|tomorrow|tonight|the day|the week|the morning|the afternoon|my day|\w+day)\b"
     r"|\bwhat do i need (?:for|on|to (?:know|prepare|prep)|today|tomorrow)|\bbrief me\b|\bget ready for\b"
     r"|\b(?:next|first|last) (?:client|appointment)\b|\bhow many (?:sessions|clients|appointments)\b|\bam i (?:seeing|free|busy)\b"
+    r"|\bdo i have (?:anyone|anybody|any (?:sessions|clients|appointments))\b"
+    r"|\b(?:anyone|anybody) (?:today|tomorrow|tonight|this (?:morning|afternoon|evening)|on \w+day)\b"
     r"|\bschedule\b|\bcalendar\b|\bagenda\b"
 )
 _NOT_SEEN = re.compile(

@@ -83,7 +83,7 @@ than then as if tell told say said says saying mention mentioned mentions mentio
 discuss discussed discussing bring brought bringing up raise raised come came comes report reported share
 shared describe described note notes noted session sessions time times last latest recent recently previous
 first earliest initially originally ever again anymore lately most recent today yesterday week month year
-tomorrow tonight morning afternoon evening prep me
+tomorrow tonight morning afternoon evening prep me try tried trying tries
 ago day days client clients patient patients therapist therapists give gave given assign assigned homework
 remind reminder know knew think can could would should will shall may might please show list
 ask asked see saw seen agree agreed prep prepare brief catch overview recap before start started starting
@@ -95,7 +95,7 @@ zero one two three four five six seven eight nine ten
 """.split()) | frozenset(WEEKDAYS) | frozenset(MONTHS) | frozenset(MONTH_ABBR)
 STOP_WORDS = _QSTOP  # question words that are never a topic (also used to compare homework with later notes)
 _KIND_WORDS = frozenset("""
-homework assignment assignments task tasks worksheet worksheets exercise exercises practice safety safe risk risks
+homework assignment assignments task tasks worksheet worksheets practice safety safe risk risks
 concerns measure measures score scores trend questionnaire outcome outcomes follow followup followups pick check
 plan plans next steps step alliance rupture ruptures engagement phq gad pcl bdi bai ors srs suds
 """.split())
@@ -122,6 +122,8 @@ def _find_client(question: str, clients: Sequence[ClientRecord]):
             return k > 0 and candidate(k - 1)  # "Daniel O."
         if norm in names:
             return norm not in COMMON or (cap and not first)
+        if any(re.fullmatch(p, norm) for p, _ in _MEASURES):
+            return False  # "EPDS", "AUDIT": a measure, not a name
         return len(norm) >= 2 and norm not in COMMON and norm not in _QSTOP and norm not in _KIND_WORDS
 
     best = None  # (score, length, start, near, clear)
@@ -165,7 +167,11 @@ def _find_client(question: str, clients: Sequence[ClientRecord]):
                 best = ((False, 2, 0.0), k, 2, near, False)
                 unknown = f"{shown} {initial.upper()}."
                 break
-    lead = tokens[0][0] if tokens and tokens[0][2] and candidate(0) and tokens[0][1] not in _OPENERS else None
+    lead = None
+    if tokens and tokens[0][2] and candidate(0) and tokens[0][1] not in _OPENERS | names:
+        shown = tokens[0][0]
+        acronym = shown.isupper() and len(shown) <= 6 or any(re.match(p, shown.lower()) for p, _ in _MEASURES)
+        lead = None if acronym else shown  # "EPDS changes?" asks about scores; "Maya's homework" names someone
     return best, unknown or None, tokens, lead
 
 

@@ -13,7 +13,15 @@ _IRREGULAR = {
     "lost": "lose", "children": "child", "kids": "kid", "wives": "wife", "men": "man", "women": "woman",
     "died": "die", "dying": "die", "dead": "die", "broke": "break", "broken": "break", "left": "leave",
     "quit": "quit", "was": "be", "were": "be", "is": "be", "are": "be", "am": "be", "been": "be",
+    "drove": "drive", "driven": "drive", "spoke": "speak", "spoken": "speak", "rode": "ride", "ridden": "ride",
+    "wrote": "write", "written": "write", "sat": "sit", "ran": "run", "met": "meet", "fell": "fall", "fallen": "fall",
+    "began": "begin", "begun": "begin", "took": "take", "taken": "take", "gave": "give", "given": "give", "made": "make",
+    "bought": "buy", "brought": "bring", "kept": "keep", "slept": "sleep", "woke": "wake", "woken": "wake",
+    "hid": "hide", "hidden": "hide", "stole": "steal", "stolen": "steal", "threw": "throw", "thrown": "throw",
+    "grew": "grow", "grown": "grow", "knew": "know", "known": "know", "saw": "see", "seen": "see", "wept": "weep",
+    "fled": "flee", "hit": "hit", "hurt": "hurt", "cut": "cut", "shot": "shoot", "swam": "swim", "swum": "swim",
 }
+IRREGULAR_PAST = frozenset(_IRREGULAR) - {"children", "kids", "wives", "men", "women", "is", "are", "am", "dead", "dying"}
 
 # group -> (member words, broader group or "")
 _GROUPS: dict[str, tuple[str, str]] = {  # a word belongs to one group; a group may sit inside a broader one
@@ -57,6 +65,7 @@ _GROUPS: dict[str, tuple[str, str]] = {  # a word belongs to one group; a group 
     "psychosis": ("psychosis psychotic voices hallucination hallucinations hallucinating paranoid paranoia delusion "
                   "delusions delusional", ""),
     "mania": ("mania manic hypomania hypomanic", ""),
+    "pregnancy": ("pregnancy pregnant prenatal antenatal postnatal postpartum perinatal miscarriage trimester", ""),
     "coping": ("coping cope copes coped skill skills strategy strategies technique techniques tool tools", ""),
     "breathing": ("breathing breathe breath breaths 4-7-8 diaphragmatic", "coping"),
     "grounding": ("grounding 5-4-3-2-1", "coping"),
@@ -75,7 +84,8 @@ def stem(word: str) -> str:
     """A light stem: "drinking" -> "drink", "worries"/"worried"/"worry" -> "worri", "dad's" -> "dad"."""
     w = re.sub(r"['’]s?$", "", word.lower())
     if w in _IRREGULAR:
-        return _IRREGULAR[w]
+        base = _IRREGULAR[w]
+        return base if base == w or base in ("be", "go", "die") else stem(base)
     if len(w) > 4 and w.endswith(("ies", "ied")):
         w = w[:-3] + "y"
     elif len(w) > 5 and w.endswith("ing"):

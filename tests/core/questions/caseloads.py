@@ -19,7 +19,7 @@ from core.memory.caseload import UNASSIGNED, InMemoryCaseload, Session
 from core.types import Answer, Flag, Measure, NoteDraft
 
 HERE = Path(__file__).resolve().parent
-CASELOADS = ("ana", "ben", "chloe")
+CASELOADS = ("ana", "ben", "chloe", "dana")
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,9 @@ def load(name: str) -> Loaded:
     return Loaded(name, date.fromisoformat(data["today"]), clients, notes, sessions)
 
 
-def questions() -> list[dict]:
-    return json.loads((HERE / "questions.json").read_text())
+def questions(name: str = "questions") -> list[dict]:
+    """"questions" (the set the code was developed with) or "heldout" (written after it, for a check)."""
+    return json.loads((HERE / f"{name}.json").read_text())
 
 
 def note_texts(note: NoteDraft) -> set[str]:
