@@ -17,6 +17,7 @@ from core.memory.answer_kinds import flags_answer, items_answer, measures_answer
 from core.memory.caseload import Caseload
 from core.memory.categories import CATEGORY_TOPICS
 from core.memory.excerpts import MAX_LINES, NO_NOTE, cite, lines, present_terms, relevance, scope, units, when
+from core.memory.meaning import Meaning
 from core.memory.query import Query, parse_question
 from core.memory.selection import in_time, usable
 from core.types import Answer, NoteDraft
@@ -30,7 +31,7 @@ _CASELOAD = {
 
 
 # ---- answering ------------------------------------------------------------------------------------
-def answer_question(question: str, caseload: Caseload, today: date) -> Answer:
+def answer_question(question: str, caseload: Caseload, today: date, *, meaning: Meaning | None = None) -> Answer:
     """Parse the question and answer it from the caseload: from the named client's notes only, or, for a
     question about the caseload, across clients. Never answers about a client it could not pin down."""
     if isinstance(today, datetime):
@@ -40,7 +41,7 @@ def answer_question(question: str, caseload: Caseload, today: date) -> Answer:
         return _CASELOAD[query.kind](query, caseload, today)
     if query.status != "match" or query.client is None:
         return _which_client(query)
-    return answer_from_notes(query, caseload.notes(query.client.id), today)
+    return answer_from_notes(query, caseload.notes(query.client.id), today, meaning)
 
 
 def _which_client(query: Query) -> Answer:
@@ -65,8 +66,9 @@ def _or(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def answer_from_notes(query: Query, notes: Sequence[NoteDraft], today: date) -> Answer:
-    """The offline answer to a parsed question from one client's notes."""
+def answer_from_notes(query: Query, notes: Sequence[NoteDraft], today: date, meaning: Meaning | None = None) -> Answer:
+    """The offline answer to a parsed question from one client's notes; `meaning` (optional) finds
+    sentences close in meaning when no note uses the question's words."""
     client = query.client
     notes = usable(notes, client, today)
     if not notes:
@@ -81,7 +83,8 @@ def answer_from_notes(query: Query, notes: Sequence[NoteDraft], today: date) -> 
     if query.kind in ("homework", "follow_ups"):
         return items_answer(query, scoped, client)
     if query.terms:
-        return _topic(query, scoped, notes, client)
+        answer = _topic(query, scoped, notes, client)
+        return answer if answer.found or meaning is None else _by_meaning(query, scoped, client, meaning) or answer
     return _gist(query, scoped, client)
 
 
@@ -98,6 +101,16 @@ def _with_mentions(query: Query, answer: Answer, scoped: list[NoteDraft], client
         return answer
     text = answer.text + "\nWhat the notes say about it:\n" + lines(found, dated=True)
     return Answer(text, answer.citations + tuple(c for c in cite(client, [n for n, _ in found]) if c not in answer.citations))
+
+
+def _by_meaning(query: Query, scoped: list[NoteDraft], client: ClientRecord, meaning: Meaning) -> Answer | None:
+    pieces = [(n, u) for n in scoped for u in units(n, "general")]
+    closest = meaning.closest(" ".join(query.words), [u for _, u in pieces])
+    if not closest:
+        return None
+    chosen = sorted((pieces[i] for _, i in closest), key=lambda p: p[0].session_date, reverse=True)
+    text = f"{client.name} — no note uses those words; closest in meaning:\n" + lines(chosen, dated=True)
+    return Answer(text, cite(client, [n for n, _ in chosen]))
 
 
 def _no_session(query: Query, usable: list[NoteDraft], client: ClientRecord) -> Answer:
