@@ -103,7 +103,7 @@ def flags_answer(query: Query, scoped: list[NoteDraft], client: ClientRecord) ->
         if rest:
             text += "\nAlso denied on " + _dates(rest) + "."
         cited += [n for n, _ in shown.values()]
-    if risk:
+    if risk and not kinds:  # a question about one kind of risk gets that kind's own mentions instead (ask.py)
         related = _safety_lines(scoped, flagged)
         if related:
             text += "\nOther lines in the notes about safety:\n" + lines(related, True)
