@@ -22,7 +22,7 @@ MAX_CLIENTS = 15
 
 
 @dataclass
-class _Lines:
+class Lines:
     """An answer's body under construction: its lines and the notes they drew on."""
 
     lines: list[str]
@@ -61,12 +61,12 @@ def _more(rows: list, noun: str = "clients") -> str:
     return f"\nAnd {extra} more {noun}: " + ", ".join(r[1].name for r in rows[MAX_CLIENTS:]) + "." if extra > 0 else ""
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 # ---- risk -----------------------------------------------------------------------------------------
-def _open_flags(notes: list[NoteDraft], kinds: tuple[str, ...], window) -> tuple[list, NoteDraft | None, list]:
+def open_flags(notes: list[NoteDraft], kinds: tuple[str, ...], window) -> tuple[list, NoteDraft | None, list]:
     """(open flags as (kind, since, note, flag), latest denial note, historical (note, flag)) from notes
     newest first. A kind is open when its latest mention is present (not denied); with a time window, when
     it was present within it."""
@@ -102,14 +102,14 @@ def risk_answer(query: Query, caseload: Caseload, today: date) -> Answer:
         if not notes:
             continue
         seen += 1
-        open_, denial, past = _open_flags(notes, query.risk_kinds, window)
+        open_, denial, past = open_flags(notes, query.risk_kinds, window)
         if open_:
             rows.append((open_[0][2].session_date, client, open_))
         elif denial is not None:
             denied.append((client, denial))
         if past and not open_:
             history.append((client, past[-1]))
-    out = _Lines([], [])
+    out = Lines([], [])
     rows.sort(key=lambda r: (r[0], r[1].name), reverse=True)
     for _, client, open_ in rows[:MAX_CLIENTS]:
         for kind, since, note, flag in open_[:3]:
@@ -118,10 +118,10 @@ def risk_answer(query: Query, caseload: Caseload, today: date) -> Answer:
             out.add(f"- {client.name} — {flag_label(flag)}{start} (latest {note.session_date.isoformat()}{quals}): "
                     f"{flag.evidence}", client, note)
     if rows:
-        text = f"Open {label} flags{_span(query)} — {_plural(len(rows), 'client')}, most recent first:\n" + "\n".join(out.lines)
+        text = f"Open {label} flags{_span(query)} — {plural(len(rows), 'client')}, most recent first:\n" + "\n".join(out.lines)
         text += _more(rows)
     else:
-        text = f"No open {label} flags{_span(query)} in the notes of {_plural(seen, 'client')}."
+        text = f"No open {label} flags{_span(query)} in the notes of {plural(seen, 'client')}."
         text = text if history else f"{NO_NOTE} — " + text[0].lower() + text[1:]
     if history:
         text += "\nPast history noted: " + ", ".join(f"{c.name} ({n.session_date.isoformat()})" for c, (n, _) in history[:8]) + "."
@@ -146,15 +146,15 @@ def alliance_answer(query: Query, caseload: Caseload, today: date) -> Answer:
         if hits:
             rows.append((hits[0][0].session_date, client, hits))
     if not rows:
-        return Answer(f"{NO_NOTE} — no {label}{_span(query)} in the notes of {_plural(seen, 'client')}.", found=False)
+        return Answer(f"{NO_NOTE} — no {label}{_span(query)} in the notes of {plural(seen, 'client')}.", found=False)
     rows.sort(key=lambda r: (r[0], r[1].name), reverse=True)
-    out = _Lines([], [])
+    out = Lines([], [])
     for _, client, hits in rows[:MAX_CLIENTS]:
         for note, flag in hits[:2]:
             out.add(f"- {client.name} — {flag.kind} {note.session_date.isoformat()}: {flag.evidence}", client, note)
         if len(hits) > 2:
             out.lines.append(f"  (and {len(hits) - 2} earlier)")
-    head = f"{label[0].upper()}{label[1:]}{_span(query)} — {_plural(len(rows), 'client')}, most recent first:\n"
+    head = f"{label[0].upper()}{label[1:]}{_span(query)} — {plural(len(rows), 'client')}, most recent first:\n"
     return Answer(head + "\n".join(out.lines) + _more(rows), tuple(out.cited))
 
 
@@ -211,10 +211,10 @@ def measures_answer(query: Query, caseload: Caseload, today: date) -> Answer:
                 rows.append((abs(change), client, name, before, before_note, last, last_note, change))
     word = {"worse": "got worse", "better": "improved", "up": "went up", "down": "went down"}.get(query.direction, "changed")
     what = query.measure or "Scores"
-    out = _Lines([], [])
+    out = Lines([], [])
     if not rows:
         text = f"{NO_NOTE} — no {query.measure or 'scores'} that {word} between the last two scores"
-        text += f" ({_plural(seen, 'score series')} looked at)." if seen else " (no scores recorded)."
+        text += f" ({plural(seen, 'score series')} looked at)." if seen else " (no scores recorded)."
     else:
         rows.sort(key=lambda r: (-r[0], r[1].name))
         for _, client, name, before, before_note, last, last_note, change in rows[:MAX_CLIENTS]:
@@ -222,7 +222,7 @@ def measures_answer(query: Query, caseload: Caseload, today: date) -> Answer:
             sign = "up" if change > 0 else "down"
             out.add(f"- {client.name} — {name} {was} → {_fmt(last.score)} ({last_note.session_date.isoformat()}), {sign} "
                     f"{_fmt(abs(change))}", client, *(n for n in (before_note, last_note) if n))
-        text = f"{what} that {word}{_span(query)}, last two scores — {_plural(len(rows), 'change')}:\n" + "\n".join(out.lines)
+        text = f"{what} that {word}{_span(query)}, last two scores — {plural(len(rows), 'change')}:\n" + "\n".join(out.lines)
         text += _more([(0, r[1]) for r in rows], "changes")
     if unsure:
         text += "\nNot compared, the latest score is marked uncertain: " + ", ".join(
@@ -244,15 +244,15 @@ def not_seen_answer(query: Query, caseload: Caseload, today: date) -> Answer:
         elif notes[0].session_date <= cutoff:
             rows.append((notes[0].session_date, client, notes[0]))
     weeks = query.unseen_days // 7
-    span = f"{weeks} weeks" if query.unseen_days % 7 == 0 and weeks > 1 else _plural(query.unseen_days, "day")
-    out = _Lines([], [])
+    span = f"{weeks} weeks" if query.unseen_days % 7 == 0 and weeks > 1 else plural(query.unseen_days, "day")
+    out = Lines([], [])
     rows.sort(key=lambda r: (r[0], r[1].name))
     for day, client, note in rows[:MAX_CLIENTS]:
         ago = (today - day).days
         next_ = f"; next booked {booked[client.id].isoformat()}" if client.id in booked else ""
         out.add(f"- {client.name} — last session {day.isoformat()} ({ago // 7} weeks ago{next_})", client, note)
     if rows:
-        text = f"Not seen in {span} (no note since {cutoff.isoformat()}) — {_plural(len(rows), 'client')}, longest first:\n"
+        text = f"Not seen in {span} (no note since {cutoff.isoformat()}) — {plural(len(rows), 'client')}, longest first:\n"
         text += "\n".join(out.lines) + _more(rows)
     else:
         text = f"Every client with notes has a session note from the last {span} (since {cutoff.isoformat()})."

@@ -10,13 +10,12 @@ import re
 from datetime import date, timedelta
 
 from core.language.client_match import ClientRecord
-from core.memory.across import MAX_CLIENTS, _Lines, _open_flags, _plural, each_client
+from core.memory.across import MAX_CLIENTS, Lines, each_client, open_flags, plural
 from core.memory.caseload import Caseload, Session
 from core.memory.categories import flag_label
 from core.memory.excerpts import NO_NOTE, sentences, units
-from core.memory.query import Query
+from core.memory.query import STOP_WORDS, Query
 from core.memory.selection import usable
-from core.memory.query import STOP_WORDS
 from core.memory.topics import IRREGULAR_PAST, query_key
 from core.types import Answer, NoteDraft
 
@@ -58,7 +57,7 @@ def schedule_answer(query: Query, caseload: Caseload, today: date) -> Answer:
     prep, focus = bool(_PREP.search(lower)), _focus(lower)
     by_id = {c.id: c for c in caseload.clients}
     notes_of: dict[int, list[NoteDraft]] = {}
-    out = _Lines([], [])
+    out = Lines([], [])
     day = None
     for session in found:
         if end - start > timedelta(days=1) and session.starts_at.date() != day:
@@ -78,11 +77,11 @@ def schedule_answer(query: Query, caseload: Caseload, today: date) -> Answer:
         out.add(line + f" — last session {notes[0].session_date.isoformat()}", client, notes[0])
         if prep:
             _prepare(out, client, notes, focus)
-    head = f"{span} — {_plural(len(found), 'session')}" + (", with what to prepare from the latest notes" if prep else "")
+    head = f"{span} — {plural(len(found), 'session')}" + (", with what to prepare from the latest notes" if prep else "")
     return Answer(head + ":\n" + "\n".join(out.lines), tuple(out.cited))
 
 
-def _prepare(out: _Lines, client: ClientRecord, notes: list[NoteDraft], focus: set[str]) -> None:
+def _prepare(out: Lines, client: ClientRecord, notes: list[NoteDraft], focus: set[str]) -> None:
     latest = notes[0]
     before = len(out.lines)
     if "follow" in focus:
@@ -92,7 +91,7 @@ def _prepare(out: _Lines, client: ClientRecord, notes: list[NoteDraft], focus: s
         for item in latest.homework[:3]:
             out.add(f"  - homework: {item}", client, latest)
     if "risk" in focus:
-        open_, _, _ = _open_flags(notes, (), None)
+        open_, _, _ = open_flags(notes, (), None)
         for _, since, note, flag in open_[:2]:
             out.add(f"  - open risk ({flag_label(flag)} since {since.isoformat()}, latest {note.session_date.isoformat()}): "
                     f"{flag.evidence}", client, note)
@@ -155,9 +154,9 @@ def homework_answer(query: Query, caseload: Caseload, today: date) -> Answer:
             rows.append((assigned.session_date, client, assigned, items))
     if not rows:
         what = "overdue homework" if overdue else "open homework"
-        return Answer(f"{NO_NOTE} — no {what} in the latest notes of {_plural(seen, 'client')}.", found=False)
+        return Answer(f"{NO_NOTE} — no {what} in the latest notes of {plural(seen, 'client')}.", found=False)
     rows.sort(key=lambda r: (r[0], r[1].name))
-    out = _Lines([], [])
+    out = Lines([], [])
     for _, client, assigned, items in rows[:MAX_CLIENTS]:
         for item, status, note, sentence in items[:3]:
             out.add(f"- {client.name} — assigned {assigned.session_date.isoformat()}: {item}", client, assigned)
@@ -165,7 +164,7 @@ def homework_answer(query: Query, caseload: Caseload, today: date) -> Answer:
                 out.add(f"  - reported not done {note.session_date.isoformat()}: {sentence}", client, note)
     head = ("Overdue homework (assigned a week or more ago, not reported done)" if overdue
             else "Open homework (from each client's latest note with homework, not reported done since)")
-    text = f"{head} — {_plural(len(rows), 'client')}, oldest first:\n" + "\n".join(out.lines)
+    text = f"{head} — {plural(len(rows), 'client')}, oldest first:\n" + "\n".join(out.lines)
     if len(rows) > MAX_CLIENTS:
         text += f"\nAnd {len(rows) - MAX_CLIENTS} more clients: " + ", ".join(r[1].name for r in rows[MAX_CLIENTS:]) + "."
     return Answer(text, tuple(out.cited))
