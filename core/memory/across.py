@@ -129,7 +129,8 @@ def risk_answer(query: Query, caseload: Caseload, today: date) -> Answer:
             out.cite(client, note)
     if denied:
         text += "\nScreened and denied (not a risk): " + ", ".join(
-            f"{c.name} ({n.session_date.isoformat()})" for c, n in denied[:8]) + (f" and {len(denied) - 8} more" if len(denied) > 8 else "") + "."
+            f"{c.name} ({n.session_date.isoformat()})" for c, n in denied[:8])
+        text += (f" and {len(denied) - 8} more" if len(denied) > 8 else "") + "."
     return Answer(text, tuple(out.cited) if rows or history else (), found=bool(rows or history))
 
 

@@ -29,7 +29,8 @@ _RISK_CATEGORIES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (("suicide_attempt",), r"\battempt\w*|\btried to (?:kill|end)\b"),
         (("self_harm",), r"\bself[- ]?harm\w*|\bself[- ]?injur\w*|\bnssi\b|\bcutting\b|\bcut(?:s|ting)? (?:him|her|them|my)sel\w*"
                          r"|\bburn\w* (?:him|her|them|my)sel\w*|\bhurt(?:ing)? (?:him|her|them|my)sel\w*"),
-        (("harm_to_others",), r"\bharm(?:ing)? (?:to )?others\b|\b(?:risk|threat|danger) to others\b|\bhomicid\w*|\bviolen(?:t|ce) (?:toward|to|against)"
+        (("harm_to_others",), r"\bharm(?:ing)? (?:to )?others\b|\b(?:risk|threat|danger) to others\b|\bhomicid\w*"
+                              r"|\bviolen(?:t|ce) (?:toward|to|against)"
                               r"|\bviolent\b|\baggress\w*|\bthreat\w* to (?:hurt|kill|harm)|\bhurt(?:ing)? (?:someone|others|people)"
                               r"|\bdanger(?:ous)? to others"),
         (("abuse",), r"\babus\w*|\bdomestic violence|\bdv\b|\bipv\b|\bneglect\w*|\bsafeguarding|\bassault\w*"
@@ -39,10 +40,12 @@ _RISK_CATEGORIES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
                                r"|\baccess to (?:pills|meds|medications?|medicines?|drugs|tablets|a car|knives|ropes?)"),
         (("substance_risk",), r"\bsubstance (?:use|risk|misuse|abuse)|\bdrinking (?:too much|heavily|a lot|problems?)|\bheavy drinking"
                               r"|\bbinge drinking|\bdrug problems?|\brelaps\w*|\boverdos\w*|\bdrug use\b"
-                              r"|\b(?:alcohol|drinking) (?:risk|misuse|abuse)|\bdui\b|^(?!.*\b(?:what|which)\b).*\b(?:is|are|was|been|still|started|back to|who's|whos) using\b"),
+                              r"|\b(?:alcohol|drinking) (?:risk|misuse|abuse)|\bdui\b"
+                              r"|^(?!.*\b(?:what|which)\b).*\b(?:is|are|was|been|still|started|back to|who's|whos) using\b"),
         (("psychosis",), r"\bpsychos[ie]s\b|\bpsychotic\b|\bhallucinat\w*|\bhearing voices\b|\bvoices\b|\bparanoi\w*|\bdelusion\w*"),
         (("mania",), r"\bmani(?:a|c)\b|\bhypomani\w*|\bbipolar\b"),
-        (("eating_disorder",), r"\beating (?:disorder\w*|problems?|issues?|difficult\w*)|\banorexi\w*|\bbulimi\w*|\bpurg(?:e|es|ed|ing)\b|\brestrict\w* (?:food|eating|intake)"),
+        (("eating_disorder",), r"\beating (?:disorder\w*|problems?|issues?|difficult\w*)|\banorexi\w*|\bbulimi\w*"
+                               r"|\bpurg(?:e|es|ed|ing)\b|\brestrict\w* (?:food|eating|intake)"),
         (("medical",), r"\bmedical (?:risk|issue|concern|problem|condition)s?\b|\bmedical\b(?! (?:records?|leave))"),
     )
 )
@@ -53,7 +56,8 @@ CATEGORY_TOPICS = {"access_to_means": "means", "substance_risk": "substance", "e
 
 ALLIANCE_KINDS = ("rupture", "repair", "ambivalence", "resistance")
 _ALLIANCE_CATEGORIES = (
-    ("rupture", re.compile(r"\bruptur\w*|\b(?:annoyed|angry|upset|frustrated) with me\b|\bstrain\w* (?:in|on) (?:the|our) (?:alliance|relationship)")),
+    ("rupture", re.compile(r"\bruptur\w*|\b(?:annoyed|angry|upset|frustrated) with me\b"
+                           r"|\bstrain\w* (?:in|on) (?:the|our) (?:alliance|relationship)")),
     ("repair", re.compile(r"\brepair\w*")),
     ("ambivalence", re.compile(r"\bambivalen\w*|\bon the fence\b|\bmixed feelings about (?:therapy|treatment|change|coming)"
                                r"|\bunsure about (?:therapy|treatment|coming)|\bnot sure (?:therapy|about therapy)")),
@@ -127,7 +131,8 @@ def worse_when_higher(name: str) -> bool:
 
 _WORSE = re.compile(r"\bwors\w*|\bdeteriorat\w*|\bdeclin\w*|\bslipp\w*|\bgetting bad|\bbad(?:ly)? direction|\bregress\w*")
 _BETTER = re.compile(r"\bimprov\w*|\bbetter\b|\bprogress\w*|\brecover\w*")
-_UP = re.compile(r"\bwent up\b|\bgo(?:ne|ing|es)? up\b|\bincreas\w*|\bhigher\b|\brais\w*|\brose\b|\brising\b|\bjump\w*|\bclimb\w*|\bspik\w*")
+_UP = re.compile(r"\bwent up\b|\bgo(?:ne|ing|es)? up\b|\bincreas\w*|\bhigher\b|\brais\w*|\brose\b|\brising\b"
+                 r"|\bjump\w*|\bclimb\w*|\bspik\w*")
 _DOWN = re.compile(r"\bwent down\b|\bgo(?:ne|ing|es)? down\b|\bdecreas\w*|\blower\b|\bdrop\w*|\bfell\b|\bfall\w*|\breduc\w*")
 
 

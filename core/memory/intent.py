@@ -47,7 +47,8 @@ _ACROSS = re.compile(
 _DAY_WORDS = re.compile(r"\b(?:today|tomorrow|tonight|this (?:morning|afternoon|evening))\b|\b" + _WEEKDAY)
 _FORWARD = re.compile(
     r"\b(?:should|will|shall|going to|gonna|next|upcoming|coming|pick up|prep\w*|plan(?:ning)? (?:for|to)|ready|when i see"
-    r"|before (?:i see|seeing|the session|our session)|am i seeing|i'm seeing|i see (?:him|her|them)|tomorrow|to (?:cover|raise|bring up|ask)"
+    r"|before (?:i see|seeing|the session|our session)|am i seeing|i'm seeing|i see (?:him|her|them)|tomorrow"
+    r"|to (?:cover|raise|bring up|ask)"
     r"|need to|follow up|check in|check on)\b"
 )
 
@@ -105,7 +106,8 @@ def _dated(lower: str, today: date) -> date | None:
     if m := re.search(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", lower):
         return _safe(int(m[1]), int(m[2]), int(m[3]))
     month = r"(" + "|".join(MONTHS) + "|" + "|".join(sorted(MONTH_ABBR, key=len, reverse=True)) + r")\.?"
-    m = re.search(rf"\b{month} (\d{{1,2}})(?:st|nd|rd|th)?\b", lower) or re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?: of)? {month}\b", lower)
+    m = (re.search(rf"\b{month} (\d{{1,2}})(?:st|nd|rd|th)?\b", lower)
+         or re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?: of)? {month}\b", lower))
     if not m:
         return None
     name, day = (m[1], m[2]) if m[1][0].isalpha() else (m[2], m[1])

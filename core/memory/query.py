@@ -210,7 +210,7 @@ def parse_question(question: str, clients: Sequence[ClientRecord], today: date) 
     elif bond and kind == "general":
         kind = "alliance"  # "who is pushing back in therapy?"
     scope, ahead = "client", None
-    if (status == "none" or status == "unknown" and unknown is None) and lead is None:  # no name, or a lowercase near-miss
+    if (status == "none" or (status == "unknown" and unknown is None)) and lead is None:  # no name, or a lowercase near-miss
         across = caseload_kind(lower, kind)
         if across:
             scope, kind, status, unknown = "caseload", across, "caseload", None

@@ -76,7 +76,8 @@ _GROUPS: dict[str, tuple[str, str]] = {  # a word belongs to one group; a group 
     "exercise": ("exercise exercising workout gym run running walk walking walks yoga swim swimming", "selfcare"),
     "selfcare": ("self-care selfcare", ""),
 }
-QUERY_ONLY = {"using": "substance", "relapse": "substance", "relapsed": "substance", "relapsing": "substance"}  # question words that ask about a group but in notes mean other things
+# Question words that ask about a group although in notes they mostly mean other things ("using the app").
+QUERY_ONLY = {"using": "substance", "relapse": "substance", "relapsed": "substance", "relapsing": "substance"}
 
 
 @lru_cache(maxsize=65536)
