@@ -1,7 +1,10 @@
 """Benchmark: answering questions from one therapist's 2,000 notes (the pure layer: parse + answer).
 
 Synthetic, deterministic data: ~40 invented clients, 50 notes each, built from varied template
-sentences; 200 varied questions. Storage and decryption are measured elsewhere. Prints JSON.
+sentences, and two weeks of appointments; 200 single-client questions in the original templates, 200
+realistic ones (full names, nicknames, unique first names, titles, misspellings) and 100 questions across
+the caseload (which read every client's notes). Storage and decryption are measured elsewhere. Prints
+JSON: latency per kind, and how many were answered (found) or refused.
 
     .venv/bin/python bench/bench_ask.py [--notes 2000] [--clients 40] [--questions 200] [--seed 7]
 """
@@ -20,7 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from datetime import datetime, time as clock_time  # noqa: E402
+from zoneinfo import ZoneInfo  # noqa: E402
+
 from core.memory.ask import answer_question  # noqa: E402
+from core.memory.caseload import InMemoryCaseload, Session  # noqa: E402
 from core.language.client_match import ClientRecord  # noqa: E402
 from core.types import Flag, Measure, NoteDraft  # noqa: E402
 
@@ -53,8 +60,24 @@ HOMEWORK = [
 FOLLOW = ["Ask how {t} went.", "Revisit the safety plan.", "Check the sleep diary.", "Review the thought records."]
 RISKS = [
     Flag("suicidal_ideation", "{P} denies suicidal ideation.", "denied"),
-    Flag("passive_suicidal_ideation", "{P} sometimes thinks everyone would be better off without {o}, no plan, no intent.",
+    Flag("passive_ideation", "{P} sometimes thinks everyone would be better off without {o}, no plan, no intent.",
          "present", ("no plan", "no intent")),
+    Flag("access_to_means", "{P} keeps a stash of old pills in the bathroom cabinet.", "present"),
+    Flag("substance_risk", "{P} relapsed at a party at the weekend.", "present"),
+]
+ALLIANCE = [Flag("rupture", "{P} said the last session felt rushed."), Flag("ambivalence", "{P} is not sure therapy is helping.")]
+NICKNAMES = {"Daniel": "Danny", "Elena": "Lena", "Thomas": "Tom", "Samuel": "Sam", "Rafael": "Rafa", "Sofia": "Sofi"}
+REALISTIC = [
+    "what did {n} talk about last session?", "what should I pick up with {f} on {wd}?", "coping skills with {f}",
+    "what did Ms. {l} say about {t}?", "{k}'s homework", "does {f} have access to means?", "is {f} using again?",
+    "what did {f} say about {tm}?", "{n} PHQ-9", "prep me for {n}", "did {f} mention her sleeep?",
+    "what should I bring up with {f} tomorrow?", "any ruptures with {f}?", "how is {k} doing?",
+]
+CASELOAD = [
+    "which clients have risk flags?", "any ruptures this week?", "who am I seeing tomorrow?", "what's on Thursday?",
+    "what do I need for today's sessions?", "which clients haven't I seen in 3 weeks?", "whose PHQ-9 went up?",
+    "any scores getting worse?", "overdue homework?", "who has access to means?", "prep me for tomorrow",
+    "which clients are ambivalent about therapy?",
 ]
 QUESTIONS = [
     "what did {f} mention last time?", "what homework did I give {f}?", "any safety concerns with {f}?",
@@ -71,7 +94,8 @@ def build(n_notes: int, n_clients: int, rng: random.Random):
     clients = []
     for i in range(n_clients):
         first, last = FIRST[i % len(FIRST)], LAST[(i * 7) % len(LAST)]
-        clients.append(ClientRecord(i + 1, f"{first} {last}"))
+        aliases = (NICKNAMES[first],) if first in NICKNAMES and i < len(FIRST) else ()
+        clients.append(ClientRecord(i + 1, f"{first} {last}", aliases))
     notes: dict[int, list[NoteDraft]] = {c.id: [] for c in clients}
     per_client = n_notes // n_clients
     nid = 0
@@ -91,15 +115,20 @@ def build(n_notes: int, n_clients: int, rng: random.Random):
             fu = tuple(f.format(t=t) for f in rng.sample(FOLLOW, rng.choice((0, 1, 1))))
             risks = tuple(Flag(f.kind, f.evidence.format(P=P, o=o), f.status, f.qualifiers)
                           for f in rng.sample(RISKS, 1) if rng.random() < 0.15)
+            alliance = tuple(Flag(f.kind, f.evidence.format(P=P)) for f in rng.sample(ALLIANCE, 1) if rng.random() < 0.08)
             measures = (Measure("PHQ-9", rng.randrange(3, 22)), Measure("GAD-7", rng.randrange(2, 19))) if k % 4 == 0 else ()
             notes[c.id].append(NoteDraft(
                 client_name=c.name, client_id=c.id, note_id=nid, session_date=day, format="SOAP",
                 sections=(("Subjective", " ".join(sents[:3])), ("Objective", "Not discussed"),
                           ("Assessment", sents[3]), ("Plan", sents[4])),
                 summary=sents[0], key_points=(sents[1], sents[2]), homework=hw, follow_ups=fu, risks=risks,
-                measures=measures,
+                measures=measures, alliance=alliance,
             ))
-    return clients, notes
+    tz = ZoneInfo("Europe/London")
+    sessions = [Session(c.id, c.name, datetime.combine(date(2026, 11, 23) + timedelta(days=rng.randrange(14)),
+                                                       clock_time(rng.randrange(8, 18)), tz))
+                for c in clients if rng.random() < 0.8]
+    return clients, notes, sessions
 
 
 def questions(clients, notes, n: int, rng: random.Random) -> list[str]:
@@ -112,6 +141,21 @@ def questions(clients, notes, n: int, rng: random.Random) -> list[str]:
         out.append(QUESTIONS[i % len(QUESTIONS)].format(
             f=first, n=c.name, fl=first.lower() + "e", t=topic, d=some.session_date.strftime("%B %-d"),
             iso=some.session_date.isoformat(),
+        ))
+    return out
+
+
+def realistic(clients, n: int, rng: random.Random) -> list[str]:
+    """Questions as therapists type them: full names, unique first names, nicknames, titles, typos."""
+    firsts = [c.name.split()[0] for c in clients]
+    out = []
+    for i in range(n):
+        c = rng.choice(clients)
+        first, last = c.name.split()[0], c.name.split()[-1]
+        name = first if firsts.count(first) == 1 else c.name  # a first name only where it is unique
+        out.append(REALISTIC[i % len(REALISTIC)].format(
+            n=c.name, f=name, l=last, k=(c.aliases or (name,))[0], wd=rng.choice(("Thursday", "Friday", "Monday")),
+            t=rng.choice(("her father", "the breakup", "work", "sleep")), tm=rng.choice(("mom", "boss", "insomnia", "drinking")),
         ))
     return out
 
@@ -129,7 +173,9 @@ def _clear_caches() -> None:
     import core.language.client_match as clients_mod
     import core.memory.query as query_mod
 
-    for fn in (query_mod.stem, query_mod.word_keys, clients_mod._pkey, clients_mod._nysiis,
+    import core.memory.topics as topics_mod
+
+    for fn in (query_mod.stem, query_mod.word_keys, topics_mod.query_key, clients_mod._pkey, clients_mod._nysiis,
                clients_mod.token_similarity, clients_mod._forms):
         fn.cache_clear()
 
@@ -142,39 +188,42 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
     rng = random.Random(args.seed)
-    clients, notes = build(args.notes, args.clients, rng)
-    qs = questions(clients, notes, args.questions, rng)
+    clients, notes, sessions = build(args.notes, args.clients, rng)
+    kinds = {
+        "templates": questions(clients, notes, args.questions, rng),
+        "realistic": realistic(clients, args.questions, rng),
+        "caseload": [CASELOAD[i % len(CASELOAD)] for i in range(args.questions // 2)],
+    }
     today = date(2026, 11, 24)
-    load = lambda client_id: notes[client_id]  # noqa: E731 - already decrypted, as the service hands them over
-    for q in qs[:20]:  # import-time work and the first regex compiles
-        answer_question(q, clients, load, today)
-    warm, cpu, found = [], [], 0
-    for q in qs:
-        c0, t0 = time.process_time(), time.perf_counter()
-        answer = answer_question(q, clients, load, today)
-        warm.append((time.perf_counter() - t0) * 1000)
-        cpu.append((time.process_time() - c0) * 1000)  # this process's CPU only: robust to a busy machine
-        found += answer.found
-    cold = []  # every word and sentence cache emptied before each question: notes seen for the first time
-    for q in qs:
-        _clear_caches()
-        t0 = time.perf_counter()
-        answer_question(q, clients, load, today)
-        cold.append((time.perf_counter() - t0) * 1000)
-    result = {
-        "benchmark": "ask_pure_layer",
-        "notes": sum(len(v) for v in notes.values()),
-        "clients": len(clients),
-        "questions": len(qs),
-        "answered_found": found,
-        **_stats("", warm),
-        **_stats("cold_", cold),
-        **_stats("cpu_", cpu),
+    caseload = InMemoryCaseload(clients, notes, sessions)  # notes already decrypted, as the service hands them over
+    for q in kinds["templates"][:20] + kinds["caseload"][:12]:  # import-time work and the first regex compiles
+        answer_question(q, caseload, today)
+    result = {"benchmark": "ask_pure_layer", "notes": sum(len(v) for v in notes.values()), "clients": len(clients)}
+    every = []
+    for kind, qs in kinds.items():
+        warm, cpu, found = [], [], 0
+        for q in qs:
+            c0, t0 = time.process_time(), time.perf_counter()
+            answer = answer_question(q, caseload, today)
+            warm.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)  # this process's CPU only: robust to a busy machine
+            found += answer.found
+        cold = []  # every word cache emptied before each question: notes seen for the first time
+        for q in qs:
+            _clear_caches()
+            t0 = time.perf_counter()
+            answer_question(q, caseload, today)
+            cold.append((time.perf_counter() - t0) * 1000)
+        every += warm
+        result[kind] = {"questions": len(qs), "found": found, "refused": len(qs) - found,
+                        **_stats("", warm), **_stats("cold_", cold), **_stats("cpu_", cpu)}
+    result.update({
+        **_stats("all_", every),
         "load_average_1m": round(os.getloadavg()[0], 2),
         "goal_p95_ms": 50,
         "python": platform.python_version(),
         "nproc": os.cpu_count(),
-    }
+    })
     print(json.dumps(result, indent=2))
 
 

@@ -1,30 +1,49 @@
 """A question answered from the therapist's own notes: the offline answer first (it decides which notes
 are relevant), then, with a model configured, a fluent answer from exactly those notes. Every note cited
-is recorded in the audit log."""
+is recorded in the audit log. Questions may be about one client or the whole caseload."""
 from __future__ import annotations
+
+from datetime import date, datetime, time
 
 from core.context import Context, Who
 from core.memory.ask import answer_question
+from core.memory.caseload import UNASSIGNED, Session
+from core.ports import UnitOfWork
 from core.types import Answer, NoteDraft
 
 MAX_QUESTION_CHARS = 2000  # longer is a paste, not a question: matching it would be slow and echo it back
 
 
+class StoredCaseload:
+    """core.memory.caseload.Caseload over one therapist's unit of work; notes loaded per client, once."""
+
+    def __init__(self, uow: UnitOfWork, therapist_id: int, tz):
+        self.uow, self.therapist_id, self.tz = uow, therapist_id, tz
+        self.clients = uow.clients.list(therapist_id)
+        self.loaded: dict[int, list[NoteDraft]] = {}
+
+    def notes(self, client_id: int) -> list[NoteDraft]:
+        if client_id not in self.loaded:
+            self.loaded[client_id] = self.uow.notes.for_client(self.therapist_id, client_id)
+        return self.loaded[client_id]
+
+    def sessions(self, start: date, end: date) -> list[Session]:
+        names = {c.id: c.name for c in self.clients}
+        found = self.uow.appointments.occurrences(
+            self.therapist_id, datetime.combine(start, time.min, self.tz), datetime.combine(end, time.min, self.tz), self.tz
+        )
+        return [Session(o.client_id, names.get(o.client_id, UNASSIGNED), o.starts_at.astimezone(self.tz)) for o in found]
+
+
 def answer_for(ctx: Context, who: Who, question: str) -> Answer:
     """Blocking (reads and, with a model, a network call): callers run it in a thread."""
-    today = ctx.today(who.therapist_id)
-    loaded: dict[int, list[NoteDraft]] = {}
+    tz = ctx.tz(who.therapist_id)
+    today = ctx.clock.now().astimezone(tz).date()
     with ctx.uow() as uow:
-        clients = uow.clients.list(who.therapist_id)
-
-        def load_notes(client_id: int) -> list[NoteDraft]:
-            if client_id not in loaded:
-                loaded[client_id] = uow.notes.for_client(who.therapist_id, client_id)
-            return loaded[client_id]
-
-        answer = answer_question(question, clients, load_notes, today)
-    if ctx.answerer is not None and loaded:  # a model only ever sees the notes retrieved here
-        notes = [n for notes in loaded.values() for n in notes]
+        caseload = StoredCaseload(uow, who.therapist_id, tz)
+        answer = answer_question(question, caseload, today)
+    if ctx.answerer is not None and caseload.loaded:  # a model only ever sees the notes retrieved here
+        notes = [n for notes in caseload.loaded.values() for n in notes]
         answer = ctx.answerer.answer(question, notes, offline=answer, today=today)
     if answer.citations:
         with ctx.uow() as uow:

@@ -6,6 +6,7 @@ import re
 from typing import Iterable
 
 from core.language.client_match import ClientRecord
+from core.memory.categories import category_label, matches
 from core.memory.excerpts import MAX_LINES, NO_NOTE, cite, lines, relevance, scope, units, when
 from core.memory.query import Query
 from core.types import Answer, Flag, NoteDraft
@@ -68,13 +69,15 @@ def flags_answer(query: Query, scoped: list[NoteDraft], client: ClientRecord) ->
     """Risk or alliance flags with their evidence, present ones first and never cut for denials;
     for risk, also lines of the notes that mention safety."""
     risk = query.kind == "risk"
-    flagged = [(n, f) for n in scoped for f in (n.risks if risk else n.alliance)]
+    kinds = query.risk_kinds if risk else query.alliance_kinds
+    flagged = [(n, f) for n in scoped for f in (n.risks if risk else n.alliance) if (matches(f, kinds) if risk else
+                                                                                    not kinds or f.kind in kinds)]
     if query.time == "first" and flagged:
         earliest = flagged[-1][0]
         flagged = [(n, f) for n, f in flagged if n is earliest]
     present = [(n, f) for n, f in flagged if f.status != "denied"]
     denied = [(n, f) for n, f in flagged if f.status == "denied"]
-    word = "risk flags" if risk else "alliance signals"
+    word = f"{category_label(kinds)} flags" if risk else (" or ".join(kinds) if kinds else "alliance") + " signals"
     count = f"{len(scoped)} note" + ("s" if len(scoped) != 1 else "")
     latest = scoped[0].session_date.isoformat()
     cited: list[NoteDraft] = []
@@ -89,6 +92,8 @@ def flags_answer(query: Query, scoped: list[NoteDraft], client: ClientRecord) ->
     else:
         text = f"No {word} recorded in {count} for {client.name} (latest {latest})."
         cited += scoped
+        if kinds:  # nothing of the kind asked about: a statement about the notes, not an answer
+            return Answer(text, cite(client, scoped), found=False)
     if denied:
         shown: dict[str, tuple[NoteDraft, Flag]] = {}
         for n, f in denied:  # the latest denial of each kind, the rest by date
@@ -98,7 +103,7 @@ def flags_answer(query: Query, scoped: list[NoteDraft], client: ClientRecord) ->
         if rest:
             text += "\nAlso denied on " + _dates(rest) + "."
         cited += [n for n, _ in shown.values()]
-    if risk:
+    if risk and not kinds:  # a question about one kind of risk gets that kind's own mentions instead (ask.py)
         related = _safety_lines(scoped, flagged)
         if related:
             text += "\nOther lines in the notes about safety:\n" + lines(related, True)
@@ -143,17 +148,26 @@ def measures_answer(query: Query, scoped: list[NoteDraft], client: ClientRecord)
     wanted = _measure_key(query.measure) if query.measure else None
     series: dict[str, list[tuple[NoteDraft, str]]] = {}
     names: dict[str, str] = {}
+    uncertain: list[tuple[NoteDraft, str, str]] = []
     for note in reversed(scoped):
         for m in note.measures:
             key = _measure_key(m.name)
             if wanted and not (key.startswith(wanted) or wanted.startswith(key)):
                 continue
-            score = int(m.score) if float(m.score).is_integer() else m.score
-            series.setdefault(key, []).append((note, f"{score} ({note.session_date.isoformat()})"))
+            if getattr(m, "uncertain", False):  # never shown as a clean number in a trend
+                series.setdefault(key, []).append((note, f"uncertain ({note.session_date.isoformat()})"))
+                if m.evidence:
+                    uncertain.append((note, m.name, m.evidence))
+            else:
+                score = int(m.score) if float(m.score).is_integer() else m.score
+                series.setdefault(key, []).append((note, f"{score} ({note.session_date.isoformat()})"))
             names.setdefault(key, m.name)
     if not series:
         what = query.measure or "measures"
         return Answer(f"{NO_NOTE} — no {what} scores recorded for {scope(query, scoped, client)}.", found=False)
-    lines = [f"- {names[k]}: " + " → ".join(v for _, v in points) for k, points in series.items()]
-    text = f"{client.name} — scores, oldest to newest:\n" + "\n".join(lines)
+    rows = [f"- {names[k]}: " + " → ".join(v for _, v in points) for k, points in series.items()]
+    text = f"{client.name} — scores, oldest to newest:\n" + "\n".join(rows)
+    if uncertain:
+        text += "\nScores marked uncertain, as noted:\n" + "\n".join(
+            f"- {n.session_date.isoformat()} ({name}, uncertain): {evidence}" for n, name, evidence in uncertain)
     return Answer(text, cite(client, reversed([n for pts in series.values() for n, _ in pts])))

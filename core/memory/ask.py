@@ -1,71 +1,47 @@
 """Answering a therapist's question from their own notes: offline, deterministic, never invents.
 
-Every line of an answer's body is copied from a note (a sentence, a homework item, a flag's evidence)
-and carries its session date; the framing around it only names the client, dates and counts. The only
-data this module sees is what the caller passes: one therapist's clients and a loader for one client's
-notes, called only for the client the question names.
+Every line of an answer's body is copied from a note (a sentence, a homework item, a flag's evidence, a
+score) and carries its session date; the framing around it only names clients, dates and counts. The
+only data this module sees is one therapist's caseload: a question about one client loads that client's
+notes only; a question about the caseload ("which clients have risk flags?") may read every client's.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
-from typing import Callable, Sequence
+from typing import Sequence
 
-from core.memory.answer_kinds import flags_answer, items_answer, measures_answer
 from core.language.client_match import ClientRecord
-from core.memory.excerpts import MAX_LINES, NO_NOTE, cite, lines, relevance, scope, units, when
+from core.memory import across, agenda
+from core.memory.answer_kinds import flags_answer, items_answer, measures_answer
+from core.memory.caseload import Caseload
+from core.memory.categories import CATEGORY_TOPICS
+from core.memory.excerpts import MAX_LINES, NO_NOTE, cite, lines, present_terms, relevance, scope, units, when
+from core.memory.meaning import Meaning
 from core.memory.query import Query, parse_question
+from core.memory.selection import in_time, usable
 from core.types import Answer, NoteDraft
 
 __all__ = ["answer_question", "answer_from_notes", "parse_question", "Query", "NO_NOTE"]
 
-
-# ---- choosing notes -------------------------------------------------------------------------------
-def _usable(notes: Sequence[NoteDraft], client: ClientRecord, today: date) -> list[NoteDraft]:
-    """The client's finished notes up to today, one (latest) version per note, newest first."""
-    latest: dict[object, NoteDraft] = {}
-    for i, note in enumerate(notes):
-        if note.needs_client or (note.client_id is not None and note.client_id != client.id):
-            continue
-        if note.session_date > today:
-            continue
-        key = note.note_id if note.note_id is not None else ("row", i)
-        if key not in latest or note.version > latest[key].version:
-            latest[key] = note
-    return sorted(latest.values(), key=lambda n: (n.session_date, n.note_id or 0), reverse=True)
-
-
-def _in_time(notes: list[NoteDraft], query: Query) -> list[NoteDraft]:
-    if query.time == "last":
-        return notes[:1]
-    if query.time == "last_n":
-        return notes[: max(1, query.count or 1)]
-    if query.time == "nth":
-        k = max(1, query.count or 1) - 1
-        return notes[k : k + 1]
-    if query.time in ("date", "range"):
-        hits = [n for n in notes if query.start <= n.session_date <= query.end]
-        if not hits and query.any_year:  # "on February 7" when that session was a year or more ago
-            same_day = [n for n in notes if (n.session_date.month, n.session_date.day) == (query.start.month, query.start.day)]
-            hits = [n for n in same_day if n.session_date == same_day[0].session_date] if same_day else []
-        return hits
-    return notes
+_CASELOAD = {
+    "risk": across.risk_answer, "alliance": across.alliance_answer, "measures": across.measures_answer,
+    "not_seen": across.not_seen_answer, "schedule": agenda.schedule_answer, "homework": agenda.homework_answer,
+}
 
 
 # ---- answering ------------------------------------------------------------------------------------
-def answer_question(
-    question: str,
-    clients: Sequence[ClientRecord],
-    load_notes: Callable[[int], Sequence[NoteDraft]],
-    today: date,
-) -> Answer:
-    """Parse the question and answer it from the named client's notes (load_notes is called for that
-    client only). Never answers about a client it could not pin down."""
+def answer_question(question: str, caseload: Caseload, today: date, *, meaning: Meaning | None = None) -> Answer:
+    """Parse the question and answer it from the caseload: from the named client's notes only, or, for a
+    question about the caseload, across clients. Never answers about a client it could not pin down."""
     if isinstance(today, datetime):
         today = today.date()
-    query = parse_question(question, clients, today)
+    query = parse_question(question, caseload.clients, today)
+    if query.scope == "caseload":
+        return _CASELOAD[query.kind](query, caseload, today)
     if query.status != "match" or query.client is None:
         return _which_client(query)
-    return answer_from_notes(query, load_notes(query.client.id), today)
+    return answer_from_notes(query, caseload.notes(query.client.id), today, meaning)
 
 
 def _which_client(query: Query) -> Answer:
@@ -81,7 +57,8 @@ def _which_client(query: Query) -> Answer:
     elif query.unknown_name:
         text += f"I have no client called {query.unknown_name}."
     else:
-        text += "please include your client's name in the question."
+        text += ("please include your client's name in the question. About the whole caseload I can answer: risk "
+                 "flags, ruptures, open homework, score changes, clients not seen lately, and who you see on a day.")
     return Answer(text.strip(), found=False)
 
 
@@ -89,24 +66,51 @@ def _or(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def answer_from_notes(query: Query, notes: Sequence[NoteDraft], today: date) -> Answer:
-    """The offline answer to a parsed question from one client's notes."""
+def answer_from_notes(query: Query, notes: Sequence[NoteDraft], today: date, meaning: Meaning | None = None) -> Answer:
+    """The offline answer to a parsed question from one client's notes; `meaning` (optional) finds
+    sentences close in meaning when no note uses the question's words."""
     client = query.client
-    usable = _usable(notes, client, today)
-    if not usable:
+    notes = usable(notes, client, today)
+    if not notes:
         return Answer(f"{NO_NOTE} — there are no notes for {client.name} yet.", found=False)
-    scoped = _in_time(usable, query)
+    scoped = in_time(notes, query)
     if not scoped:
-        return _no_session(query, usable, client)
+        return _no_session(query, notes, client)
     if query.kind in ("risk", "alliance"):
-        return flags_answer(query, scoped, client)
+        return _with_mentions(query, flags_answer(query, scoped, client), scoped, client)
     if query.kind == "measures":
         return measures_answer(query, scoped, client)
     if query.kind in ("homework", "follow_ups"):
         return items_answer(query, scoped, client)
     if query.terms:
-        return _topic(query, scoped, usable, client)
+        answer = _topic(query, scoped, notes, client)
+        return answer if answer.found or meaning is None else _by_meaning(query, scoped, client, meaning) or answer
     return _gist(query, scoped, client)
+
+
+def _with_mentions(query: Query, answer: Answer, scoped: list[NoteDraft], client: ClientRecord) -> Answer:
+    """A risk answer about a kind whose words notes use ("using", "rifle", "purging"): the latest lines that
+    mention it and are not already quoted, so "is Luis still using?" also shows "sober for thirty days"."""
+    topic = next((CATEGORY_TOPICS[k] for k in query.risk_kinds if k in CATEGORY_TOPICS), None) if query.kind == "risk" else None
+    probes = [replace(query, terms=(topic,), words=(topic,))] if topic else []
+    if query.risk_kinds and query.terms and not answer.found:  # nothing flagged: what the question's own words find
+        probes.append(present_terms(query, (u for n in scoped for u in units(n, "general"))))
+    found = [(n, u) for n in scoped for u in units(n, "general")
+             if u not in answer.text and any(relevance(u, p) >= 0.5 for p in probes)][:3]
+    if not found:
+        return answer
+    text = answer.text + "\nWhat the notes say about it:\n" + lines(found, dated=True)
+    return Answer(text, answer.citations + tuple(c for c in cite(client, [n for n, _ in found]) if c not in answer.citations))
+
+
+def _by_meaning(query: Query, scoped: list[NoteDraft], client: ClientRecord, meaning: Meaning) -> Answer | None:
+    pieces = [(n, u) for n in scoped for u in units(n, "general")]
+    closest = meaning.closest(" ".join(query.words), [u for _, u in pieces])
+    if not closest:
+        return None
+    chosen = sorted((pieces[i] for _, i in closest), key=lambda p: p[0].session_date, reverse=True)
+    text = f"{client.name} — no note uses those words; closest in meaning:\n" + lines(chosen, dated=True)
+    return Answer(text, cite(client, [n for n, _ in chosen]))
 
 
 def _no_session(query: Query, usable: list[NoteDraft], client: ClientRecord) -> Answer:
@@ -144,6 +148,7 @@ def _gist(query: Query, scoped: list[NoteDraft], client: ClientRecord) -> Answer
 
 def _topic(query: Query, scoped: list[NoteDraft], usable: list[NoteDraft], client: ClientRecord) -> Answer:
     hits: list[tuple[float, NoteDraft, int, str]] = []
+    query = present_terms(query, (u for n in scoped for u in units(n, "general")))
     for note in scoped:
         for pos, unit in enumerate(units(note, "general")):
             score = relevance(unit, query)

@@ -3,12 +3,14 @@ helpers every answer uses (session labels, citations, bullet lines). Nothing her
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Iterable
 
 from rapidfuzz import fuzz
 
 from core.language.client_match import ClientRecord
 from core.memory.query import Query, stem, text_keys
+from core.memory.topics import text_stems
 from core.types import Citation, NoteDraft
 
 NO_NOTE = "I have no note about that"
@@ -72,10 +74,11 @@ def relevance(unit: str, query: Query) -> float:
     if not query.terms:
         return 1.0
     keys = text_keys(unit)
+    own = text_stems(unit)
     lower = unit.lower()
     total = 0.0
     for term, word in zip(query.terms, query.words):
-        if stem(word) in keys:
+        if stem(word) in own:
             total += 1.0
         elif term in keys:  # a synonym: "dad" for "father", "manager" for "work"
             total += 0.8
@@ -84,6 +87,19 @@ def relevance(unit: str, query: Query) -> float:
     if len(query.words) > 1 and " ".join(query.words) in lower:
         total += 0.5
     return total / len(query.terms)
+
+
+def present_terms(query: Query, pieces: Iterable[str]) -> Query:
+    """The query without topic words that no piece of these notes contains, when another one is there:
+    "Oliver's job search" looks for the job when no note says "search"."""
+    if len(query.terms) < 2:
+        return query
+    pieces = list(pieces)
+    kept = [(t, w) for t, w in zip(query.terms, query.words)
+            if any(relevance(p, replace(query, terms=(t,), words=(w,))) >= 0.5 for p in pieces)]
+    if not kept or len(kept) == len(query.terms):
+        return query
+    return replace(query, terms=tuple(t for t, _ in kept), words=tuple(w for _, w in kept))
 
 
 def when(query: Query, shown: list[NoteDraft], scoped: list[NoteDraft]) -> str:

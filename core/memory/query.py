@@ -11,9 +11,11 @@ from datetime import date, datetime
 from typing import Sequence
 
 from core.language.client_match import STRONG, ClientRecord, close_matches, match_name, norm_token
+from core.memory.categories import alliance_kinds, direction, risk_kinds
+from core.memory.intent import caseload_kind, day_ahead, forward, unseen_days
 from core.memory.question_time import parse_time, yearless
-from core.memory.topics import query_key, stem, text_keys, word_keys
-from core.language.words import COMMON, MONTH_ABBR, MONTHS, WEEKDAYS
+from core.memory.topics import QUERY_ONLY, query_key, stem, text_keys, word_keys
+from core.language.words import COMMON, MONTH_ABBR, MONTHS, TITLES, WEEKDAYS
 
 __all__ = ["Query", "parse_question", "parse_time", "stem", "text_keys", "word_keys", "query_key", "KINDS", "TIMES"]
 
@@ -24,7 +26,7 @@ TIMES = ("all", "last", "last_n", "nth", "date", "range", "first")
 @dataclass(frozen=True)
 class Query:
     question: str
-    status: str  # "match" | "ambiguous" | "unknown" (a name, or a near miss) | "none" (no name at all)
+    status: str  # "match" | "ambiguous" | "unknown" (a name, or a near miss) | "none" (no name) | "caseload"
     client: ClientRecord | None = None
     candidates: tuple[ClientRecord, ...] = ()  # the clients to ask about, or near names to suggest
     unknown_name: str | None = None  # a capitalised name that matched none of the clients
@@ -37,13 +39,20 @@ class Query:
     words: tuple[str, ...] = ()  # the topic words as asked, for fuzzy matching
     measure: str | None = None  # "PHQ-9" when the question names one measure
     any_year: bool = False  # a date said without its year ("on November 3"): an earlier year may be meant
+    scope: str = "client"  # "client" | "caseload" (the question spans the therapist's clients)
+    risk_kinds: tuple[str, ...] = ()  # the risk categories asked about ("access_to_means"); () = any
+    alliance_kinds: tuple[str, ...] = ()
+    ahead: tuple[date, date, str] | None = None  # days ahead a forward-looking question names: [start, end), as said
+    direction: str | None = None  # for score changes: "worse", "better", "up", "down"
+    unseen_days: int = 28  # for "which clients haven't I seen in 3 weeks?"
 
 
 # ---- what kind of answer --------------------------------------------------------------------------
 _KIND_PATTERNS = (
     ("risk", r"\b(safety|safe|unsafe|risks?|risky|red flags?|flags?|warning signs?|suicid\w*|self[- ]?harm\w*|harm\w*|kill\w*|danger\w*|crisis|si|"
      r"overdos\w*|cutting|hopeless\w*|end (?:his|her|their) life)\b"),
-    ("measures", r"\b(phq[- ]?\d*|gad[- ]?\d*|pcl[- ]?\d*|bdi|bai|ors|srs|suds|dass\w*|scores?|measures?|measurements?|"
+    ("measures", r"\b(phq[- ]?\d*|gad[- ]?\d*|pcl[- ]?\d*|bdi|bai|ors|srs|suds|dass\w*|audit(?:-c)?|epds|k[- ]?10|core[- ]?10|"
+     r"scores?|measures?|measurements?|"
      r"questionnaires?|trend|outcomes?|ratings?)\b"),
     ("homework", r"\b(homework|assign\w*|tasks?|worksheets?|exercises?|practi[cs]e|between sessions)\b"),
     ("follow_ups", r"\b(follow(?:[- ]?ups?| up)?|pick up|check (?:in|on)|next (?:time|session)|to do next|open items|"
@@ -53,7 +62,7 @@ _KIND_PATTERNS = (
 _MEASURES = (
     (r"phq[- ]?9|phq\b", "PHQ-9"), (r"gad[- ]?7|gad\b", "GAD-7"), (r"pcl[- ]?5|pcl\b", "PCL-5"),
     (r"\bbdi\b", "BDI"), (r"\bbai\b", "BAI"), (r"\bors\b", "ORS"), (r"\bsrs\b", "SRS"), (r"\bsuds\b", "SUDS"),
-    (r"\bdass\w*", "DASS"),
+    (r"\bdass\w*", "DASS"), (r"\baudit", "AUDIT"), (r"\bepds\b", "EPDS"), (r"\bk[- ]?10\b", "K10"), (r"\bcore[- ]?10\b", "CORE-10"),
 )
 
 
@@ -74,6 +83,7 @@ than then as if tell told say said says saying mention mentioned mentions mentio
 discuss discussed discussing bring brought bringing up raise raised come came comes report reported share
 shared describe described note notes noted session sessions time times last latest recent recently previous
 first earliest initially originally ever again anymore lately most recent today yesterday week month year
+tomorrow tonight morning afternoon evening prep me try tried trying tries
 ago day days client clients patient patients therapist therapists give gave given assign assigned homework
 remind reminder know knew think can could would should will shall may might please show list
 ask asked see saw seen agree agreed prep prepare brief catch overview recap before start started starting
@@ -83,13 +93,19 @@ thing things stuff also just really very please need want like on bring raise br
 cover covered covering over happened discussed content contents couple few several none
 zero one two three four five six seven eight nine ten
 """.split()) | frozenset(WEEKDAYS) | frozenset(MONTHS) | frozenset(MONTH_ABBR)
+STOP_WORDS = _QSTOP  # question words that are never a topic (also used to compare homework with later notes)
 _KIND_WORDS = frozenset("""
-homework assignment assignments task tasks worksheet worksheets exercise exercises practice safety safe risk risks
+homework assignment assignments task tasks worksheet worksheets practice safety safe risk risks
 concerns measure measures score scores trend questionnaire outcome outcomes follow followup followups pick check
 plan plans next steps step alliance rupture ruptures engagement phq gad pcl bdi bai ors srs suds
 """.split())
 
 
+_WHAT_NEXT = re.compile(r"\bwhat (?:should|do|shall|can) i (?:need to |want to )?(?:bring up|raise|cover|ask|do|focus on|work on|"
+                        r"address|remember|talk about|discuss|prepare)\b|\bwhat to (?:bring up|raise|cover|ask|focus on)\b")
+# Capitalised first words of caseload questions ("Overdue homework?"); any other unknown first word may be a name.
+_OPENERS = frozenset("overdue outstanding open new upcoming recent pending incomplete unfinished late current active "
+                     "worsening rising falling worse better improving".split())
 _QSTOP_STEMS = frozenset(stem(w) for w in _QSTOP | _KIND_WORDS if w not in {"thought"})
 
 
@@ -106,6 +122,8 @@ def _find_client(question: str, clients: Sequence[ClientRecord]):
             return k > 0 and candidate(k - 1)  # "Daniel O."
         if norm in names:
             return norm not in COMMON or (cap and not first)
+        if any(re.fullmatch(p, norm) for p, _ in _MEASURES):
+            return False  # "EPDS", "AUDIT": a measure, not a name
         return len(norm) >= 2 and norm not in COMMON and norm not in _QSTOP and norm not in _KIND_WORDS
 
     best = None  # (score, length, start, near, clear)
@@ -133,6 +151,13 @@ def _find_client(question: str, clients: Sequence[ClientRecord]):
         (t[0] for k, t in enumerate(tokens) if t[2] and not t[3] and candidate(k) and len(t[1]) > 1 and t[1] not in names),
         None,
     )
+    if best is not None and best[0][0] and best[2] == 1 and best[1] + 1 < len(tokens):
+        shown, norm, cap, _ = tokens[best[1] + 1]
+        if cap and shown[1:2].islower() and len(norm) >= 3 and norm not in names and norm not in COMMON and norm not in _QSTOP:
+            # "Daniel Brooks" when the only Daniel is Daniel Okafor: someone else, not a first name alone
+            scored = match_name(tokens[best[1]][0], clients)
+            best = ((False, 2, 0.0), best[1], 2, tuple(c for c, _ in scored[:3]), False)
+            unknown = f"{tokens[best[1]][0]} {shown}"
     if best is None or best[0][0] is False:  # a known first name with an initial no client has: "Maya R."
         for k in range(len(tokens) - 1):
             (shown, norm, _, _), (initial, inorm, icap, _) = tokens[k], tokens[k + 1]
@@ -142,7 +167,12 @@ def _find_client(question: str, clients: Sequence[ClientRecord]):
                 best = ((False, 2, 0.0), k, 2, near, False)
                 unknown = f"{shown} {initial.upper()}."
                 break
-    return best, unknown, tokens
+    lead = None
+    if tokens and tokens[0][2] and candidate(0) and tokens[0][1] not in _OPENERS | names:
+        shown = tokens[0][0]
+        acronym = shown.isupper() and len(shown) <= 6 or any(re.match(p, shown.lower()) for p, _ in _MEASURES)
+        lead = None if acronym else shown  # "EPDS changes?" asks about scores; "Maya's homework" names someone
+    return best, unknown or None, tokens, lead
 
 
 def _name_parts(client: ClientRecord) -> set[str]:
@@ -159,7 +189,7 @@ def parse_question(question: str, clients: Sequence[ClientRecord], today: date) 
     kind, measure = _kind(lower)
     time, count, start, end = parse_time(lower, today)
     any_year = time == "date" and yearless(lower)
-    best, unknown, tokens = _find_client(q, clients)
+    best, unknown, tokens, lead = _find_client(q, clients)
     used: set[int] = set()
     status, client, candidates = "none", None, ()
     if best is not None:
@@ -174,11 +204,28 @@ def parse_question(question: str, clients: Sequence[ClientRecord], today: date) 
             status, candidates = "unknown", near
     elif unknown:
         status = "unknown"
-    if kind in ("follow_ups", "homework") and time == "date" and start == today:
+    risks, bond = risk_kinds(lower), alliance_kinds(lower)
+    if risks and kind in ("general", "follow_ups", "homework"):
+        kind = "risk"  # "does Daniel have access to means?"
+    elif bond and kind == "general":
+        kind = "alliance"  # "who is pushing back in therapy?"
+    scope, ahead = "client", None
+    if (status == "none" or (status == "unknown" and unknown is None)) and lead is None:  # no name, or a lowercase near-miss
+        across = caseload_kind(lower, kind)
+        if across:
+            scope, kind, status, unknown = "caseload", across, "caseload", None
+    looking_ahead = forward(lower)
+    if scope == "caseload" or looking_ahead:
+        ahead = day_ahead(lower, today)
+    if scope == "client" and looking_ahead and (ahead or time == "date" and start == today):
+        time, start, end = "all", None, None  # "what should I pick up with Daniel on Thursday?" -> the latest notes
+    elif kind in ("follow_ups", "homework") and time == "date" and start == today:
         time, start, end = "all", None, None  # "what should I pick up with Maya today?" -> the latest note
+    if scope == "client" and looking_ahead and kind == "general" and _WHAT_NEXT.search(lower):
+        kind = "follow_ups"  # "what should I bring up with Maya tomorrow?"
     terms, words = _topic(tokens, used)
     return Query(q, status, client, tuple(candidates), unknown, kind, time, count, start, end, terms, words, measure,
-                 any_year)
+                 any_year, scope, risks, bond, ahead, direction(lower), unseen_days(lower))
 
 
 def _topic(tokens, used: set[int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -188,6 +235,8 @@ def _topic(tokens, used: set[int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         low = shown.lower()
         if k in used or len(norm) < 2 or norm in _QSTOP or norm in _KIND_WORDS or stem(norm) in _QSTOP_STEMS:
             continue
+        if norm in TITLES or norm in ("dr", "prof"):
+            continue  # "Ms. Thompson": a title, not a topic
         if re.fullmatch(r"(st|nd|rd|th|of)", norm):
             continue
         if shown[:1].isupper() and any(
@@ -200,4 +249,7 @@ def _topic(tokens, used: set[int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if key not in terms:
             terms.append(key)
             words.append(low)
+    if len(terms) > 1:  # "what coping skills has Maya been using?": "using" only means substances on its own
+        kept = [(t, w) for t, w in zip(terms, words) if w not in QUERY_ONLY]
+        terms, words = [t for t, _ in kept], [w for _, w in kept]
     return tuple(terms), tuple(words)

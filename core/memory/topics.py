@@ -5,13 +5,23 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from rapidfuzz import fuzz, process
+
 _IRREGULAR = {
     "drank": "drink", "drunk": "drink", "slept": "sleep", "felt": "feel", "fought": "fight", "went": "go",
     "gone": "go", "ate": "eat", "eaten": "eat", "thought": "think", "told": "tell", "said": "say",
     "lost": "lose", "children": "child", "kids": "kid", "wives": "wife", "men": "man", "women": "woman",
     "died": "die", "dying": "die", "dead": "die", "broke": "break", "broken": "break", "left": "leave",
     "quit": "quit", "was": "be", "were": "be", "is": "be", "are": "be", "am": "be", "been": "be",
+    "drove": "drive", "driven": "drive", "spoke": "speak", "spoken": "speak", "rode": "ride", "ridden": "ride",
+    "wrote": "write", "written": "write", "sat": "sit", "ran": "run", "met": "meet", "fell": "fall", "fallen": "fall",
+    "began": "begin", "begun": "begin", "took": "take", "taken": "take", "gave": "give", "given": "give", "made": "make",
+    "bought": "buy", "brought": "bring", "kept": "keep", "slept": "sleep", "woke": "wake", "woken": "wake",
+    "hid": "hide", "hidden": "hide", "stole": "steal", "stolen": "steal", "threw": "throw", "thrown": "throw",
+    "grew": "grow", "grown": "grow", "knew": "know", "known": "know", "saw": "see", "seen": "see", "wept": "weep",
+    "fled": "flee", "hit": "hit", "hurt": "hurt", "cut": "cut", "shot": "shoot", "swam": "swim", "swum": "swim",
 }
+IRREGULAR_PAST = frozenset(_IRREGULAR) - {"children", "kids", "wives", "men", "women", "is", "are", "am", "dead", "dying"}
 
 # group -> (member words, broader group or "")
 _GROUPS: dict[str, tuple[str, str]] = {  # a word belongs to one group; a group may sit inside a broader one
@@ -31,8 +41,7 @@ _GROUPS: dict[str, tuple[str, str]] = {  # a word belongs to one group; a group 
     "sleep": ("sleep sleeping insomnia asleep awake bedtime", ""),
     "boss": ("boss manager supervisor", "work"),
     "colleague": ("coworker coworkers colleague colleagues", "work"),
-    "job": ("job jobs career employment unemployed employer fired promotion interview", "work"),
-    "work": ("work workplace office", ""),
+    "work": ("work workplace office job jobs career employment unemployed employer fired promotion interview", ""),
     "school": ("school class teacher exam exams college university grades semester", ""),
     "panic": ("panic", "anxiety"),
     "anxiety": ("anxiety anxious worry worried worries nervous fear scared afraid stress stressed stressful", "mood"),
@@ -43,12 +52,32 @@ _GROUPS: dict[str, tuple[str, str]] = {  # a word belongs to one group; a group 
     "lonely": ("lonely loneliness isolated isolation", "friend"),
     "friend": ("friend friends friendship social", ""),
     "money": ("money finances financial debt rent bills afford", ""),
-    "eating": ("eating food appetite binge purging meal meals weight", ""),
-    "medication": ("medication medications meds medicine pill pills prescription dose sertraline fluoxetine", ""),
+    "eating": ("eating food appetite binge purging meal meals weight lunch breakfast dinner snack snacks", ""),
+    "medication": ("medication medications meds medicine medicines pill pills prescription dose sertraline fluoxetine "
+                   "citalopram escitalopram venlafaxine bupropion mirtazapine lithium lamotrigine quetiapine olanzapine "
+                   "risperidone aripiprazole antidepressant antidepressants antipsychotic antipsychotics ssri lorazepam "
+                   "diazepam clonazepam methylphenidate adderall ritalin", ""),
     "abuse": ("abuse abused assault assaulted", "trauma"),
     "trauma": ("trauma traumatic flashback flashbacks ptsd", ""),
-    "risk": ("suicide suicidal suicidality self-harm overdose safety unsafe weapon gun crisis", ""),
+    "risk": ("suicide suicidal suicidality self-harm overdose safety unsafe crisis", ""),
+    "means": ("means gun guns firearm firearms weapon weapons rifle rifles pistol pistols ammunition stockpile stockpiled "
+              "stockpiling", "risk"),
+    "psychosis": ("psychosis psychotic voices hallucination hallucinations hallucinating paranoid paranoia delusion "
+                  "delusions delusional", ""),
+    "mania": ("mania manic hypomania hypomanic", ""),
+    "pregnancy": ("pregnancy pregnant prenatal antenatal postnatal postpartum perinatal miscarriage trimester", ""),
+    "coping": ("coping cope copes coped skill skills strategy strategies technique techniques tool tools", ""),
+    "breathing": ("breathing breathe breath breaths 4-7-8 diaphragmatic", "coping"),
+    "grounding": ("grounding 5-4-3-2-1", "coping"),
+    "exposure": ("exposure exposures erp", "coping"),
+    "mindfulness": ("mindfulness mindful meditation meditate meditating", "coping"),
+    "relaxation": ("relaxation relax relaxing pmr", "coping"),
+    "journaling": ("journal journaling journalling", "coping"),
+    "exercise": ("exercise exercising workout gym run running walk walking walks yoga swim swimming", "selfcare"),
+    "selfcare": ("self-care selfcare", ""),
 }
+# Question words that ask about a group although in notes they mostly mean other things ("using the app").
+QUERY_ONLY = {"using": "substance", "relapse": "substance", "relapsed": "substance", "relapsing": "substance"}
 
 
 @lru_cache(maxsize=65536)
@@ -56,7 +85,8 @@ def stem(word: str) -> str:
     """A light stem: "drinking" -> "drink", "worries"/"worried"/"worry" -> "worri", "dad's" -> "dad"."""
     w = re.sub(r"['’]s?$", "", word.lower())
     if w in _IRREGULAR:
-        return _IRREGULAR[w]
+        base = _IRREGULAR[w]
+        return base if base == w or base in ("be", "go", "die") else stem(base)
     if len(w) > 4 and w.endswith(("ies", "ied")):
         w = w[:-3] + "y"
     elif len(w) > 5 and w.endswith("ing"):
@@ -88,6 +118,7 @@ def _build_groups() -> dict[str, tuple[str, ...]]:
 
 
 _GROUP_OF = _build_groups()
+_VOCABULARY = sorted({m for members, _ in _GROUPS.values() for m in members.split() if len(m) >= 5})
 
 
 def _ancestors(group: str) -> list[str]:
@@ -108,14 +139,29 @@ def word_keys(word: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+@lru_cache(maxsize=8192)
 def query_key(word: str) -> str:
-    """The key a question word looks for: its synonym group ("dad" -> "father") or its stem."""
+    """The key a question word looks for: its synonym group ("dad" -> "father", "insomina" -> "sleep") or
+    its stem."""
     s = stem(word)
     groups = _GROUP_OF.get(s, ())
-    return groups[0] if groups else s
+    if groups:
+        return groups[0]
+    if word.lower() in QUERY_ONLY:
+        return QUERY_ONLY[word.lower()]
+    if len(word) >= 5 and not word[:1].isdigit():  # a misspelling of a topic word
+        near = process.extractOne(word.lower(), _VOCABULARY, scorer=fuzz.ratio, score_cutoff=85)
+        if near:
+            return _GROUP_OF[stem(near[0])][0]
+    return s
 
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+(?:-\d+)?")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+(?:-\d+)*")
+
+
+def text_stems(text: str) -> frozenset[str]:
+    """The stems of the words of a sentence, without synonyms: an exact word counts more than a synonym."""
+    return frozenset(stem(m.group(0)) for m in _WORD.finditer(text.lower()))
 
 
 def text_keys(text: str) -> frozenset[str]:

@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 
 from core.memory.ask import NO_NOTE, answer_question
+from core.memory.caseload import InMemoryCaseload
 from core.language.client_match import ClientRecord
 from core.memory.query import parse_question
-from core.types import Flag, Measure, NoteDraft
+from core.types import Flag, Measure
 from tests.core.ask_fixtures import (
     CLIENTS, CLIENTS_TWO_MAYAS, DANIEL, JORDAN, MAYA, MAYA_R, NOTES, TODAY, all_note_text, note,
 )
@@ -17,22 +18,11 @@ from tests.core.ask_fixtures import (
 _BULLET = re.compile(r"^- (?:(\d{4}-\d{2}-\d{2})(?: \(([^)]*)\))?: )?(.*)$")
 
 
-class Loader:
-    """load_notes that records which clients' notes were read."""
-
-    def __init__(self, notes=NOTES):
-        self.notes = notes
-        self.calls: list[int] = []
-
-    def __call__(self, client_id: int) -> list[NoteDraft]:
-        self.calls.append(client_id)
-        return list(self.notes.get(client_id, []))
-
-
 def ask(question, clients=CLIENTS, notes=NOTES, today=TODAY):
-    loader = Loader(notes)
-    answer = answer_question(question, clients, loader, today)
-    return answer, loader.calls
+    """The answer and the ids of the clients whose notes were read."""
+    caseload = InMemoryCaseload(clients, notes)
+    answer = answer_question(question, caseload, today)
+    return answer, caseload.loaded
 
 
 def body(answer) -> list[tuple[str | None, str]]:
@@ -457,7 +447,7 @@ def test_a_present_risk_flag_is_never_buried_under_denials():
 
 def test_only_denials_is_not_called_a_concern():
     answer, _ = ask("Is Maya suicidal?")
-    assert answer.text.startswith("Maya Thompson — no risk flags present in 4 notes (latest 2026-11-17).")
+    assert answer.text.startswith("Maya Thompson — no suicide-related risk flags present in 4 notes (latest 2026-11-17).")
     assert "Denied when screened:\n- 2026-09-08 (suicidal ideation, denied): She denies any thoughts of suicide." in answer.text
 
 
@@ -527,10 +517,9 @@ OTHER_CLIENTS = [ELENA, KOFI]
     ],
 )
 def test_other_clients_and_phrasings(question, client, day, fragment):
-    loader = Loader(OTHER_NOTES)
-    answer = answer_question(question, OTHER_CLIENTS, loader, TODAY)
+    answer, calls = ask(question, OTHER_CLIENTS, OTHER_NOTES)
     assert answer.found, answer.text
-    assert loader.calls == [client.id]
+    assert calls == [client.id]
     assert day in cited(answer)
     matching = [line for line in answer.text.splitlines() if fragment in line]
     assert matching, answer.text
@@ -541,5 +530,5 @@ def test_other_clients_and_phrasings(question, client, day, fragment):
 
 
 def test_phq_trend_for_another_client():
-    answer = answer_question("Elena's PHQ-9 over time", OTHER_CLIENTS, Loader(OTHER_NOTES), TODAY)
+    answer, _ = ask("Elena's PHQ-9 over time", OTHER_CLIENTS, OTHER_NOTES)
     assert "- PHQ-9: 19 (2026-06-02) → 16 (2026-06-16) → 11 (2026-07-07)" in answer.text

@@ -1,0 +1,262 @@
+"""Answers that span the caseload: open risk flags, alliance signals, score changes, clients not seen.
+
+Each line names a client and a date and, where it quotes, copies a flag's evidence or a score from a note;
+every note a line draws on is cited. A denied screening is never listed as a risk, and a score marked
+uncertain is never compared as if it were a clean number.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Iterator
+
+from core.language.client_match import ClientRecord
+from core.memory.caseload import Caseload
+from core.memory.categories import IDEATION, canonical, category_label, flag_label, matches, measure_key, worse_when_higher
+from core.memory.excerpts import NO_NOTE
+from core.memory.query import Query
+from core.memory.selection import usable
+from core.types import Answer, Citation, Flag, NoteDraft
+
+MAX_CLIENTS = 15
+
+
+@dataclass
+class Lines:
+    """An answer's body under construction: its lines and the notes they drew on."""
+
+    lines: list[str]
+    cited: list[Citation]
+
+    def add(self, line: str, client: ClientRecord, *notes: NoteDraft) -> None:
+        self.lines.append(line)
+        self.cite(client, *notes)
+
+    def cite(self, client: ClientRecord, *notes: NoteDraft) -> None:
+        for note in notes:
+            citation = Citation(client.name, note.session_date, note.note_id)
+            if citation not in self.cited:
+                self.cited.append(citation)
+
+
+def each_client(caseload: Caseload, today: date) -> Iterator[tuple[ClientRecord, list[NoteDraft]]]:
+    """Every client with their usable notes, newest first."""
+    for client in caseload.clients:
+        yield client, usable(caseload.notes(client.id), client, today)
+
+
+def _range(query: Query) -> tuple[date, date] | None:
+    return (query.start, query.end) if query.time in ("date", "range") and query.start else None
+
+
+def _span(query: Query) -> str:
+    window = _range(query)
+    if not window:
+        return ""
+    return f" on {window[0].isoformat()}" if window[0] == window[1] else f" between {window[0].isoformat()} and {window[1].isoformat()}"
+
+
+def _more(rows: list, noun: str = "clients") -> str:
+    extra = len(rows) - MAX_CLIENTS
+    return f"\nAnd {extra} more {noun}: " + ", ".join(r[1].name for r in rows[MAX_CLIENTS:]) + "." if extra > 0 else ""
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+# ---- risk -----------------------------------------------------------------------------------------
+def open_flags(notes: list[NoteDraft], kinds: tuple[str, ...], window) -> tuple[list, NoteDraft | None, list]:
+    """(open flags as (kind, since, note, flag), latest denial note, historical (note, flag)) from notes
+    newest first. A kind is open when its latest mention is present (not denied); with a time window, when
+    it was present within it."""
+    state: dict[str, list] = {}
+    denied_at, history = None, []
+    for note in reversed(notes):
+        if window and note.session_date > window[1]:
+            break
+        for flag in note.risks:
+            if not matches(flag, kinds):
+                continue
+            key = canonical(flag)
+            if flag.status == "denied":
+                for closed in ((key,) if key not in IDEATION else IDEATION):
+                    state.pop(closed, None)  # "denies suicidal ideation" closes passive and active ideation
+                denied_at = note
+            elif flag.status == "historical":
+                if not window or note.session_date >= window[0]:
+                    history.append((note, flag))
+            else:
+                since = state[key][1] if key in state else note.session_date
+                state[key] = [key, since, note, flag]
+    open_ = [v for v in state.values() if not window or v[2].session_date >= window[0]]
+    open_.sort(key=lambda v: v[2].session_date, reverse=True)
+    return open_, denied_at, history
+
+
+def risk_answer(query: Query, caseload: Caseload, today: date) -> Answer:
+    label = category_label(query.risk_kinds)
+    window = _range(query)
+    rows, denied, history, seen = [], [], [], 0
+    for client, notes in each_client(caseload, today):
+        if not notes:
+            continue
+        seen += 1
+        open_, denial, past = open_flags(notes, query.risk_kinds, window)
+        if open_:
+            rows.append((open_[0][2].session_date, client, open_))
+        elif denial is not None:
+            denied.append((client, denial))
+        if past and not open_:
+            history.append((client, past[-1]))
+    out = Lines([], [])
+    rows.sort(key=lambda r: (r[0], r[1].name), reverse=True)
+    for _, client, open_ in rows[:MAX_CLIENTS]:
+        for kind, since, note, flag in open_[:3]:
+            quals = f"; {', '.join(flag.qualifiers)}" if flag.qualifiers else ""
+            start = f" since {since.isoformat()}" if since != note.session_date else ""
+            out.add(f"- {client.name} — {flag_label(flag)}{start} (latest {note.session_date.isoformat()}{quals}): "
+                    f"{flag.evidence}", client, note)
+    if rows:
+        text = f"Open {label} flags{_span(query)} — {plural(len(rows), 'client')}, most recent first:\n" + "\n".join(out.lines)
+        text += _more(rows)
+    else:
+        text = f"No open {label} flags{_span(query)} in the notes of {plural(seen, 'client')}."
+        text = text if history else f"{NO_NOTE} — " + text[0].lower() + text[1:]
+    if history:
+        text += "\nPast history noted: " + ", ".join(f"{c.name} ({n.session_date.isoformat()})" for c, (n, _) in history[:8]) + "."
+        for client, (note, _) in history[:8]:
+            out.cite(client, note)
+    if denied:
+        text += "\nScreened and denied (not a risk): " + ", ".join(
+            f"{c.name} ({n.session_date.isoformat()})" for c, n in denied[:8])
+        text += (f" and {len(denied) - 8} more" if len(denied) > 8 else "") + "."
+    return Answer(text, tuple(out.cited) if rows or history else (), found=bool(rows or history))
+
+
+# ---- alliance -------------------------------------------------------------------------------------
+def alliance_answer(query: Query, caseload: Caseload, today: date) -> Answer:
+    kinds = query.alliance_kinds
+    window = _range(query)
+    label = (" or ".join(kinds) if kinds else "alliance") + " signals"
+    rows, seen = [], 0
+    for client, notes in each_client(caseload, today):
+        seen += bool(notes)
+        hits = [(n, f) for n in notes for f in n.alliance
+                if (not kinds or f.kind in kinds) and (not window or window[0] <= n.session_date <= window[1])]
+        if hits:
+            rows.append((hits[0][0].session_date, client, hits))
+    if not rows:
+        return Answer(f"{NO_NOTE} — no {label}{_span(query)} in the notes of {plural(seen, 'client')}.", found=False)
+    rows.sort(key=lambda r: (r[0], r[1].name), reverse=True)
+    out = Lines([], [])
+    for _, client, hits in rows[:MAX_CLIENTS]:
+        for note, flag in hits[:2]:
+            out.add(f"- {client.name} — {flag.kind} {note.session_date.isoformat()}: {flag.evidence}", client, note)
+        if len(hits) > 2:
+            out.lines.append(f"  (and {len(hits) - 2} earlier)")
+    head = f"{label[0].upper()}{label[1:]}{_span(query)} — {plural(len(rows), 'client')}, most recent first:\n"
+    return Answer(head + "\n".join(out.lines) + _more(rows), tuple(out.cited))
+
+
+# ---- scores ---------------------------------------------------------------------------------------
+def _fmt(score: float) -> str:
+    return str(int(score)) if float(score).is_integer() else str(score)
+
+
+def _series(notes: list[NoteDraft], wanted: str | None):
+    """{measure key: (name, [(note, score, uncertain)] oldest first)}."""
+    out: dict[str, tuple[str, list]] = {}
+    for note in reversed(notes):
+        for m in note.measures:
+            key = measure_key(m.name)
+            if wanted and not (key.startswith(wanted) or wanted.startswith(key)):
+                continue
+            out.setdefault(key, (m.name, []))[1].append((note, m, bool(getattr(m, "uncertain", False))))
+    return out
+
+
+def _wanted(direction: str | None, name: str, change: float) -> bool:
+    if direction is None:
+        return change != 0
+    if direction in ("up", "down"):
+        return change > 0 if direction == "up" else change < 0
+    worse = change > 0 if worse_when_higher(name) else change < 0
+    return change != 0 and worse == (direction == "worse")
+
+
+def measures_answer(query: Query, caseload: Caseload, today: date) -> Answer:
+    wanted = measure_key(query.measure) if query.measure else None
+    window = _range(query)
+    rows, unsure, seen = [], [], 0
+    for client, notes in each_client(caseload, today):
+        for key, (name, points) in _series(notes, wanted).items():
+            seen += 1
+            last_note, last, last_unsure = points[-1]
+            if window and not window[0] <= last_note.session_date <= window[1]:
+                continue
+            if last_unsure:
+                unsure.append((client, name, last_note))
+                continue
+            clean = [(n, m) for n, m, u in points[:-1] if not u]
+            earlier = getattr(last, "earlier", None)
+            if clean:
+                prev_note, prev = clean[-1]
+                before, before_note = float(prev.score), prev_note
+            elif earlier is not None:
+                before, before_note = float(earlier), None
+            else:
+                continue
+            change = float(last.score) - before
+            if _wanted(query.direction, name, change):
+                rows.append((abs(change), client, name, before, before_note, last, last_note, change))
+    word = {"worse": "got worse", "better": "improved", "up": "went up", "down": "went down"}.get(query.direction, "changed")
+    what = query.measure or "Scores"
+    out = Lines([], [])
+    if not rows:
+        text = f"{NO_NOTE} — no {query.measure or 'scores'} that {word} between the last two scores"
+        text += f" ({plural(seen, 'score series')} looked at)." if seen else " (no scores recorded)."
+    else:
+        rows.sort(key=lambda r: (-r[0], r[1].name))
+        for _, client, name, before, before_note, last, last_note, change in rows[:MAX_CLIENTS]:
+            was = f"{_fmt(before)} ({before_note.session_date.isoformat()})" if before_note else f"{_fmt(before)} (earlier, as noted)"
+            sign = "up" if change > 0 else "down"
+            out.add(f"- {client.name} — {name} {was} → {_fmt(last.score)} ({last_note.session_date.isoformat()}), {sign} "
+                    f"{_fmt(abs(change))}", client, *(n for n in (before_note, last_note) if n))
+        text = f"{what} that {word}{_span(query)}, last two scores — {plural(len(rows), 'change')}:\n" + "\n".join(out.lines)
+        text += _more([(0, r[1]) for r in rows], "changes")
+    if unsure:
+        text += "\nNot compared, the latest score is marked uncertain: " + ", ".join(
+            f"{c.name} {name} ({n.session_date.isoformat()})" for c, name, n in unsure[:8]) + "."
+    return Answer(text, tuple(out.cited) if rows else (), found=bool(rows))
+
+
+# ---- not seen -------------------------------------------------------------------------------------
+def not_seen_answer(query: Query, caseload: Caseload, today: date) -> Answer:
+    cutoff = today - timedelta(days=query.unseen_days)
+    booked: dict[int, date] = {}
+    for s in caseload.sessions(today, today + timedelta(days=29)):
+        if s.client_id is not None:
+            booked.setdefault(s.client_id, s.starts_at.date())
+    rows, never = [], []
+    for client, notes in each_client(caseload, today):
+        if not notes:
+            never.append(client)
+        elif notes[0].session_date <= cutoff:
+            rows.append((notes[0].session_date, client, notes[0]))
+    weeks = query.unseen_days // 7
+    span = f"{weeks} weeks" if query.unseen_days % 7 == 0 and weeks > 1 else plural(query.unseen_days, "day")
+    out = Lines([], [])
+    rows.sort(key=lambda r: (r[0], r[1].name))
+    for day, client, note in rows[:MAX_CLIENTS]:
+        ago = (today - day).days
+        next_ = f"; next booked {booked[client.id].isoformat()}" if client.id in booked else ""
+        out.add(f"- {client.name} — last session {day.isoformat()} ({ago // 7} weeks ago{next_})", client, note)
+    if rows:
+        text = f"Not seen in {span} (no note since {cutoff.isoformat()}) — {plural(len(rows), 'client')}, longest first:\n"
+        text += "\n".join(out.lines) + _more(rows)
+    else:
+        text = f"Every client with notes has a session note from the last {span} (since {cutoff.isoformat()})."
+    if never:
+        text += "\nNo notes yet: " + ", ".join(c.name for c in never[:MAX_CLIENTS]) + "."
+    return Answer(text, tuple(out.cited), found=bool(rows or never))

@@ -1,0 +1,55 @@
+"""One therapist's data as the answering layer sees it: clients, their final notes, their appointments.
+
+`Caseload` is read-only. The service implements it over storage (notes loaded lazily, per client); the
+answering layer only asks for the notes a question needs. `InMemoryCaseload` serves tests and benchmarks.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Mapping, Protocol, Sequence
+
+from core.language.client_match import ClientRecord
+from core.types import NoteDraft
+
+__all__ = ["Session", "Caseload", "InMemoryCaseload", "UNASSIGNED"]
+
+UNASSIGNED = "Unassigned session"
+
+
+@dataclass(frozen=True)
+class Session:
+    client_id: int | None
+    client_name: str  # UNASSIGNED when no client
+    starts_at: datetime  # aware, in the therapist's local time zone
+
+
+class Caseload(Protocol):
+    """One therapist's data, read-only."""
+
+    clients: Sequence[ClientRecord]
+
+    def notes(self, client_id: int) -> list[NoteDraft]:
+        """Final notes of one client, oldest first."""
+        ...
+
+    def sessions(self, start: date, end: date) -> list[Session]:
+        """Appointments on days [start, end), in time order."""
+        ...
+
+
+@dataclass
+class InMemoryCaseload:
+    """A Caseload over plain values; records which clients' notes were read (`loaded`)."""
+
+    clients: Sequence[ClientRecord]
+    by_client: Mapping[int, Sequence[NoteDraft]] = field(default_factory=dict)
+    appointments: Sequence[Session] = ()
+    loaded: list[int] = field(default_factory=list)
+
+    def notes(self, client_id: int) -> list[NoteDraft]:
+        self.loaded.append(client_id)
+        return sorted(self.by_client.get(client_id, ()), key=lambda n: (n.session_date, n.note_id or 0))
+
+    def sessions(self, start: date, end: date) -> list[Session]:
+        return sorted((s for s in self.appointments if start <= s.starts_at.date() < end), key=lambda s: s.starts_at)
