@@ -65,11 +65,45 @@ class Flag:
     qualifiers: tuple[str, ...] = ()
 
 
+# Risk kinds of notes stored before ideation was split C-SSRS-style, and what they load as.
+_LEGACY_KINDS = {"passive_suicidal_ideation": "passive_ideation", "active_suicidal_ideation": "active_ideation"}
+
+
+def _current_kind(kind: str, qualifiers: tuple[str, ...]) -> str:
+    if kind == "suicidal_ideation":
+        return "passive_ideation" if "passive" in qualifiers else "active_ideation"
+    return _LEGACY_KINDS.get(kind, kind)
+
+
 @dataclass(frozen=True)
 class Measure:
+    """A scale score. A reading that cannot be trusted (out of range, garbled: "GAD 7-1-11") has
+    `uncertain=True`, its words in `raw`, and is never used as a number. `earlier`: a previous score
+    said in the same breath ("11, down from 15")."""
+
     name: str  # "PHQ-9"
     score: float
     evidence: str = ""
+    uncertain: bool = False
+    raw: str = ""
+    earlier: float | None = None
+    scale_min: float | None = None
+    scale_max: float | None = None
+
+    @property
+    def value(self) -> float | None:
+        """The score as a number, or None when the reading is uncertain."""
+        return None if self.uncertain else self.score
+
+    @property
+    def display(self) -> str:
+        """ "GAD-7 11 (earlier 15)", or the words as heard for an uncertain reading: 'GAD-7 "GAD 7-1-11" (unclear)'."""
+        if self.uncertain:
+            return f'{self.name} "{self.raw}" (unclear)' if self.raw else f"{self.name} (unclear score)"
+        earlier = f" (earlier {self.earlier:g})" if self.earlier is not None else ""
+        # a named scale ("PHQ-9") says its range; a self-rating ("Mood") needs it: "Mood 4/10"
+        out_of = f"/{self.scale_max:g}" if self.scale_max is not None and not self.name.split()[0].isupper() else ""
+        return f"{self.name} {self.score:g}{out_of}{earlier}"
 
 
 @dataclass(frozen=True)
@@ -107,7 +141,7 @@ class NoteDraft:
             "homework": list(self.homework),
             "plan": list(self.plan),
             "follow_ups": list(self.follow_ups),
-            "measures": [{"name": m.name, "score": m.score, "evidence": m.evidence} for m in self.measures],
+            "measures": [_measure_json(m) for m in self.measures],
             "risks": [_flag_json(f) for f in self.risks],
             "alliance": [_flag_json(f) for f in self.alliance],
             "writer": self.writer,
@@ -129,7 +163,7 @@ class NoteDraft:
             homework=tuple(data.get("homework", ())),
             plan=tuple(data.get("plan", ())),
             follow_ups=tuple(data.get("follow_ups", ())),
-            measures=tuple(Measure(m["name"], m["score"], m.get("evidence", "")) for m in data.get("measures", ())),
+            measures=tuple(_measure_from(m) for m in data.get("measures", ())),
             risks=tuple(_flag_from(f) for f in data.get("risks", ())),
             alliance=tuple(_flag_from(f) for f in data.get("alliance", ())),
             writer=data.get("writer", "offline"),
@@ -143,7 +177,26 @@ def _flag_json(flag: Flag) -> dict[str, Any]:
 
 
 def _flag_from(data: dict[str, Any]) -> Flag:
-    return Flag(data["kind"], data["evidence"], data.get("status", "present"), tuple(data.get("qualifiers", ())))
+    qualifiers = tuple(data.get("qualifiers", ()))
+    return Flag(_current_kind(data["kind"], qualifiers), data["evidence"], data.get("status", "present"), qualifiers)
+
+
+def _measure_json(m: Measure) -> dict[str, Any]:
+    # an uncertain reading has no number (JSON has no NaN): its words are in "raw"
+    out: dict[str, Any] = {"name": m.name, "score": None if m.uncertain else m.score, "evidence": m.evidence}
+    for key in ("uncertain", "raw", "earlier", "scale_min", "scale_max"):  # only when set: old readers see old JSON
+        value = getattr(m, key)
+        if value not in (None, False, ""):
+            out[key] = value
+    return out
+
+
+def _measure_from(data: dict[str, Any]) -> Measure:
+    score = data.get("score")
+    return Measure(
+        data["name"], float("nan") if score is None else score, data.get("evidence", ""), bool(data.get("uncertain", False)), data.get("raw", ""),
+        data.get("earlier"), data.get("scale_min"), data.get("scale_max"),
+    )
 
 
 @dataclass(frozen=True)

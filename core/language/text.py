@@ -52,7 +52,9 @@ _FILLERS = [
 # Never across a line break: a line is an utterance or a dictated paragraph.
 _FRAGMENT = re.compile(r"(?<![\w'-])[A-Za-z]{1,3}-[ \t]+(?=[A-Za-z])")  # false starts: "c- colonoscopy"
 _STUTTER_HYPHEN = re.compile(r"\b([\w']+(?:[ \t]+[\w']+){0,2})[ \t]*-+[ \t]*(\1)\b", re.I)  # "it's-it's", "I don't- I don't"
-_REPEAT = re.compile(r"(?<![\w'])([\w']+)(?:[ \t]+\1(?![\w']))+", re.I)  # "I I think", not "I I've"
+# "I I think", not "I I've"; never numbers: "PHQ-9 9" is a score equal to the scale's digit, not a stutter.
+_NUMBER_WORDS = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty)"
+_REPEAT = re.compile(rf"(?<![\w'])(?!\d|{_NUMBER_WORDS}\b)([\w']+)(?:[ \t]+\1(?![\w']))+", re.I)
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")

@@ -229,7 +229,7 @@ def test_terse_typed_note_with_its_own_labels():
     assert "No SI/HI." in " ".join(sections.values())  # the screening result is kept, as said
     assert note.homework == ("Interoceptive exposure (spinning, 3x daily) and ride one subway stop.",)
     assert note.follow_ups == ("F/u on work accommodation letter.",)
-    assert {(m.name, m.score) for m in note.measures} == {("GAD-7", 15.0)}
+    assert {(m.name, m.score, m.earlier) for m in note.measures} == {("GAD-7", 15.0, None), ("SUDS", 40.0, 80.0)}
     assert {(f.kind, f.status) for f in note.risks} == {("suicidal_ideation", "denied"), ("harm_to_others", "denied")}
     assert not unsupported(note, JORDAN)
 
