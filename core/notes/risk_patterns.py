@@ -6,7 +6,8 @@ work", "this traffic is killing me", "dying to see") are kept out by the shape o
 """
 from __future__ import annotations
 
-SELF = r"(?:(?:my|her|him|them|your|our|one)sel(?:f|ves)|themself|meself)"
+from core.notes.risk_suicide import SELF, SUICIDE_RULES
+
 RELATION = (
     r"(?:partner|husband|wife|boyfriend|girlfriend|spouse|ex|ex-husband|ex-wife|ex-boyfriend|ex-girlfriend|"
     r"ex-partner|fianc[eé]e?|father|dad|stepfather|stepdad|mother|mom|mum|stepmother|stepmom|brother|sister|"
@@ -46,74 +47,7 @@ _NUMBER_WORD = r"(?:\d+|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen
 
 # (kind, qualifiers, patterns)
 RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("suicidal_ideation", (), (
-        r"\bsuicid(?:al|e|ality)\b",
-        r"\b(?:passive|active|reports?|reported|endors\w+|denies|denied|denying|any|current|having|has|had|with|ongoing|intermittent)\s+s\.?i\b(?!\.?[a-z])|\bs\.?i\s*(?:/|and|or|,)\s*h\.?i\b|\bs\.?i\s+(?:with|without|but|denied|present|endorsed)\b",
-        rf"\bkill(?:s|ed|ing)?\s+{SELF}",
-        r"\b(?:end|ends|ending|ended|take|takes|taking|took)\s+(?:my|her|his|their|your)\s+(?:own\s+)?life\b",
-        r"\bend(?:s|ed|ing)?\s+(?:it\s+all|it|things|everything)\b(?!\s+(?:with|between|off)\b)",
-        r"\bput\s+an\s+end\s+to\s+(?:it\s+all|everything|my life|her life|his life)\b",
-        r"\b(?:want|wants|wanted|wanting|wish|wishes|wished|ready|plan|plans|planning|urges?)\s+to\s+die\b",
-        rf"\bhang(?:s|ing|ed)?\s+{SELF}",
-        rf"\b(?:shoot|shoots|shooting|shot|drown|drowning|drowned|poison|poisoning|poisoned|suffocate|off|offing)\s+{SELF}",
-        r"\b(?:jump|jumps|jumping|jumped)\s+(?:off|from)\s+(?:a|the|that|her|his)\s+(?:bridge|building|roof|balcony|cliff|overpass|parking|tower|window)",
-        rf"\b(?:jump|jumping|step|stepping|walk|walking|throw|throwing)\s+(?:{SELF}\s+)?in\s+front\s+of\s+(?:a|the)\s+(?:train|bus|car|truck|traffic|subway)",
-        r"\b(?:drive|drives|driving|drove|crash|crashing|crashed|swerve|swerving|wreck|wrecking)\s+(?:(?:my|her|his|the|their)\s+)?(?:car\s+)?(?:off\s+(?:a|the)\s+(?:bridge|cliff|road)|into\s+(?:a|the)\s+(?:wall|tree|river|oncoming traffic|traffic)|on\s+purpose)",
-        r"\b(?:slit|slitting|cut|cutting)\s+(?:my|her|his|their|your)\s+(?:wrists|throat)\b",
-        r"\b(?:overdose|overdosing|od|od'?ing)\s+on\s+purpose\b",
-        r"\b(?:take|taking|took|swallow|swallowing|swallowed)\s+(?:a bunch of|a handful of|a whole bottle of|the whole bottle|the entire bottle)\b",
-        r"\b(?:took|swallowed)\s+all\s+(?:of\s+)?(?:my|her|his|their|the)\s+(?:sleeping\s+)?(?:pills|tablets)\b",
-        r"\b(?:how many|enough)\s+(?:pills|tablets)\s+(?:it would take|to (?:die|kill|overdose))",
-        r"\b(?:researching|researched|looked up|looking up|googled|googling|searched|searching|reading about)\s+(?:for\s+)?(?:ways|how|methods)\s+to\s+(?:die|kill|end|overdose|hang|commit)",
-        r"\b(?:wrote|writing|written|write|writes)\s+(?:a\s+)?(?:suicide|goodbye)\s+(?:note|letter)s?\b|\bgoodbye\s+(?:letters|notes|texts|messages)\b",
-        rf"\b(?:thought|thoughts|thinking|thinks|think|fantasi[sz]\w*|imagin\w+|urges?)\s+(?:about|of)\s+(?:overdosing|taking\s+an\s+overdose|od'?ing|crashing\s+(?:his|her|my|their|the)\s+car|wrecking\s+(?:his|her|my|their|the)\s+car|driving\s+(?:his|her|my|their|the)\s+car\s+(?:off|into)|drowning|hanging\s+{SELF}|jumping\s+(?:off|from|in\s+front)|cutting\s+(?:his|her|my|their)\s+wrists|taking\s+(?:all|a\s+bunch|a\s+handful|the\s+whole\s+bottle)|swallowing\s+(?:pills|a\s+bottle|all))",
-        r"\b(?:can't|cannot|can\s+not|couldn't|could\s+not|unable\s+to|won't|wouldn't|refused\s+to|not\s+able\s+to)\s+(?:guarantee|commit\s+to|contract\s+for|agree\s+to|promise)\s+(?:(?:her|his|their|my|own)\s+)*safety\b",
-        r"\bunalive\b|\bkms\b|\bsewer\s?slide\b|\bself[\s-]delete\b",
-        r"\b(?:take|takes|taking)\s+the\s+easy\s+way\s+out\b|\bcheck(?:ing)?\s+out\s+(?:for good|permanently|of life)\b",
-        r"\bgiv(?:e|es|ing|en)\s+away\s+(?:her|his|their|my|all)\s+(?:\w+\s+)?(?:things|belongings|stuff|possessions|pets?|cat|dog|guitar|savings)\b",
-    )),
-    ("suicidal_ideation", ("passive",), (
-        r"\bwish(?:es|ed|ing)?\s+(?:that\s+)?(?:I|she|he|they|you)\s+(?:was|were|had|could be|would be)\s+(?:dead|gone|never been born|not born|not here|not alive)\b",
-        r"\b(?:go(?:es|ing)?\s+to\s+sleep|fall(?:s|ing)?\s+asleep|sleep)\s+and\s+(?:not|never)\s+wak(?:e|ing)\s+up\b",
-        r"\b(?:hope|hopes|hoped|hoping|wish|wishes|wished|pray|prays|prayed|praying)\s+(?:that\s+)?(?:I|she|he|they)\s+(?:won't|wouldn't|will not|would not|don't|doesn't|didn't|never|do not)\s+wake\s+up\b",
-        r"\b(?:and|just|to)\s+(?:not|never)\s+wake\s+up\b",
-        r"\bbetter\s+off\s+(?:dead|gone|without\s+(?:me|her|him|them|us))\b",
-        r"\bbetter\s+off\s+if\s+(?:I|she|he|they)\s+(?:was|were|wasn't|weren't)\s+(?:dead|gone|here|around|alive)\b",
-        r"\b(?:world|family|everyone|everybody|kids|children)\s+would\s+be\s+better\s+without\s+(?:me|her|him|them)\b",
-        r"\b(?:doesn't|does not|don't|do not|didn't|did not|can't|cannot|couldn't)\s+see\s+(?:the|any|a|much)\s+point\s+(?:in|of|to)\s+(?:living|life|going on|being alive|being here|anything|carrying on|it all|existing|waking up)\b",
-        r"\bno\s+point\s+(?:in\s+)?(?:living|going on|being alive|being here|carrying on|existing)\b",
-        r"\bwhat'?s\s+the\s+point\s+(?:of|in)\s+(?:living|life|going on|being alive|being here|anything|it all|existing)\b",
-        r"\b(?:nothing|no one|nobody)\s+(?:left\s+)?to\s+live\s+for\b|\bno\s+reason\s+to\s+(?:live|keep going|go on|stay alive|be here)\b",
-        r"\b(?:doesn't|does not|don't|do not|didn't|did not|no longer|not)\s+(?:really\s+)?want(?:s|ing)?\s+to\s+(?:live|be alive|exist|wake up|go on|keep living|be around|be here)\b",
-        r"\b(?:life|living|her life|his life|my life)\s+(?:is|isn't|is not|wasn't|was not|ain't|doesn't feel|does not feel|no longer feels|isn't really)\s+(?:not\s+)?worth\b(?<!\bis worth)",
-        r"\bnot\s+worth\s+living\b|\b(?:life|living)\s+(?:is|feels|seems)\s+(?:pointless|meaningless|hopeless)\b",
-        r"\b(?:doesn't|does not|don't|didn't|no longer)\s+(?:feel|think|believe)\s+(?:like\s+|that\s+)?(?:life|living|(?:her|his|my|their)\s+life)\s+is\s+worth\b",
-        r"\btired\s+of\s+(?:living|life|being alive|existing)\b",
-        r"\b(?:can't|cannot|couldn't|can not|could not)\s+(?:go\s+on|keep\s+going|do\s+this\s+anymore|take\s+(?:it|this)\s+any\s?more|keep\s+doing\s+this|live\s+like\s+this)\b(?!\s+to\b)",
-        r"\b(?:want|wants|wanted|wish|wishes|wished|wanting)\s+(?:to\s+)?(?:disappear|vanish|not exist|stop existing|cease to exist|not be here|not be alive|be dead|be gone)\b",
-        r"\b(?:want|wants|wanted|wanting|wish|wishes|wished)\s+(?:everything|it\s+all|it|the\s+pain|all\s+of\s+it|life|the\s+suffering)\s+to\s+(?:end|stop|be over)\b",
-        r"\b(?:thoughts?|thinking|thinks|thought)\s+(?:of|about)\s+(?:death|dying|being dead|not being here|not existing|not being alive|(?:not|never)\s+waking\s+up)\b",
-        r"\bdeath\s+wish\b|\bmorbid\s+(?:thoughts|ideation|rumination)\b|\bpassive\s+(?:SI|suicidal|death)\b",
-        r"\b(?:rather|better)\s+be\s+dead\b|\b(?:go\s+to\s+)?sleep\s+forever\b|\bdone\s+(?:with\s+(?:life|living|it\s+all)|living)\b",
-        r"\bjoin\s+(?:her|his|my|their)\s+(?:late|dead|deceased)\s+\w+",
-        r"\b(?:easier|better)\s+(?:for\s+(?:everyone|everybody|them|her\s+\w+|his\s+\w+)\s+)?if\s+(?:I|she|he|they)\s+(?:just\s+)?(?:wasn't|weren't|was\s+not|were\s+not|didn't\s+exist|died|was\s+dead|were\s+dead|was\s+gone|were\s+gone)\b",
-        r"\bbetter\s+off\s+(?:with|if)\s+(?:me|her|him|them)\s+(?:gone|dead)\b",
-        r"\b(?:not\s+sure|unsure|doesn't\s+know\s+if|don't\s+know\s+if)\s+(?:that\s+)?(?:I|she|he|they)\s+(?:wants?|want)\s+to\s+(?:live|keep\s+living|be\s+alive|go\s+on|keep\s+going|be\s+here)\b",
-        r"\b(?:wish|wishes|wished|wishing)\s+(?:that\s+)?(?:I|she|he|they)\s+could\s+(?:just\s+)?(?:disappear|vanish|die|not\s+exist|stop\s+existing|sleep\s+forever|go\s+to\s+sleep\s+forever|not\s+wake\s+up)\b",
-        r"\bno\s+way\s+out\b",
-        r"\b(?:would|'d|wouldn't|would\s+not)\s+(?:honestly\s+|really\s+|just\s+)?(?:be\s+)?(?:fine|ok|okay|alright|all\s+right|relieved|at\s+peace|happy|glad|not\s+care|not\s+mind)\s+(?:with\s+it\s+)?if\s+(?:I|she|he|they)\s+(?:just\s+)?(?:didn't|did\s+not|never|don't|wouldn't)\s+(?:wake\s+up|woke\s+up|make\s+it|exist|come\s+back)\b",
-        r"\b(?:would|'d)\s+(?:honestly\s+|really\s+|just\s+)?(?:be\s+)?(?:fine|ok|okay|alright|relieved|at\s+peace|happy|glad)\s+(?:with\s+it\s+)?if\s+(?:I|she|he|they)\s+(?:just\s+)?(?:died|were\s+dead|was\s+dead|got\s+hit\s+by|was\s+gone|were\s+gone|disappeared)\b",
-        r"\b(?:wouldn't|would not|doesn't|does not|don't|didn't)\s+(?:care|mind)\s+if\s+(?:I|she|he|they)\s+(?:died|were dead|was dead|didn't wake up|got hit|never woke up|disappeared|got sick and died)\b",
-        r"\b(?:no one|nobody)\s+would\s+(?:care|notice|miss\s+\w+)\s+if\b",
-        r"\b(?:not|won't|wouldn't|will not)\s+be\s+(?:around|here)\s+(?:much\s+)?(?:longer|anymore|any more|for long|next (?:year|week|month))\b",
-        r"\bwon't\s+be\s+a\s+(?:problem|burden)\s+(?:much\s+|for\s+)?(?:longer|anymore|any more)\b",
-        r"\b(?:feels?|felt|feeling|is|am|being)\s+(?:like\s+)?(?:such\s+)?a\s+burden\b(?!\s+(?:was|had\s+been|has\s+been)?\s*lifted)",
-    )),
-    ("suicide_attempt", (), (
-        r"\b(?:attempt(?:s|ed|ing)?)\s+(?:suicide|to\s+(?:kill|end|hang|overdose))\b|\bsuicide\s+attempts?\b",
-        rf"\btried\s+to\s+(?:kill\s+{SELF}|end\s+(?:my|her|his|their)\s+life|hang\s+{SELF}|overdose|take\s+(?:my|her|his|their)\s+(?:own\s+)?life)",
-        r"\b(?:committed|died\s+by|died\s+of)\s+suicide\b",
-    )),
+    *SUICIDE_RULES,
     ("self_harm", (), (
         r"\bself[\s-]?(?:harm\w*|injur\w*|mutilat\w*|inflicted)\b",
         rf"\b(?:cut|cuts|cutting|burn|burns|burned|burnt|burning|hit|hits|hitting|punch|punches|punched|punching|scratch|scratches|scratched|scratching|bite|bites|biting|stab|stabs|stabbed|stabbing|harm|harms|harmed|harming|hurt|hurts|hurting|injure|injures|injured|injuring|starve|starves|starving|starved|choke|choking|strangle|strangling|punish|punishing)\s+{SELF}",
@@ -225,7 +159,7 @@ RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
 
 # Acronyms and names, matched case-sensitively on the original text (the rules above run on lower case).
 CASED_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("suicidal_ideation", (), (r"\bS\.?I\.?\b",)),
+    ("ideation", (), (r"\bS\.?I\.?\b",)),
     ("self_harm", (), (r"\bNSSI\b",)),
     ("harm_to_others", (), (
         r"\bHI\b",
@@ -252,6 +186,8 @@ QUALIFIER_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\bpassive(?:ly)?\b", ("passive",)),
     (r"\bactive(?:ly)?\s+(?:SI|suicidal|thoughts|ideation|plan)", ("active",)),
     (r"\b(?:tonight|this\s+weekend|today|imminent)\b", ("timeframe",)),
+    (r"\b(?:overdos\w+|od|hang\w*|jump\w*|guns?|firearms?|pills|tablets|bridge|wrists|drown\w*|shoot\w*|rope|noose|train|"
+     r"insulin|knife|razor|crash\w*)\b", ("method",)),
 )
 ABUSE_QUALIFIERS: tuple[tuple[str, str], ...] = (
     (r"\b(?:child|children|kids?|son|daughter|baby|toddler|minor|stepson|stepdaughter|school|boy|girl|teen|CPS|DCFS)\b", "child"),

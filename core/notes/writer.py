@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core.notes import extract
 from core.notes.measures import find_measures
+from core.notes.scales import scale_named
 from core.notes.safety import ALLIANCE_KINDS, RISK_KINDS, STATUSES, detect_alliance, detect_risks
 from core.notes.sections import FORMAT_SECTIONS, NOT_DISCUSSED, SECTION_LABEL, classify, is_header, label_family
 from core.language.text import Evidence, clean_sentences, letter_headed, split_sentences
@@ -29,10 +30,16 @@ __all__ = [
 
 
 class MeasureItem(BaseModel):
+    """`uncertain`: the score was garbled or out of range (then `raw` holds the words as said);
+    `earlier`: a previous score said with it ("11, down from 15")."""
+
     model_config = ConfigDict(extra="forbid")
     name: str
     score: float
     evidence: str
+    earlier: float | None = None
+    uncertain: bool = False
+    raw: str = ""
 
 
 class RiskItem(BaseModel):
@@ -47,6 +54,9 @@ class AllianceItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["rupture", "repair", "ambivalence", "resistance"]
     evidence: str
+
+
+_OFFLINE_ONLY = ("earlier", "uncertain", "raw")
 
 
 class NoteSchema(BaseModel):
@@ -78,6 +88,8 @@ class NoteSchema(BaseModel):
             "additionalProperties": False,
         }
         defs = schema.get("$defs", {})
+        for key in _OFFLINE_ONLY:  # the model's contract is unchanged: these come from the offline reading
+            defs["MeasureItem"]["properties"].pop(key, None)
         defs["RiskItem"]["properties"]["kind"] = {"type": "string", "enum": list(RISK_KINDS)}
         defs["RiskItem"]["properties"]["status"] = {"type": "string", "enum": list(STATUSES)}
         defs["AllianceItem"]["properties"]["kind"] = {"type": "string", "enum": list(ALLIANCE_KINDS)}
@@ -94,7 +106,8 @@ class NoteSchema(BaseModel):
             homework=list(draft.homework),
             plan=list(draft.plan),
             follow_ups=list(draft.follow_ups),
-            measures=[MeasureItem(name=m.name, score=m.score, evidence=m.evidence) for m in draft.measures],
+            measures=[MeasureItem(name=m.name, score=m.score, evidence=m.evidence, earlier=m.earlier, uncertain=m.uncertain,
+                                  raw=m.raw) for m in draft.measures],
             risks=[RiskItem(kind=f.kind, evidence=f.evidence, status=f.status, qualifiers=list(f.qualifiers))  # type: ignore[arg-type]
                    for f in draft.risks],
             alliance=[AllianceItem(kind=f.kind, evidence=f.evidence) for f in draft.alliance],  # type: ignore[arg-type]
@@ -114,11 +127,19 @@ class NoteSchema(BaseModel):
             homework=_clean_list(self.homework),
             plan=_clean_list(self.plan),
             follow_ups=_clean_list(self.follow_ups),
-            measures=tuple(Measure(m.name, m.score, m.evidence) for m in self.measures),
+            measures=tuple(_measure(m) for m in self.measures),
             risks=tuple(Flag(r.kind, r.evidence, r.status, tuple(r.qualifiers)) for r in self.risks),
             alliance=tuple(Flag(a.kind, a.evidence) for a in self.alliance),
             writer=writer,
         )
+
+
+def _measure(item: MeasureItem) -> Measure:
+    """A model's measure with its scale's range from the registry (a self-rating keeps none)."""
+    scale = scale_named(item.name)
+    low, high = (scale.low, scale.high) if scale else (None, None)
+    score = float("nan") if item.uncertain else item.score
+    return Measure(item.name, score, item.evidence, item.uncertain, item.raw if item.uncertain else "", item.earlier, low, high)
 
 
 def _strict(node: Any) -> None:
