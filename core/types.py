@@ -69,7 +69,8 @@ class Flag:
 _LEGACY_KINDS = {"passive_suicidal_ideation": "passive_ideation", "active_suicidal_ideation": "active_ideation"}
 
 
-def _current_kind(kind: str, qualifiers: tuple[str, ...]) -> str:
+def current_risk_kind(kind: str, qualifiers: tuple[str, ...] | list[str] = ()) -> str:
+    """A risk kind as named today; "suicidal_ideation" (before the C-SSRS split) is passive or active."""
     if kind == "suicidal_ideation":
         return "passive_ideation" if "passive" in qualifiers else "active_ideation"
     return _LEGACY_KINDS.get(kind, kind)
@@ -178,7 +179,7 @@ def _flag_json(flag: Flag) -> dict[str, Any]:
 
 def _flag_from(data: dict[str, Any]) -> Flag:
     qualifiers = tuple(data.get("qualifiers", ()))
-    return Flag(_current_kind(data["kind"], qualifiers), data["evidence"], data.get("status", "present"), qualifiers)
+    return Flag(current_risk_kind(data["kind"], qualifiers), data["evidence"], data.get("status", "present"), qualifiers)
 
 
 def _measure_json(m: Measure) -> dict[str, Any]:

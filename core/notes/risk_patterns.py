@@ -31,7 +31,7 @@ _DRUGS = (
 )
 _VIOLENT = (
     r"(?:hits?|hitting|shoves?|shoved|shoving|push(?:es|ed|ing)?|slap(?:s|ped|ping)?|punch(?:es|ed|ing)?|kick(?:s|ed|ing)?|"
-    r"chok(?:es|ed|ing)|strangl\w+|beats?|beating|beat\s+up|smack\w*|whip\w*|burn(?:s|ed|t)|threw\s+\w+\s+at|"
+    r"chok(?:es|ed|ing)|strangl\w+|beats?|beating|beat\s+up|smack\w*|whip\w*|burn(?:s|ed|t)|threw\s+(?:\w+\s+){1,2}at|"
     r"throws\s+\w+\s+at|rap(?:es|ed)|hurts?|hurting|harm(?:s|ed)?|kills?|"
     r"threaten(?:s|ed|ing)?\s+to\s+(?:kill|hurt|harm|beat|shoot|stab))"
 )
@@ -49,11 +49,14 @@ _NUMBER_WORD = r"(?:\d+|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen
 RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     *SUICIDE_RULES,
     ("self_harm", (), (
+        r"\bnssi\b|\bsh\s+(?:urges|thoughts|behaviou?rs?|episodes?)\b|\burges?\s+to\s+sh\b",
+        r"\bpunch(?:es|ed|ing)?\s+(?:the\s+|a\s+)?walls?\s+(?:until|till|to\s+feel|so\s+hard)",
+        r"\bscratch(?:es|ed|ing)?\s+(?:at\s+)?(?:her|his|their|my)\s+(?:arms?|legs?|skin|face|wrists?|thighs?)\s+(?:until|till|raw)",
         r"\bself[\s-]?(?:harm\w*|injur\w*|mutilat\w*|inflicted)\b",
         rf"\b(?:cut|cuts|cutting|burn|burns|burned|burnt|burning|hit|hits|hitting|punch|punches|punched|punching|scratch|scratches|scratched|scratching|bite|bites|biting|stab|stabs|stabbed|stabbing|harm|harms|harmed|harming|hurt|hurts|hurting|injure|injures|injured|injuring|starve|starves|starving|starved|choke|choking|strangle|strangling|punish|punishing)\s+{SELF}",
         r"\bcutting\s+(?:again|on\s+(?:her|his|their|my)\s+\w+)\b",
         rf"\b(?:hasn't|has\s+not|haven't|have\s+not|hadn't|not)\s+(?:cut|self-harmed|burned|hurt\s+{SELF}|harmed\s+{SELF})\s+(?:in|for|since)\b",
-        r"\b(?:been|started|starting|start|stopped|keeps?|kept|urges?\s+to|urge\s+to|wants?\s+to|relapsed\s+(?:on|into|with)|back\s+to|history\s+of|hx\s+of|resumed|admitted\s+to|admits\s+to)\s+cut(?:ting)?\b(?!\s+(?:back|down|out|off|up|class|classes|school|corners|ties|costs|carbs|sugar|hair|grass|wood|in|through|the|it|them|him|that|this|a|an|his|her\s+(?:hair|nails|food)|my|their|our|ties|loose|short|contact)\b)",
+        r"\b(?:been|started|starting|start|stopped|keeps?|kept|urges?\s+to|urge\s+to|wants?\s+to|relapsed\s+(?:on|into|with)|back\s+to|history\s+of|hx\s+of|resumed|admitted\s+to|admits\s+to)\s+cut(?:ting)?\b(?!\s+(?:back|down|out|off|up|class|classes|school|corners|ties|costs|carbs|sugar|hair|grass|wood|in\s+(?:line|half|front|on)|through|the|it|them|him|that|this|a|an|his|her\s+(?:hair|nails|food)|my|their|our|ties|loose|short|contact)\b)",
         r"\bcut(?:s|ting)?\s+(?:on\s+)?(?:her|his|their|my|your)\s+(?:arms?|wrists?|legs?|thighs?|skin|stomach|body|forearms?|hips?|belly)\b",
         r"\bburn(?:s|ing|ed|t)?\s+(?:(?:her|his|their|my)\s+)?(?:arms?|wrists?|legs?|thighs?|skin)\s+(?:with|on purpose)\b",
         r"\b(?:fresh|new|recent|healing)\s+(?:cuts|scars|burns|wounds|self[\s-]harm)\b|\b(?:cuts|scars|burns)\s+on\s+(?:her|his|their|my)\s+(?:arms?|wrists?|legs?|thighs?|stomach)\b",
@@ -61,7 +64,12 @@ RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\bcarv(?:e|es|ed|ing)\s+(?:into\s+)?(?:her|his|their|my)\s+(?:skin|arms?|legs?)\b",
         r"\bpick(?:s|ing|ed)?\s+(?:at\s+)?(?:her|his|their|my)\s+skin\s+until\s+(?:it|she|he|they)\s+(?:bleeds?|bled)\b",
     )),
+    ("harm_to_others", ("command hallucinations",), (
+        rf"\bvoices?\s+(?:(?!not\b|never\b)\w+\s+){{0,3}}(?:telling|tell|tells|told|commanding|command|ordering)\s+(?:her|him|them|me)\s+to\s+{_HARM_VERB}\s+(?!{SELF})",
+        rf"\bcommand\s+hallucinations?\s+(?:\w+\s+){{0,2}}to\s+{_HARM_VERB}\s+(?!{SELF})",
+    )),
     ("harm_to_others", (), (
+        r"\bbeat(?:ing)?\s+(?:\w+\s+){1,3}to\s+death\b",
         r"\bhomicid\w*\b|\bs\.?i\s*(?:/|and|or|,)\s*h\.?i\b|\b(?:denies|denied|endorses|endorsed|reports)\s+h\.?i\b",
         rf"\b(?:want|wants|wanted|wanting|going|gonna|plan|plans|planned|planning|intend|intends|intended|urges?|urge|threaten(?:s|ed|ing)?|tempted|ready)\s+to\s+{_HARM_VERB}\s+{PERSON}",
         rf"\b(?:thinking|thinks|thought|thoughts|fantasies|dreams?|dreaming)\s+(?:about|of)\s+{_HARM_VERB}\s+{PERSON}",
@@ -73,18 +81,33 @@ RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\bthreaten(?:s|ed|ing)?\s+\w+(?:\s+\w+)?\s+with\s+a\s+(?:knife|gun|weapon|bat|hammer)\b",
     )),
     ("access_to_means", ("means",), (
+        r"\bowns?\s+(?:a|an|several|two|three|\d+|many|multiple|some)?\s*(?:hunting\s+)?(?:guns?|rifles?|shotguns?|pistols?|handguns?|firearms?)\b",
+        r"\baccess\s+to\s+(?:(?:her|his|their|my|the|a)\s+)?(?:[\w-]+'s?\s+)?(?:\w+\s+)?(?:rifles?|shotguns?|pistols?|handguns?)\b",
+        r"\b(?:keeps?|kept|has|have|carries|sleeps\s+with)\s+(?:a\s+)?(?:knife|knives|blade|blades|razor|razors)\s+(?:under|in|by|next\s+to)\b",
+        r"\bstill\s+(?:has|have|had|keeps)\s+(?:the|a|her|his)\s+(?:rope|noose|gun|pills|belt)\b",
+        r"\b(?:supply|stash|stockpile|bottles?|months?|weeks?)\s+(?:worth\s+)?of\s+(?:[\w']+\s+){0,3}(?:pills|meds|medications?|tablets|"
+        r"morphine|opioids|oxycodone|fentanyl|lithium|insulin|painkillers|sleeping\s+pills)\b",
         r"\b(?:bought|buys|buying|buy|purchased|purchasing|got|getting|has|have|had|owns|own|keeps|keep|carrying|carries|carry|access\s+to|hiding|hid|hidden|loaded|cleaning)\s+(?:a\s+|an\s+|his\s+|her\s+|their\s+|the\s+|my\s+)?(?:new\s+)?(?:gun|guns|firearms?|rifles?|pistols?|handguns?|shotguns?|weapons?|ammo|ammunition|bullets)\b",
         r"\b(?:guns?|firearms?|weapons?)\s+(?:in|at)\s+(?:the\s+)?(?:home|house|apartment)\b",
         r"\bstockpil\w+\b",
         r"\b(?:saving|saved|saves|hoarding|hoarded|collecting|collected|stashing|stashed|keeping)\s+(?:up\s+)?(?:her|his|their|my)?\s*(?:old\s+)?(?:pills|meds|medications?|tablets|sleeping pills|painkillers|pain pills)\b",
         r"\baccess\s+to\s+(?:(?:her|his|their|my|the|a)\s+)?(?:[\w-]+'s?\s+)?(?:\w+\s+)?(?:pills|medications?|meds|lethal\s+means|means|guns?|firearms?|weapons?)\b",
         r"\b(?:bought|buying|got|has)\s+(?:a\s+)?rope\b|\bnoose\b",
-        r"\b(?:has|have|had|keeps?|kept|got|still\s+has)\s+(?:(?:her|his|their|my|the|a|some|all)\s+)?(?:(?:late|dead|deceased|old|former)\s+)?(?:[\w-]+'s\s+)?(?:old\s+|leftover\s+|spare\s+|sleeping\s+|pain\s+)?(?:pills|tablets|medications?|meds|painkillers|opioids|sleeping\s+pills)\s+(?:at\s+home|in\s+the\s+(?:house|flat|apartment|home|bathroom|cabinet|drawer)|in\s+(?:her|his|their|my)\s+(?:room|house|flat|apartment|car|drawer|bag|bedroom|cabinet))\b",
+        r"\b(?:has|have|had|keeps?|kept|got|still\s+has)\s+(?:(?:her|his|their|my|the|a|some|all)\s+)?(?:(?:late|dead|deceased|old|former)\s+)?(?:[\w-]+'s\s+)?(?:old\s+|leftover\s+|spare\s+|sleeping\s+|pain\s+)?(?:pills|tablets|medications?|meds|painkillers|opioids|oxycodone|morphine|fentanyl|lithium|insulin|sleeping\s+pills)\s+(?:at\s+home|in\s+the\s+(?:house|flat|apartment|home|bathroom|cabinet|drawer)|in\s+(?:her|his|their|my)\s+(?:room|house|flat|apartment|car|drawer|bag|bedroom|cabinet))\b",
     )),
     ("abuse", (), (
+        r"\b(?:dv|ipv|cps|dcfs)\b",
+        rf"\b(?:{RELATION}|carer|caregiver)\b(?:\s+\w+){{0,3}}?\s+(?:checks|controls|monitors|tracks|reads|goes\s+through|takes|took|steals|stole|keeps)\s+"
+        r"(?:all\s+)?(?:of\s+)?(?:her|his|their|the|my)\s+(?:phone|money|finances|bank\w*|location|messages|texts|emails|pension|benefits|savings|car\s+keys|keys|passport)\b",
+        r"\bthreaten(?:s|ed|ing)?\s+to\s+(?:take|keep|hurt)\s+(?:the|her|his|their)\s+(?:kids|children|baby|son|daughter)\b",
+        r"\bbruis\w+\s+(?:that\s+)?(?:she|he|they)\s+(?:can't|cannot|couldn't|can\s+not|won't)\s+explain\b",
+        r"\bforc(?:es|ed|ing)\s+(?:her|him|them|me)\s+(?:to\s+have\s+sex|into\s+sex|to\s+do\s+sexual)",
+        rf"\b(?:{RELATION}|he|she|neighbou?r|teacher|coach)\b(?:\s+\w+){{0,2}}?\s+(?:touched|fondled|groped)\s+(?:her|him|them|me)\b"
+        r"(?!\s+(?:on\s+the\s+)?(?:shoulder|arm|hand|back|hair|face)\b)",
         r"(?<!substance )(?<!alcohol )(?<!drug )(?<!drugs )(?<!opioid )(?<!opiate )(?<!cannabis )(?<!marijuana )"
         r"(?<!cocaine )(?<!stimulant )(?<!polysubstance )(?<!prescription )(?<!self-)(?<!self )(?<!laxative )"
-        r"(?<!benzo )(?<!alcohol and )(?<!inhalant )\babus(?:e|ed|es|ing|ive|er|ers)\b",
+        r"(?<!benzo )(?<!alcohol and )(?<!inhalant )\babus(?:e|ed|es|ing|ive|er|ers)\b"
+        r"(?!\s+of\s+(?:alcohol|drugs?|substances?|opioids|prescriptions?|pain\s*killers|medications?|laxatives|power|the\s+system))",
         r"\b(?:domestic|intimate\s+partner|family|dating)\s+violence\b|\bcoercive\s+control\b",
         r"\b(?:restraining|protective|protection)\s+order\b",
         rf"\b(?:afraid|scared|terrified|frightened|fearful)\s+of\s+(?:her|his|their|my)\s+{RELATION}\b|\b(?:afraid|scared|terrified)\s+to\s+go\s+home\b",
@@ -111,6 +134,8 @@ RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\boverdos(?:e|ed|es|ing)\b|\bod'?(?:d|ing)\b|\b(?:narcan|naloxone)\b",
     )),
     ("substance_risk", (), (
+        # a screening answer: only ever matched as a denial ("denies alcohol or drug use")
+        r"(?:(?<=\bno\s)|(?<=\bdenies\s)|(?<=\bdenied\s)|(?<=\bany\s))(?:alcohol|drug|substance|etoh|illicit\s+drug)(?:\s+(?:or|and|/)\s+(?:drug|alcohol|substance))?\s+(?:use|abuse|misuse)\b",
         r"\b(?:drinking|drinks|drank|drunk)\s+(?:very\s+|really\s+)?(?:heavily|heavy|a lot(?!\s+(?:better|of\s+(?:water|fluids?|juice|milk|tea|coffee)))|way too much|too much|more(?!\s+(?:water|fluids|coffee|tea))|daily|every\s+(?:day|night|morning)|each\s+(?:day|night)|alone|in\s+the\s+mornings?|to\s+(?:cope|numb|sleep|forget|get\s+through|calm))\b",
         r"\bbing(?:e|ed|ing|eing)\s+(?:drink\w*|drank)\b|\bbinge\s+drinking\b|\bblack(?:ed|ing|s)?\s+out\b|\bblackouts?\b",
         rf"\b{_NUMBER_WORD}\s+(?:or\s+(?:more|\w+)\s+)?(?:drinks|beers|glasses\s+of\s+wine|shots|bottles\s+of\s+wine|cans|pints)\s+(?:a|per|every|each)\s+(?:day|night|evening)\b",
@@ -119,8 +144,8 @@ RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\b(?:using|used|uses|shooting\s+up|snorting|smoking|injecting|doing|did|started|tried|trying|buying|bought)\s+(?:heroin|meth|methamphetamine|crystal|cocaine|coke|crack|fentanyl|opioids|opiates|oxy\w*|xanax|benzos|ketamine|molly|mdma|drugs)\b",
         r"\b(?:heroin|fentanyl|methamphetamine|crystal\s+meth|crack\s+cocaine|IV\s+drugs?)\b",
         r"\b(?:smoking|using)\s+(?:weed|pot|marijuana|cannabis)\s+(?:every\s+day|daily|all\s+day|heavily|again|more)\b",
-        r"\b(?:drive|drives|driving|driven|drove)\s+(?:drunk|high|intoxicated|under\s+the\s+influence|after\s+drinking)\b|\bdrunk\s+driving\b",
-        r"(?<!social )\bwithdrawal\s+(?:symptoms|seizures?)\b|\bdetox\b|\bdelirium\s+tremens\b",
+        r"\b(?:drive|drives|driving|driven|drove)\s+(?:home\s+)?(?:drunk|high|intoxicated|under\s+the\s+influence|after\s+drinking)\b|\bdrunk\s+driving\b",
+        r"(?<!social )\bwithdrawal\s+(?:symptoms|seizures?|shakes|tremors)\b|\bseizures?\s+from\s+(?:alcohol\s+|benzo\s+)?withdrawal\b|\bdetox\b|\bdelirium\s+tremens\b",
         r"\bmix(?:es|ed|ing)\s+(?:alcohol|drinking|booze|pills|benzos|xanax|opioids)\s+(?:with|and)\b",
         r"\b(?:alcoholic|alcoholism|alcohol\s+use\s+disorder|opioid\s+use\s+disorder|substance\s+use\s+disorder|drinking\s+problem|drug\s+problem)\b",
     )),

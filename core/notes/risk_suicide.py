@@ -22,8 +22,8 @@ SUICIDE_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("ideation", (), (
         r"\bsuicid(?:al|e|ality)\b(?!\s+(?:prevention|hotline|helpline|lifeline|crisis\s+line|awareness|training|"
         r"risk\s+assessment|screening|of\s+(?:a|an|the)\s+(?:character|figure|celebrity|singer|actor)))",
-        r"\b(?:passive|active|reports?|reported|endors\w+|denies|denied|denying|any|current|having|has|had|with|ongoing|"
-        r"intermittent|some|occasional)\s+s\.?i\b(?!\.?[a-z])|\bs\.?i\s*(?:/|and|or|,)\s*h\.?i\b|\bs\.?i\s+(?:with|without|but|denied|present|endorsed|passive|active)\b",
+        r"(?<=\bno\s)s\.?i\b(?!\.?[a-z])|\b(?:passive|active|reports?|reported|endors\w+|denies|denied|denying|any|current|having|has|had|with|ongoing|"
+        r"intermittent|some|occasional)\s+s\.?i\b(?!\.?[a-z])|\bs\.?i\s*(?:/|and|or|,)\s*h\.?i\b|\bs\.?i(?=\s+(?:with|without|but|denied|present|endorsed|passive|active)\b)",
     )),
     ("active_ideation", (), (
         rf"\bkill(?:s|ed|ing)?\s+{SELF}",
@@ -52,7 +52,7 @@ SUICIDE_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\b(?:overdose|overdosing|od|od'?ing)\s+on\s+purpose\b(?!.*\b(?:took|last|yesterday|on\s+\w+day)\b)",
         r"\bplan\s+to\s+(?:overdose|jump|hang|shoot|drown|crash)\b",
     )),
-    ("passive_ideation", (), (
+    ("passive_ideation", ("passive",), (
         r"\bwish(?:es|ed|ing)?\s+(?:that\s+)?(?:I|she|he|they|you)\s+(?:was|were|had|could be|would be)\s+(?:dead|gone|never been born|not born|not here|not alive)\b",
         r"\b(?:go(?:es|ing)?\s+to\s+sleep|fall(?:s|ing)?\s+asleep|sleep)\s+and\s+(?:not|never)\s+wak(?:e|ing)\s+up\b",
         r"\b(?:hope|hopes|hoped|hoping|wish|wishes|wished|pray|prays|prayed|praying)\s+(?:that\s+)?(?:I|she|he|they)\s+(?:just\s+)?(?:won't|wouldn't|will not|would not|don't|doesn't|didn't|never|do not)\s+wake\s+up\b",
@@ -68,7 +68,7 @@ SUICIDE_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\b(?:life|living|her life|his life|my life)\s+(?:is|isn't|is not|wasn't|was not|ain't|doesn't feel|does not feel|no longer feels|isn't really)\s+(?:not\s+)?worth\b(?<!\bis worth)",
         r"\bnot\s+worth\s+living\b|\b(?:life|living)\s+(?:is|feels|seems)\s+(?:pointless|meaningless|hopeless)\b",
         r"\b(?:doesn't|does not|don't|didn't|no longer)\s+(?:feel|think|believe)\s+(?:like\s+|that\s+)?(?:life|living|(?:her|his|my|their)\s+life)\s+is\s+worth\b",
-        r"\btired\s+of\s+(?:living|life|being alive|existing)\b",
+        r"\btired\s+of\s+(?:living|life|being alive|existing)\b(?!\s+(?:with|in|at|out|on|under|near|next|alone\s+in|from)\b)",
         r"\b(?:can't|cannot|couldn't|can not|could not)\s+(?:go\s+on|keep\s+going|do\s+this\s+anymore|take\s+(?:it|this)\s+any\s?more|keep\s+doing\s+this|live\s+like\s+this)\b"
         r"(?!\s+to\b)(?!\s+with\s+(?!(?:life|living|it\s+all)\b))",
         r"\b(?:want|wants|wanted|wish|wishes|wished|wanting)\s+(?:to\s+)?(?:just\s+)?(?:disappear|vanish|not exist|stop existing|cease to exist|not be here|not be alive|be dead|be gone)\b",
@@ -89,11 +89,11 @@ SUICIDE_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\b(?:would|'d)\s+(?:honestly\s+|really\s+|just\s+)?(?:be\s+)?(?:fine|ok|okay|alright|all\s+right|relieved|at\s+peace|happy|glad|not\s+care|not\s+mind)\s+(?:with\s+it\s+)?if\s+(?:I|she|he|they)\s+(?:just\s+)?(?:didn't|did\s+not|never|don't|wouldn't)\s+(?:wake\s+up|woke\s+up|make\s+it|exist|come\s+back)\b",
         r"\b(?:would|'d)\s+(?:honestly\s+|really\s+|just\s+)?(?:be\s+)?(?:fine|ok|okay|alright|relieved|at\s+peace|happy|glad)\s+(?:with\s+it\s+)?if\s+(?:I|she|he|they)\s+(?:just\s+)?(?:died|were\s+dead|was\s+dead|got\s+hit\s+by|was\s+gone|were\s+gone|disappeared)\b",
         r"\b(?:wouldn't|would not|doesn't|does not|don't|didn't)\s+(?:care|mind)\s+if\s+(?:I|she|he|they)\s+(?:died|were dead|was dead|didn't wake up|got hit|never woke up|disappeared|got sick and died)\b",
-        r"\b(?:care|cares|matter|matters)\s+(?:whether|if)\s+(?:I|she|he|they)\s+(?:lives?|live)\s+or\s+dies?\b",
+        r"\b(?:doesn't|does\s+not|don't|didn't|not)\s+(?:really\s+)?(?:care|cares|matter|matters)\s+(?:whether|if)\s+(?:I|she|he|they)\s+(?:lives?|live)\s+or\s+dies?\b",
         r"\b(?:no one|nobody)\s+would\s+(?:care|notice|miss\s+\w+)\s+if\b",
         r"\b(?:not|won't|wouldn't|will not)\s+be\s+(?:around|here)\s+(?:much\s+)?(?:longer|anymore|any more|for long|next (?:year|week|month))\b",
         r"\bwon't\s+be\s+a\s+(?:problem|burden)\s+(?:much\s+|for\s+)?(?:longer|anymore|any more)\b",
-        r"\b(?:feels?|felt|feeling|is|am|being)\s+(?:like\s+)?(?:such\s+)?a\s+burden\b(?!\s+(?:was|had\s+been|has\s+been)?\s*lifted)",
+        r"(?:\b(?:feels?|felt|feeling|being)\s+(?:like\s+)?|\b(?:she|he|they|I)(?:'s|'m|\s+is|\s+am|\s+was|\s+are)\s+)(?:such\s+)?a\s+burden\b(?!\s+(?:was|had\s+been|has\s+been)?\s*lifted)",
         r"\bwish\s+to\s+(?:be\s+dead|die)\b",
     )),
     ("preparatory_behaviour", (), (
@@ -132,6 +132,7 @@ SUICIDE_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\b(?:attempt(?:s|ed|ing)?)\s+(?:suicide|to\s+(?:kill|end|hang|overdose))\b|\bsuicide\s+attempts?\b|\bsuicidal\s+attempts?\b",
         rf"\btried\s+to\s+(?:kill\s+{SELF}|end\s+{_POSS}\s+life|hang\s+{SELF}|overdose|take\s+{_POSS}\s+(?:own\s+)?life|drown\s+{SELF}|shoot\s+{SELF}|jump\s+(?:off|from|in\s+front))",
         r"\b(?:committed|died\s+by|died\s+of)\s+suicide\b",
+        r"\b(?:prior|previous|past|history\s+of|hx\s+of|h/o)\s+(?:\w+\s+)?(?:suicide\s+|suicidal\s+)?attempts?\b",
         rf"\b(?:made|makes)\s+an?\s+(?:\w+\s+)?attempt\s+on\s+{_POSS}\s+(?:own\s+)?life\b|\bmade\s+an?\s+(?:suicide\s+|suicidal\s+)?attempt\b",
         rf"\b(?:took|swallowed)\s+(?:a\s+bunch\s+of|a\s+handful\s+of|a\s+(?:whole\s+)?bottle\s+of|the\s+(?:whole|entire)\s+bottle\s+of|"
         rf"all\s+(?:of\s+)?(?:her|his|their|the|my))\s+(?:\w+\s+)?{_PILLS}",
@@ -151,10 +152,17 @@ SUICIDE_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     )),
     ("suicide_attempt", ("aborted",), (
         r"\baborted\s+(?:suicide\s+)?attempt\b",
-        rf"\b(?:had|held|holding)\s+(?:the\s+)?(?:{_PILLS}|gun|knife|rope|razor|blade)\s+in\s+(?:her|his|their|my)\s+hands?\b[^.;]{{0,40}}\b(?:stopped|changed|put|didn't)",
-        rf"\b(?:started|began)\s+to\s+(?:swallow|take)\s+(?:the\s+)?{_PILLS}\b[^.;]{{0,30}}\bstopped",
         rf"\bput\s+the\s+(?:{_PILLS}|gun|knife|rope|razor|blade)\s+(?:back|away|down)\b",
         rf"\b(?:went|got|drove|walked)\s+(?:up\s+)?to\s+the\s+{_LEDGE}\s+to\s+(?:jump|end\s+it|kill\s+{SELF})\b",
-        r"\bput\s+(?:a|the)\s+gun\s+(?:in|to)\s+(?:her|his|their|my)\s+(?:mouth|head)\b[^.;]{0,30}\b(?:changed|stopped|didn't|couldn't)",
+    )),
+)
+# Matched on the whole sentence, not clause by clause: the turn back is usually after a "but".
+SENTENCE_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("suicide_attempt", ("aborted",), (
+        rf"\b(?:had|held|holding)\s+(?:the\s+|a\s+handful\s+of\s+|a\s+bottle\s+of\s+)?(?:{_PILLS}|gun|knife|rope|razor|blade)\s+in\s+(?:her|his|their|my)\s+hands?\b"
+        r"[^.;]{0,50}\b(?:stopped|changed\s+(?:her|his|their|my)\s+mind|put\s+(?:them|it)\s+(?:back|down|away)|didn't|couldn't)",
+        rf"\b(?:started|began)\s+to\s+(?:swallow|take)\s+(?:the\s+)?{_PILLS}\b[^.;]{{0,40}}\bstopped",
+        r"\bput\s+(?:a|the)\s+(?:gun|knife|blade)\s+(?:in|to|against)\s+(?:her|his|their|my)\s+(?:mouth|head|throat|wrist|chest)\b"
+        r"[^.;]{0,40}\b(?:changed|stopped|didn't|couldn't|put\s+it)",
     )),
 )

@@ -13,6 +13,7 @@ import string
 from typing import Iterable, Sequence
 
 from core.notes import risk_patterns as P
+from core.notes.risk_suicide import SENTENCE_RULES
 from core.language.text import clean_sentences, words
 from core.types import Flag
 
@@ -56,6 +57,7 @@ def _lower_alternation(patterns: Iterable[str]) -> re.Pattern[str]:
 
 _LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)  # keeps offsets
 _RISK = tuple((kind, quals, _lower_alternation(patterns)) for kind, quals, patterns in P.RISK_RULES)
+_WHOLE_SENTENCE = tuple((kind, quals, _lower_alternation(patterns)) for kind, quals, patterns in SENTENCE_RULES)
 _CASED = tuple((kind, quals, re.compile("|".join(f"(?:{p})" for p in patterns))) for kind, quals, patterns in P.CASED_RULES)
 _ALLIANCE = tuple((kind, _lower_alternation(patterns)) for kind, patterns in P.ALLIANCE_RULES)
 _QUALIFIERS = tuple((_rx(pattern), quals) for pattern, quals in P.QUALIFIER_RULES)
@@ -75,7 +77,8 @@ _THIRD_PARTY = _rx(P.THIRD_PARTY)
 _EXPOSURE = _rx(P.EXPOSURE_MATCH)
 _POSSESSIVE_THIRD = _rx(P.POSSESSIVE_THIRD)
 _QUESTION = _rx(P.THERAPIST_QUESTION)
-_CLAUSE = _rx(r"\s*(?:;|—|–|\s-\s|\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bexcept\b|\bwhereas\b|\byet\b)\s*")
+_CLAUSE = _rx(r"\s*(?:;|—|–|\s-\s|\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bexcept\b|\bwhereas\b|\byet\b|"
+              r",(?=\s*(?:denies|denied|endorses|endorsed)\b))\s*")
 _ALLIANCE_NEGATION = _rx(r"\b(?:no|not|never|without|nor)\b[^,.;]{0,20}$|n't\s+(?:\w+\s+){0,1}$")
 _SUICIDAL = {"ideation", "passive_ideation", "active_ideation", "suicide_attempt", "preparatory_behaviour"}
 _WITH_QUALIFIERS = {"passive_ideation", "active_ideation", "preparatory_behaviour", "harm_to_others", "self_harm", "access_to_means"}
@@ -173,10 +176,10 @@ def _kind_qualifiers(kind: str, sentence: str, clause: str, status: str, next_se
     return set()
 
 
-def _ideation_kinds(clause: str) -> list[str]:
-    """A generic mention ("SI", "suicidal thoughts") is passive when the clause says so, else active;
-    "passive or active SI" is both."""
-    quals = _qualifiers(clause)
+def _ideation_kinds(clause: str, start: int, end: int) -> list[str]:
+    """A generic mention ("SI", "suicidal thoughts") is passive when the words around it say so ("passive
+    SI", "SI passive"), else active; "passive or active SI" is both."""
+    quals = _qualifiers(clause[max(0, start - 30):end + 12])
     kinds = ["passive_ideation"] if "passive" in quals else []
     if "active" in quals or not kinds:
         kinds.append("active_ideation")
@@ -222,7 +225,7 @@ def detect_risks(sentences: Sequence[str]) -> list[Flag]:
                 before = clause[:match.start()]
                 if found_kind == "suicide_attempt" and _NOT_DONE.search(before):
                     continue
-                kinds = _ideation_kinds(clause) if found_kind == "ideation" else [found_kind]
+                kinds = _ideation_kinds(clause, match.start(), match.end()) if found_kind == "ideation" else [found_kind]
                 if found_kind in _SUICIDAL and (
                     (_EXPOSURE.search(match.group(0)) and _THIRD_PARTY.search(before)) or _POSSESSIVE_THIRD.search(before)
                 ):
@@ -232,6 +235,10 @@ def detect_risks(sentences: Sequence[str]) -> list[Flag]:
                     if status == "denied":
                         quals -= {"means", "plan", "intent", "timeframe", "method"}
                     flags.setdefault((sentence, kind, status), set()).update(quals)
+        lowered = text.translate(_LOWER)
+        for kind, quals, rx in _WHOLE_SENTENCE:
+            for match in rx.finditer(lowered):
+                flags.setdefault((sentence, kind, _status(text, match.start(), match.end())), set()).update(quals)
     return [Flag(kind=kind, evidence=sentence, status=status, qualifiers=_ordered(quals))
             for (sentence, kind, status), quals in flags.items()]
 

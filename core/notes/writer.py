@@ -21,7 +21,7 @@ from core.notes.scales import scale_named
 from core.notes.safety import ALLIANCE_KINDS, RISK_KINDS, STATUSES, detect_alliance, detect_risks
 from core.notes.sections import FORMAT_SECTIONS, NOT_DISCUSSED, SECTION_LABEL, classify, is_header, label_family
 from core.language.text import Evidence, clean_sentences, letter_headed, split_sentences
-from core.types import NOTE_FORMATS, Flag, Measure, NoteDraft
+from core.types import NOTE_FORMATS, Flag, Measure, NoteDraft, current_risk_kind
 
 __all__ = [
     "FORMAT_SECTIONS", "NOT_DISCUSSED", "NoteSchema", "OfflineNoteWriter", "note_sentences", "unsupported",
@@ -128,7 +128,7 @@ class NoteSchema(BaseModel):
             plan=_clean_list(self.plan),
             follow_ups=_clean_list(self.follow_ups),
             measures=tuple(_measure(m) for m in self.measures),
-            risks=tuple(Flag(r.kind, r.evidence, r.status, tuple(r.qualifiers)) for r in self.risks),
+            risks=tuple(Flag(current_risk_kind(r.kind, r.qualifiers), r.evidence, r.status, tuple(r.qualifiers)) for r in self.risks),
             alliance=tuple(Flag(a.kind, a.evidence) for a in self.alliance),
             writer=writer,
         )
