@@ -123,12 +123,20 @@ def _strip_fillers(text: str) -> str:
     return text
 
 
-def _ends_with_abbreviation(chunk: str) -> bool:
+def _ends_with_abbreviation(chunk: str, following: str = "") -> bool:
+    """ "Dr. Lee", "Maya T. on Monday", "No. 5": the full stop does not end the sentence. "at times no. What"
+    and "hep c. I'm surprised" do end it."""
     match = re.search(r"(\S+)\.[\"')\]]*$", chunk)
     if not match:
         return False
     token = match.group(1).lower().lstrip("(\"'")
-    return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha() and token != "i")
+    if token == "no":
+        return following[:1].isdigit()
+    if len(token) == 1 and token.isalpha() and token != "i":
+        return not following or following[:1].isdigit() or (
+            following[:1].islower() and not re.match(r"i(?:'\w+)?\b", following)
+        )
+    return token in _ABBREVIATIONS
 
 
 _CLAUSE_START = re.compile(
@@ -178,7 +186,7 @@ def split_sentences(text: str) -> list[str]:
     chunks = [c.strip() for c in _BOUNDARY.split(text) if c and c.strip()]
     merged: list[str] = []
     for chunk in chunks:
-        if merged and _ends_with_abbreviation(merged[-1]):
+        if merged and _ends_with_abbreviation(merged[-1], chunk):
             merged[-1] = f"{merged[-1]} {chunk}"
         else:
             merged.append(chunk)

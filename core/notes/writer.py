@@ -15,9 +15,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.notes import extract
+from core.notes import extract, salience
 from core.notes.measures import find_measures
 from core.notes.scales import scale_named
+from core.notes.speakers import tagged_sentences
 from core.notes.safety import ALLIANCE_KINDS, RISK_KINDS, STATUSES, detect_alliance, detect_risks
 from core.notes.sections import FORMAT_SECTIONS, NOT_DISCUSSED, SECTION_LABEL, classify, is_header, label_family
 from core.language.text import Evidence, clean_sentences, letter_headed, split_sentences
@@ -223,6 +224,9 @@ class OfflineNoteWriter:
         fmt = normalise_format(note_format)
         sentences = clean_sentences(transcript)
         short = len(sentences) <= 40  # a dictated memo: keep all of it; a long transcript: the best of it
+        speakers: list[str | None] | None = None
+        if not short and (tagged := tagged_sentences(transcript)):
+            sentences, speakers = [s for s, _ in tagged], [w for _, w in tagged]
         per_section = 3 if _BRIEF.search(preferences) else (20 if short else 12) if _DETAILED.search(preferences) else (15 if short else 6)
         risks = detect_risks(sentences)
         alliance = detect_alliance(sentences)
@@ -237,9 +241,14 @@ class OfflineNoteWriter:
             boost[position[item.evidence]] = boost.get(position[item.evidence], 0.0) + 1.5
 
         screening = {position[flag.evidence] for flag in risks}
+        skip = set(headers)
+        if not short and not _BRIEF.search(preferences):  # a recorded session: the sentences a note would keep
+            kept = salience.select(sentences, speakers) | set(boost)
+            skip |= set(range(len(sentences))) - kept
+            per_section = len(sentences)
         placed = classify(
-            sentences, fmt, skip=headers, boost=boost, per_section=per_section, screening=screening, keep_uncued=short,
-            labelled=_line_labels(transcript, sentences),
+            sentences, fmt, skip=skip, boost=boost, per_section=per_section, screening=screening,
+            keep_uncued=True, labelled=_line_labels(transcript, sentences),
         )
         sections = tuple(
             (name, " ".join(_unlabelled(sentences[i]) for i in placed[name]) or NOT_DISCUSSED)
