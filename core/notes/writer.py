@@ -250,11 +250,17 @@ class OfflineNoteWriter:
             sentences, fmt, skip=skip, boost=boost, per_section=per_section, screening=screening,
             keep_uncued=True, labelled=_line_labels(transcript, sentences),
         )
+        summary, key_points = extract.summary_and_key_points(sentences, headers, boost, limit=min(5, per_section))
+        if fmt == "GIRP" and not placed["Goals"] and summary in sentences:
+            # a GIRP note works toward something even when the word "goal" was not said: the session's theme
+            theme = sentences.index(summary)
+            if theme in placed["Response"] and len(placed["Response"]) > 1:
+                placed["Response"].remove(theme)
+                placed["Goals"].append(theme)
         sections = tuple(
             (name, " ".join(_unlabelled(sentences[i]) for i in placed[name]) or NOT_DISCUSSED)
             for name in FORMAT_SECTIONS[fmt]
         )
-        summary, key_points = extract.summary_and_key_points(sentences, headers, boost, limit=min(5, per_section))
         return NoteDraft(
             client_name=client_name,
             session_date=session_date,
