@@ -6,6 +6,7 @@ work", "this traffic is killing me", "dying to see") are kept out by the shape o
 """
 from __future__ import annotations
 
+from core.notes.risk_frames import FRAME_RULES
 from core.notes.risk_suicide import SELF, SUICIDE_RULES
 
 RELATION = (
@@ -17,7 +18,7 @@ RELATION = (
 PERSON = (
     r"(?:(?:him|her|them)\b(?!self|selves)(?!\s+(?:feelings|chances|career|reputation)\b)"
     r"|(?:his|their|my|your|the|a)\s+(?!(?:own\s+)?(?:feelings|chances|time|career|reputation|mood|"
-    r"project|deadline|game|buzz|vibe|plant|plants|lawn|battery|pain|cravings?|urges?)\b)[\w-]+"
+    r"project|deadline|game|buzz|vibe|plant|plants|lawn|battery|pain|cravings?|urges?|presentation|exam|interview|audition|test|speech|pitch|performance|set|song|workout|race|run|round|match|lines|routine|essay|paper|assignment|time|chances)\b)(?![\w-]+(?:\s+[\w-]+)?'s\s+(?:chances|feelings|reputation|career|prospects)\b)[\w-]+"
     r"|someone|somebody|people|others|everyone|everybody|anyone|anybody)"
 )
 _HARM_VERB = (
@@ -32,7 +33,7 @@ _DRUGS = (
 _VIOLENT = (
     r"(?:hits?|hitting|shoves?|shoved|shoving|push(?:es|ed|ing)?|slap(?:s|ped|ping)?|punch(?:es|ed|ing)?|kick(?:s|ed|ing)?|"
     r"chok(?:es|ed|ing)|strangl\w+|beats?|beating|beat\s+up|smack\w*|whip\w*|burn(?:s|ed|t)|threw\s+(?:\w+\s+){1,2}at|"
-    r"throws\s+\w+\s+at|rap(?:es|ed)|hurts?|hurting|harm(?:s|ed)?|kills?|"
+    r"throws\s+\w+\s+at|rap(?:es|ed)|hurts?|hurting|harm(?:s|ed)?|"
     r"threaten(?:s|ed|ing)?\s+to\s+(?:kill|hurt|harm|beat|shoot|stab))"
 )
 _VICTIM = (
@@ -43,17 +44,23 @@ _VICTIM = (
     r"(?!\s+(?:away|off|out|buttons)\b|\s+to\s+(?!(?:the|a|her|his|their|my)\b)\w|\s+into\s+\w+ing\b)"
     r"(?!(?:\s+\w+)?\s+at\s+(?:chess|cards|tennis|golf|games?|\w+ball|pool|darts|poker)\b)"
 )
+# what one "kills" or "murders" on a good day
+_PERFORMANCE = (
+    r"(?:presentation|exam|interview|audition|test|speech|pitch|performance|set|song|workout|race|round|match|lines|"
+    r"routine|essay|paper|assignment|solo|gig|show|karaoke|recital|shift|game|chances)"
+)
 _NUMBER_WORD = r"(?:\d+|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|several|many|multiple|a dozen)"
 
 # (kind, qualifiers, patterns)
 RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     *SUICIDE_RULES,
+    *FRAME_RULES,
     ("self_harm", (), (
         r"\bnssi\b|\bsh\s+(?:urges|thoughts|behaviou?rs?|episodes?)\b|\burges?\s+to\s+sh\b",
         r"\bpunch(?:es|ed|ing)?\s+(?:the\s+|a\s+)?walls?\s+(?:until|till|to\s+feel|so\s+hard)",
         r"\bscratch(?:es|ed|ing)?\s+(?:at\s+)?(?:her|his|their|my)\s+(?:arms?|legs?|skin|face|wrists?|thighs?)\s+(?:until|till|raw)",
         r"\bself[\s-]?(?:harm\w*|injur\w*|mutilat\w*|inflicted)\b",
-        rf"\b(?:cut|cuts|cutting|burn|burns|burned|burnt|burning|hit|hits|hitting|punch|punches|punched|punching|scratch|scratches|scratched|scratching|bite|bites|biting|stab|stabs|stabbed|stabbing|harm|harms|harmed|harming|hurt|hurts|hurting|injure|injures|injured|injuring|starve|starves|starving|starved|choke|choking|strangle|strangling|punish|punishing)\s+{SELF}",
+        rf"\b(?:cut|cuts|cutting|burn|burns|burned|burnt|burning|hit|hits|hitting|punch|punches|punched|punching|scratch|scratches|scratched|scratching|bite|bites|biting|stab|stabs|stabbed|stabbing|harm|harms|harmed|harming|hurt|hurts|hurting|injure|injures|injured|injuring|starve|starves|starving|starved|choke|choking|strangle|strangling|punish|punishing)\s+{SELF}(?!\s+(?:while|playing|at\s+(?:work|the\s+gym|practice|training)|in\s+(?:a|the)\s+(?:fall|accident|crash|game|match|kitchen|garden)|by\s+accident|accidentally|on\s+(?:a|the)\s+(?!purpose)\w+|falling|slipping|tripping|lifting|running|skiing|cooking|chopping|shaving|working|training|climbing|cycling|skating|moving|(?:\w+\s+)?(?:off|over|down)\s+(?:a|the|his|her)\b)\b)",
         r"\bcutting\s+(?:again|on\s+(?:her|his|their|my)\s+\w+)\b",
         rf"\b(?:hasn't|has\s+not|haven't|have\s+not|hadn't|not)\s+(?:cut|self-harmed|burned|hurt\s+{SELF}|harmed\s+{SELF})\s+(?:in|for|since)\b",
         r"\b(?:been|started|starting|start|stopped|keeps?|kept|urges?\s+to|urge\s+to|wants?\s+to|relapsed\s+(?:on|into|with)|back\s+to|history\s+of|hx\s+of|resumed|admitted\s+to|admits\s+to)\s+cut(?:ting)?\b(?!\s+(?:back|down|out|off|up|class|classes|school|corners|ties|costs|carbs|sugar|hair|grass|wood|in\s+(?:line|half|front|on)|through|the|it|them|him|that|this|a|an|his|her\s+(?:hair|nails|food)|my|their|our|ties|loose|short|contact)\b)",
@@ -74,7 +81,7 @@ RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         rf"\b(?:want|wants|wanted|wanting|going|gonna|plan|plans|planned|planning|intend|intends|intended|urges?|urge|threaten(?:s|ed|ing)?|tempted|ready)\s+to\s+{_HARM_VERB}\s+{PERSON}",
         rf"\b(?:thinking|thinks|thought|thoughts|fantasies|dreams?|dreaming)\s+(?:about|of)\s+{_HARM_VERB}\s+{PERSON}",
         rf"\b(?:fantasi[sz](?:e|es|ed|ing)|imagin(?:e|es|ed|ing))\s+(?:about\s+)?{_HARM_VERB}\s+{PERSON}",
-        rf"\b(?:kill|murder|stab|shoot|strangle)\s+(?:him|her|them|his\s+\w+|her\s+\w+|their\s+\w+|my\s+\w+|someone|somebody|people|everyone|everybody|anybody|anyone)\b(?!self)",
+        rf"\b(?:kill|murder|stab|shoot|strangle)\s+(?:him|her|them|(?:his|her|their|my)\s+(?!{_PERFORMANCE}\b)\w+|someone|somebody|people|everyone|everybody|anybody|anyone)\b(?!self)(?!\s+{_PERFORMANCE}\b)",
         r"\b(?:violent|homicidal|aggressive|murderous)\s+(?:thoughts|urges|fantasies|impulses|ideation)\b",
         r"\brevenge\s+fantas\w+|\b(?:plot\w*|plan\w*|get|getting|seek\w*)\s+revenge\b|\bmake\s+(?:him|her|them|(?:his|her|their|my)\s+\w+)\s+pay\b",
         r"\b(?:shoot\s+up|bomb|blow\s+up)\s+(?:the|his|her|their|a)\s+(?:school|office|work|workplace|church|mosque|synagogue|place|building)\b",
@@ -250,7 +257,7 @@ LIST_WORDS = {
 HISTORICAL = (
     r"\b(?:history\s+of|hx\s+of|h/o|in\s+the\s+past|past\s+(?:attempts?|history|suicide|self[\s-]harm|episodes?|hospitali[sz]ations?)|"
     r"previous(?:ly)?|prior|years\s+ago|(?:a|one|two|three|four|five|several|many|\d+)\s+(?:years?|decades?)\s+ago|"
-    r"as\s+a\s+(?:teen|teenager|child|kid|young\s+(?:adult|woman|man))|"
+    r"as\s+a\s+(?:teen|teenager|child|kid|boy|girl|minor|student|adolescent|young\s+(?:adult|woman|man))|in\s+(?:adolescence|childhood|(?:her|his|their|my)\s+(?:youth|twenties|thirties|teens|teenage\s+years))|ages?\s+\d{1,2}\s*(?:-|–|to)\s*\d{1,2}|"
     r"when\s+(?:she|he|they|I)\s+(?:was|were)\s+(?:younger|a\s+(?:teen|teenager|child|kid)|in\s+(?:high\s+school|college|middle\s+school)|\d+)|"
     r"in\s+(?:high\s+school|college|middle\s+school|her\s+teens|his\s+teens|their\s+teens|(?:19|20)\d\d)|back\s+in|used\s+to|"
     r"growing\s+up|childhood|once\s+before|twice\s+before|(?:two|three|four|\d)\s+times\s+before|last\s+year|at\s+(?:age\s+|the\s+age\s+of\s+)?\d{1,2}\b(?!\s*(?:am|pm|o'clock|:)))\b"

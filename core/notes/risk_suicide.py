@@ -23,7 +23,7 @@ SUICIDE_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\bsuicid(?:al|e|ality)\b(?!\s+(?:prevention|hotline|helpline|lifeline|crisis\s+line|awareness|training|"
         r"risk\s+assessment|screening|of\s+(?:a|an|the)\s+(?:character|figure|celebrity|singer|actor)))",
         r"(?<=\bno\s)s\.?i\b(?!\.?[a-z])|\b(?:passive|active|reports?|reported|endors\w+|denies|denied|denying|any|current|having|has|had|with|ongoing|"
-        r"intermittent|some|occasional)\s+s\.?i\b(?!\.?[a-z])|\bs\.?i\s*(?:/|and|or|,)\s*h\.?i\b|\bs\.?i(?=\s+(?:with|without|but|denied|present|endorsed|passive|active)\b)",
+        r"intermittent|some|occasional|of|hx|h/o|chronic|fleeting|recurrent)\s+s\.?i\b(?!\.?[a-z])|\bs\.?i\s*(?:/|and|or|,)\s*h\.?i\b|\bs\.?i(?=\s+(?:with|without|but|denied|present|endorsed|passive|active|daily|nightly|w/|x\d|toward|since|most|again|on\s+and\s+off)(?:\s|\b|$))",
     )),
     ("active_ideation", (), (
         rf"\bkill(?:s|ed|ing)?\s+{SELF}",
@@ -43,7 +43,7 @@ SUICIDE_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         rf"\b(?:jump|jumping|step|stepping|walk|walking|throw|throwing)\s+(?:{SELF}\s+)?in\s+front\s+of\s+(?:a|the)\s+(?:train|bus|car|truck|traffic|subway)",
         r"\bwalk(?:s|ing)?\s+into\s+(?:the\s+)?(?:sea|ocean|river|lake|traffic)\b",
         r"\b(?:drive|drives|driving|crash|crashing|swerve|swerving|wreck|wrecking)\s+(?:(?:my|her|his|the|their)\s+)?(?:car\s+)?"
-        r"(?:off\s+(?:a|the)\s+(?:bridge|cliff|road)|into\s+(?:a|the)\s+(?:wall|tree|river|oncoming traffic|traffic)|on\s+purpose)",
+        r"(?:off\s+(?:a|the)\s+(?:bridge|cliff|road)|into\s+(?:(?:a|the)\s+)?(?:wall|tree|river|oncoming traffic|traffic|a\s+lorry|a\s+truck)|on\s+purpose)",
         rf"\b(?:slit|slitting|cutting)\s+{_POSS}\s+(?:wrists|throat)\b",
         rf"\b(?:thought|thoughts|thinking|thinks|think|fantasi[sz]\w*|imagin\w+|urges?)\s+(?:about|of)\s+(?:overdosing|taking\s+an\s+overdose|"
         rf"od'?ing|crashing\s+{_POSS}\s+car|wrecking\s+{_POSS}\s+car|driving\s+{_POSS}\s+car\s+(?:off|into)|drowning|hanging\s+{SELF}|"
@@ -68,10 +68,10 @@ SUICIDE_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\b(?:life|living|her life|his life|my life)\s+(?:is|isn't|is not|wasn't|was not|ain't|doesn't feel|does not feel|no longer feels|isn't really)\s+(?:not\s+)?worth\b(?<!\bis worth)",
         r"\bnot\s+worth\s+living\b|\b(?:life|living)\s+(?:is|feels|seems)\s+(?:pointless|meaningless|hopeless)\b",
         r"\b(?:doesn't|does not|don't|didn't|no longer)\s+(?:feel|think|believe)\s+(?:like\s+|that\s+)?(?:life|living|(?:her|his|my|their)\s+life)\s+is\s+worth\b",
-        r"\btired\s+of\s+(?:living|life|being alive|existing)\b(?!\s+(?:with|in|at|out|on|under|near|next|alone\s+in|from)\b)",
+        r"\btired\s+of\s+(?:living|life|being alive|existing)\b(?!\s+(?:with|in|at|out|on|under|near|next|alone\s+in|from|paycheque|paycheck|hand|off|out\s+of)\b)",
         r"\b(?:can't|cannot|couldn't|can not|could not)\s+(?:go\s+on|keep\s+going|do\s+this\s+anymore|take\s+(?:it|this)\s+any\s?more|keep\s+doing\s+this|live\s+like\s+this)\b"
         r"(?!\s+to\b)(?!\s+with\s+(?!(?:life|living|it\s+all)\b))",
-        r"\b(?:want|wants|wanted|wish|wishes|wished|wanting)\s+(?:to\s+)?(?:just\s+)?(?:disappear|vanish|not exist|stop existing|cease to exist|not be here|not be alive|be dead|be gone)\b",
+        r"\b(?:want|wants|wanted|wish|wishes|wished|wanting)\s+(?:to\s+)?(?:just\s+)?(?:(?:disappear|vanish)\b(?!\s+(?:for|into|from|to|on|with|under|in|at|behind|off(?!\s+the\s+face))\b)|(?:not exist|stop existing|cease to exist|not be here|not be alive|be dead|be gone)\b)",
         r"\b(?:want|wants|wanted|wanting|wish|wishes|wished)\s+to\s+die\b",
         r"\b(?:want|wants|wanted|wanting|wish|wishes|wished)\s+(?:everything|it\s+all|it|the\s+pain|all\s+of\s+it|life|the\s+suffering)\s+to\s+(?:end|stop|be over)\b",
         r"\b(?:thoughts?|thinking|thinks|thought)\s+(?:of|about|that)\s+(?:death|dying|being dead|not being here|not existing|not being alive|(?:not|never)\s+waking\s+up)\b",
@@ -82,7 +82,7 @@ SUICIDE_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\b(?:relieved|happier)\s+if\s+(?:I|she|he|they)\s+(?:just\s+)?(?:disappeared|died|was\s+gone|were\s+gone|wasn't\s+(?:here|around))\b",
         r"\bbetter\s+off\s+(?:with|if)\s+(?:me|her|him|them)\s+(?:gone|dead)\b",
         r"\b(?:not\s+sure|unsure|doesn't\s+know\s+if|don't\s+know\s+if)\s+(?:that\s+)?(?:I|she|he|they)\s+(?:wants?|want)\s+to\s+(?:live|keep\s+living|be\s+alive|go\s+on|keep\s+going|be\s+here)\b",
-        r"\b(?:wish|wishes|wished|wishing)\s+(?:that\s+)?(?:I|she|he|they)\s+could\s+(?:just\s+)?(?:disappear|vanish|die|not\s+exist|stop\s+existing|sleep\s+forever|go\s+to\s+sleep\s+forever|not\s+wake\s+up)\b",
+        r"\b(?:wish|wishes|wished|wishing)\s+(?:that\s+)?(?:I|she|he|they)\s+could\s+(?:just\s+)?(?:(?:disappear|vanish)\b(?!\s+(?:for|into|from|to|on|with|under|in|at|behind|off(?!\s+the\s+face))\b)|die|not\s+exist|stop\s+existing|sleep\s+forever|go\s+to\s+sleep\s+forever|not\s+wake\s+up)\b",
         r"\b(?:wish|wishes|wished|wishing|hope|hopes|hoping)\s+(?:that\s+)?(?:I|she|he|they)\s+(?:would|could|might|will)\s+(?:just\s+)?(?:get|be)\s+(?:hit|run\s+over|killed)\b",
         r"\b(?:fine|ok|okay|alright|relieved|glad)\s+if\s+(?:a|the)\s+(?:bus|car|truck|train)\s+(?:hit|hits|ran\s+over)\s+(?:me|her|him|them)\b",
         r"\bno\s+way\s+out\b",

@@ -77,6 +77,10 @@ _THIRD_PARTY = _rx(P.THIRD_PARTY)
 _EXPOSURE = _rx(P.EXPOSURE_MATCH)
 _POSSESSIVE_THIRD = _rx(P.POSSESSIVE_THIRD)
 _QUESTION = _rx(P.THERAPIST_QUESTION)
+# "I could kill him for eating my leftovers," she laughed: a figure of speech unless "and I mean it"
+_HYPERBOLE = _rx(r"\b(?:laugh\w*|jok(?:e|ed|es|ing)|kidding|lol|haha|jest\w*|sarcastic\w*)\b|\b(?:could|'d|would|gonna|going\s+to)\s+"
+                 r"(?:kill|murder|strangle)\s+(?:him|her|them|(?:his|her|their|my)\s+\w+)\s+for\s+\w+ing\b")
+_SERIOUS = _rx(r"\b(?:means?\s+it|meant\s+it|serious(?:ly)?|not\s+(?:joking|kidding)|(?:wasn't|isn't|wasnt|isnt)\s+(?:joking|kidding)|no\s+joke)\b")
 _CLAUSE = _rx(r"\s*(?:;|—|–|\s-\s|\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bexcept\b|\bwhereas\b|\byet\b|"
               r",(?=\s*(?:denies|denied|endorses|endorsed)\b))\s*")
 _ALLIANCE_NEGATION = _rx(r"\b(?:no|not|never|without|nor)\b[^,.;]{0,20}$|n't\s+(?:\w+\s+){0,1}$")
@@ -224,6 +228,8 @@ def detect_risks(sentences: Sequence[str]) -> list[Flag]:
                 status = _status(clause, match.start(), match.end())
                 before = clause[:match.start()]
                 if found_kind == "suicide_attempt" and _NOT_DONE.search(before):
+                    continue
+                if found_kind == "harm_to_others" and _HYPERBOLE.search(text) and not _SERIOUS.search(text):
                     continue
                 kinds = _ideation_kinds(clause, match.start(), match.end()) if found_kind == "ideation" else [found_kind]
                 if found_kind in _SUICIDAL and (
