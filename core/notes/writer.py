@@ -15,13 +15,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.notes import extract, salience
+from core.notes import extract, salience, section_model
 from core.notes.measures import find_measures
 from core.notes.scales import scale_named
 from core.notes.speakers import tagged_sentences
 from core.notes.safety import ALLIANCE_KINDS, RISK_KINDS, STATUSES, detect_alliance, detect_risks
 from core.notes.sections import FORMAT_SECTIONS, NOT_DISCUSSED, SECTION_LABEL, classify, is_header, label_family
-from core.language.text import Evidence, clean_sentences, letter_headed, split_sentences
+from core.language.text import Evidence, clean_sentences, letter_headed, split_sentences, words
 from core.types import NOTE_FORMATS, Flag, Measure, NoteDraft, current_risk_kind
 
 __all__ = [
@@ -172,6 +172,20 @@ _BRIEF = re.compile(r"\b(?:brief|short|concise|succinct)\b", re.I)
 _DETAILED = re.compile(r"\b(?:detailed|thorough|long|full)\b", re.I)
 
 
+# "So, Ralph is a 62-year-old male..." in a note reads "Ralph is a 62-year-old male...": the words that
+# only carry the conversation along are left off the front of a recorded sentence (a sub-span of it).
+_LEADING_TALK = re.compile(
+    r"^(?:(?:so|okay|ok|alright|all\s+right|and|well|now|yeah|yes|right|oh|hey|great|good|perfect|um|uh|mm-?hmm|"
+    r"you\s+know|i\s+mean|like|anyway|actually|basically)\b\s*[,.]?\s+)+",
+    re.I,
+)
+
+
+def _recorded(sentence: str) -> str:
+    trimmed = _LEADING_TALK.sub("", sentence)
+    return extract.tidy(trimmed) if trimmed != sentence and len(words(trimmed)) >= 3 else sentence
+
+
 def _unlabelled(sentence: str) -> str:
     """ "Plan: continue exposures." reads "Continue exposures." under the Plan heading."""
     return extract.tidy(SECTION_LABEL.sub("", sentence)) or sentence
@@ -250,6 +264,9 @@ class OfflineNoteWriter:
             sentences, fmt, skip=skip, boost=boost, per_section=per_section, screening=screening,
             keep_uncued=True, labelled=_line_labels(transcript, sentences),
         )
+        if fmt == "SOAP" and not short and not _BRIEF.search(preferences):
+            # a recorded visit: the trained section classifier places what the cue rules kept
+            placed = section_model.place(sentences, [i for ids in placed.values() for i in ids], speakers)
         summary, key_points = extract.summary_and_key_points(sentences, headers, boost, limit=min(5, per_section))
         if fmt == "GIRP" and not placed["Goals"] and summary in sentences:
             # a GIRP note works toward something even when the word "goal" was not said: the session's theme
@@ -257,8 +274,9 @@ class OfflineNoteWriter:
             if theme in placed["Response"] and len(placed["Response"]) > 1:
                 placed["Response"].remove(theme)
                 placed["Goals"].append(theme)
+        trim = (lambda x: x) if short else _recorded
         sections = tuple(
-            (name, " ".join(_unlabelled(sentences[i]) for i in placed[name]) or NOT_DISCUSSED)
+            (name, " ".join(_unlabelled(trim(sentences[i])) for i in placed[name]) or NOT_DISCUSSED)
             for name in FORMAT_SECTIONS[fmt]
         )
         return NoteDraft(
