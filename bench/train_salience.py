@@ -4,9 +4,12 @@
 
 Data: ACI-Bench train.csv encounters with an even index only; the odd ones and train virtscribe are the
 held-out check of bench/bench_notes.py, valid is reported but not used. A sentence is labelled note
-material when at least 70 % of its content words occur in the reference note. Logistic regression
-(scikit-learn, bench extra) on binary features (core.notes.salience.features); the kept share of words is
-the one that maximises ROUGE-Lsum on the training encounters. Deterministic.
+material in proportion to the share of its content words that occur in the reference note: ridge
+regression (scikit-learn, bench extra, alpha 50) of that share on binary features
+(core.notes.salience.features). A regression on the share ranked sentences better than a logistic
+regression on "at least 70 %" (three repeated 2-fold cross-validations on the training encounters, full
+writer, ROUGE-Lsum 36.1 vs 34.0, better in all six folds). The kept share of words is the one that
+maximises ROUGE-Lsum on the training encounters. Deterministic.
 """
 from __future__ import annotations
 
@@ -39,14 +42,15 @@ def sentences_of(dialogue: str) -> tuple[list[str], list[str | None]]:
     return [s for s, _ in tagged], [w for _, w in tagged]
 
 
-def label(sentence: str, reference_words: set[str]) -> int:
+def label(sentence: str, reference_words: set[str]) -> float:
+    """The share of the sentence's content words that are in the reference note (0 for fewer than two)."""
     content = set(content_words(sentence))
-    return int(len(content) >= 2 and len(content & reference_words) / len(content) >= 0.7)
+    return len(content & reference_words) / len(content) if len(content) >= 2 else 0.0
 
 
 def main() -> None:
     from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import Ridge
     from rouge_score import rouge_scorer
 
     encounters = training_encounters()
@@ -59,10 +63,10 @@ def main() -> None:
             y.append(label(s, ref))
     vec = DictVectorizer()
     matrix = vec.fit_transform(X)
-    model = LogisticRegression(C=0.5, max_iter=2000, class_weight="balanced").fit(matrix, y)
+    model = Ridge(alpha=50.0).fit(matrix, y)
     names = vec.get_feature_names_out()
-    weights = {n: round(float(c), 4) for n, c in zip(names, model.coef_[0]) if abs(c) >= 0.05}
-    bias = float(model.intercept_[0])
+    weights = {n: round(float(c), 5) for n, c in zip(names, model.coef_) if abs(c) >= 0.001}
+    bias = float(model.intercept_)
 
     # the share of words to keep: the best ROUGE-Lsum on the training encounters
     scorer = rouge_scorer.RougeScorer(["rougeLsum"])
@@ -86,7 +90,7 @@ def main() -> None:
     out = ROOT / "core" / "notes" / "models" / "salience.json"
     out.write_text(json.dumps({"bias": round(bias, 4), "keep_words": best, "weights": dict(sorted(weights.items()))},
                               indent=0, sort_keys=False) + "\n", encoding="utf-8")
-    print(json.dumps({"sentences": len(y), "positive": sum(y), "features": len(weights),
+    print(json.dumps({"sentences": len(y), "mean_share": round(sum(y) / len(y), 3), "features": len(weights),
                       "rougeLsum_by_fraction": {k: round(100 * v, 2) for k, v in fractions.items()}, "kept": best}))
 
 

@@ -1,9 +1,9 @@
-"""Which sentences of a long transcript belong in the note: a small logistic-regression model.
+"""Which sentences of a long transcript belong in the note: a small linear model.
 
-Trained by bench/train_salience.py on ACI-Bench train dialogues (a sentence is "note material" when most
-of its content words are in the reference note); the weights ship as models/salience.json and scoring
-is a sum of weights, so nothing is downloaded or imported at run time. A dictated memo is all content and
-never goes through this: it is for recorded sessions and long dialogues.
+Trained by bench/train_salience.py on ACI-Bench train dialogues (a ridge regression of the share of a
+sentence's content words that are in the reference note); the weights ship as models/salience.json and
+scoring is a sum of weights, so nothing is downloaded or imported at run time. A dictated memo is all
+content and never goes through this: it is for recorded sessions and long dialogues.
 """
 from __future__ import annotations
 
