@@ -22,7 +22,7 @@ from core.notes.safety import detect_risks  # noqa: E402
 
 CASES = Path(__file__).resolve().parent.parent / "tests" / "core" / "notes_cases"
 DATA = Path(__file__).resolve().parent / "data"
-SETS = ("dev", "heldout", "unseen", "dev_v2", "unseen_v2")
+SETS = ("dev", "heldout", "unseen", "dev_v2", "check_v2", "unseen_v2")
 
 
 def load_cases(name: str) -> list[tuple[str, str, str]]:
