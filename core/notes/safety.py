@@ -4,7 +4,7 @@ A risk phrase in a sentence becomes a Flag whose status says how it was said: "p
 screening result such as "denies SI" — reported, never dropped) or "historical" ("attempted in 2019").
 Sentences are cut into clauses at "but", "however", ";" so that "denies active SI but endorses passive
 thoughts of not waking up" yields both a denial and a present passive-ideation flag. The phrasings live
-in core/notes/risk_suicide.py and core/notes/risk_patterns.py.
+in core/notes/risk_suicide.py, core/notes/risk_frames.py and core/notes/risk_patterns.py.
 """
 from __future__ import annotations
 
