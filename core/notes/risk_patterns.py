@@ -143,7 +143,7 @@ RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("substance_risk", (), (
         # a screening answer: only ever matched as a denial ("denies alcohol or drug use")
         r"(?:(?<=\bno\s)|(?<=\bdenies\s)|(?<=\bdenied\s)|(?<=\bany\s))(?:alcohol|drug|substance|etoh|illicit\s+drug)(?:\s+(?:or|and|/)\s+(?:drug|alcohol|substance))?\s+(?:use|abuse|misuse)\b",
-        r"\b(?:drinking|drinks|drank|drunk)\s+(?:very\s+|really\s+)?(?:heavily|heavy|a lot(?!\s+(?:better|of\s+(?:water|fluids?|juice|milk|tea|coffee)))|way too much|too much|more(?!\s+(?:water|fluids|coffee|tea))|daily|every\s+(?:day|night|morning)|each\s+(?:day|night)|alone|in\s+the\s+mornings?|to\s+(?:cope|numb|sleep|forget|get\s+through|calm))\b",
+        r"\b(?:drinking|drinks|drank|drunk)\s+(?:very\s+|really\s+)?(?:heavily|heavy|a lot(?!\s+(?:better|of\s+(?:\w+\s+)?(?:water|fluids?|juice|milk|tea|coffee|squash|soda)))|way too much|too much|more(?!\s+(?:water|fluids|coffee|tea))|daily|every\s+(?:day|night|morning)|each\s+(?:day|night)|alone|in\s+the\s+mornings?|to\s+(?:cope|numb|sleep|forget|get\s+through|calm))\b",
         r"\bbing(?:e|ed|ing|eing)\s+(?:drink\w*|drank)\b|\bbinge\s+drinking\b|\bblack(?:ed|ing|s)?\s+out\b|\bblackouts?\b",
         rf"\b{_NUMBER_WORD}\s+(?:or\s+(?:more|\w+)\s+)?(?:drinks|beers|glasses\s+of\s+wine|shots|bottles\s+of\s+wine|cans|pints)\s+(?:a|per|every|each)\s+(?:day|night|evening)\b",
         r"\ba\s+(?:bottle|fifth|handle|pint|six-pack|case)\s+of\s+\w+\s+(?:a|per|every|each)\s+(?:day|night)\b",
