@@ -99,7 +99,7 @@ RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\bstockpil\w+\b",
         r"\b(?:saving|saved|saves|hoarding|hoarded|collecting|collected|stashing|stashed|keeping)\s+(?:up\s+)?(?:her|his|their|my)?\s*(?:old\s+)?(?:pills|meds|medications?|tablets|sleeping pills|painkillers|pain pills)\b",
         r"\baccess\s+to\s+(?:(?:her|his|their|my|the|a)\s+)?(?:[\w-]+'s?\s+)?(?:\w+\s+)?(?:pills|medications?|meds|lethal\s+means|means|guns?|firearms?|weapons?)\b",
-        r"\b(?:bought|buying|got|has)\s+(?:a\s+)?rope\b|\bnoose\b",
+        r"\b(?:bought|buying|got|has)\s+(?:a\s+)?rope\b(?!\s+(?:for\s+(?:the|a|his|her)\s+(?:boat|tent|garden|climbing|camping|swing|dog|move|kayak|canoe|course|washing)|to\s+(?:tie|secure|lash|tow|fix|moor|hang\s+(?:the\s+)?(?:washing|laundry|hammock|swing)))\b)|\bnoose\b",
         r"\b(?:has|have|had|keeps?|kept|got|still\s+has)\s+(?:(?:her|his|their|my|the|a|some|all)\s+)?(?:(?:late|dead|deceased|old|former)\s+)?(?:[\w-]+'s\s+)?(?:old\s+|leftover\s+|spare\s+|sleeping\s+|pain\s+)?(?:pills|tablets|medications?|meds|painkillers|opioids|oxycodone|morphine|fentanyl|lithium|insulin|sleeping\s+pills)\s+(?:at\s+home|in\s+the\s+(?:house|flat|apartment|home|bathroom|cabinet|drawer)|in\s+(?:her|his|their|my)\s+(?:room|house|flat|apartment|car|drawer|bag|bedroom|cabinet))\b",
     )),
     ("abuse", (), (

@@ -117,7 +117,7 @@ SUICIDE_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\b(?:stockpil\w+|hoard(?:ing|ed|s)?|saving\s+up|saving|saved|stash(?:ing|ed)|collect(?:ing|ed|s))\s+(?:up\s+)?(?:her|his|their|my)?\s*(?:old\s+)?"
         r"(?:pills|meds|medications?|tablets|sleeping\s+pills|painkillers|pain\s+pills|insulin)\b",
         r"\bstockpil\w+\b",
-        r"\b(?:bought|buys|buying|got|purchased)\s+(?:a\s+|some\s+)?rope\b(?!\s+for\s+(?:the|a|his|her)\s+(?:boat|tent|garden|climbing|camping|swing|dog|move))",
+        r"\b(?:bought|buys|buying|got|purchased)\s+(?:a\s+|some\s+)?rope\b(?!\s+(?:for\s+(?:the|a|his|her)\s+(?:boat|tent|garden|climbing|camping|swing|dog|move|kayak|canoe|course|washing)|to\s+(?:tie|secure|lash|tow|fix|moor|hang\s+(?:the\s+)?(?:washing|laundry|hammock|swing)))\b)",
         rf"\b(?:bought|buys|buying|got|purchased)\s+(?:a\s+)?(?:gun|firearm|pistol|handgun|rifle|shotgun)\b[^.;]{{0,30}}\b(?:to\s+(?:kill|end|shoot)\s+{SELF}|for\s+{SELF}|to\s+end\s+it)",
         r"\b(?:tied|tying|tie|made|making|bought)\s+(?:a\s+)?noose\b|\bnoose\b",
         r"\b(?:held|holding|hold|put|putting|pointed|pointing)\s+(?:a|the|his|her|their|my)\s+(?:gun|pistol|knife|blade)\s+(?:to|against|in)\s+(?:her|his|their|my)\s+(?:head|mouth|chest|wrist|throat|temple)\b",
