@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any, Iterable, Sequence
 
 from bots.render import split_message
-from core.replies import NOT_DISCUSSED, flag_label, item_lines
+from core.replies import NOT_DISCUSSED, flag_label, item_lines, measures_text, split_risks
 from core.actions import encode
 from core.commands import COMMANDS
 from core.types import Button, ChooseClient, Digest, NoteDraft, Reply
@@ -62,8 +62,9 @@ def context(text: str) -> Block:
 def note_blocks(note: NoteDraft, heading: str) -> list[Block]:
     """Header, risk first (it must not scroll out of sight), then summary and one section per part."""
     blocks: list[Block] = [header(heading)]
-    if note.risks:
-        lines = [f"• {escape(flag_label(f))}: “{escape(f.evidence)}”" for f in note.risks]
+    risks, screenings = split_risks(note.risks)
+    if risks:
+        lines = [f"• {escape(flag_label(f))}: “{escape(f.evidence)}”" for f in risks]
         blocks += sections(":warning: *Risk*\n" + "\n".join(lines))
     if note.summary:
         blocks += sections(f"*Summary*\n{escape(note.summary)}")
@@ -76,7 +77,10 @@ def note_blocks(note: NoteDraft, heading: str) -> list[Block]:
         if items:
             blocks += sections(f"*{title}*\n" + "\n".join(f"• {escape(i)}" for i in items))
     if note.measures:
-        blocks += sections("*Measures*: " + ", ".join(f"{escape(m.name)} {m.score:g}" for m in note.measures))
+        blocks += sections("*Measures*: " + escape(measures_text(note.measures)))
+    if screenings:  # a screening result, not a warning
+        lines = [f"• {escape(flag_label(f))}: “{escape(f.evidence)}”" for f in screenings]
+        blocks += sections("*Screened, denied*\n" + "\n".join(lines))
     if note.alliance:
         lines = [f"• {escape(flag_label(f))}: “{escape(f.evidence)}”" for f in note.alliance]
         blocks += sections("*Alliance*\n" + "\n".join(lines))

@@ -14,7 +14,7 @@ from telegram.error import BadRequest
 
 from bots.render import plain_text, split_message
 from core.actions import encode
-from core.replies import NOT_DISCUSSED, flag_label
+from core.replies import NOT_DISCUSSED, flag_label, measures_text, split_risks
 from core.types import NoteDraft, Reply
 
 log = logging.getLogger(__name__)
@@ -42,8 +42,9 @@ def note_blocks(heading: str, note: NoteDraft) -> list[str]:
         blocks.append("<i>Written by the offline writer (the language model was unavailable).</i>")
     if note.summary:
         blocks.append(f"<i>{esc(note.summary)}</i>")
-    if note.risks:  # first, where it can't be missed on a phone screen
-        lines = (f"• {esc(flag_label(f))}: “{esc(f.evidence)}”" for f in note.risks)
+    risks, screenings = split_risks(note.risks)
+    if risks:  # first, where it can't be missed on a phone screen
+        lines = (f"• {esc(flag_label(f))}: “{esc(f.evidence)}”" for f in risks)
         blocks.append("⚠️ <b>Risk</b>\n" + "\n".join(lines))
     for name, text in note.sections:
         blocks.append(f"<b>{esc(name)}</b>\n{esc(text or NOT_DISCUSSED)}")
@@ -54,7 +55,10 @@ def note_blocks(heading: str, note: NoteDraft) -> list[str]:
         if items:
             blocks.append(f"<b>{title}</b>\n" + "\n".join(f"• {esc(item)}" for item in items))
     if note.measures:
-        blocks.append("<b>Measures</b>: " + esc(", ".join(f"{m.name} {m.score:g}" for m in note.measures)))
+        blocks.append("<b>Measures</b>: " + esc(measures_text(note.measures)))
+    if screenings:  # a screening result, not a warning
+        lines = (f"• {esc(flag_label(f))}: “{esc(f.evidence)}”" for f in screenings)
+        blocks.append("<b>Screened, denied</b>\n" + "\n".join(lines))
     if note.alliance:
         lines = (f"• {esc(flag_label(f))}: “{esc(f.evidence)}”" for f in note.alliance)
         blocks.append("<b>Alliance</b>\n" + "\n".join(lines))

@@ -12,7 +12,8 @@ from core.answering import MAX_QUESTION_CHARS, answer_for
 from core.context import Context, Who
 from core.preferences import apply_setting, settings_text
 from core.replies import note_text
-from core.types import AudioMemo, Button, Cancel, Document, ForgetClient, MemoStatus, Reply
+from core.types import AudioMemo, Button, Cancel, Document, ForgetClient, Reply
+from core.records import MemoStatus
 
 
 async def ask(ctx: Context, who: Who, question: str) -> Reply:

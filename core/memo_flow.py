@@ -22,7 +22,8 @@ from core.language.client_match import ClientRecord, resolve_client
 from core.language.dates import session_date_from
 from core.ports import Channel, Transcriber, UnitOfWork
 from core.replies import present_note
-from core.types import AudioMemo, MemoReceipt, MemoRecord, MemoStatus, NoteDraft, Reply
+from core.types import AudioMemo, MemoReceipt, NoteDraft, Reply
+from core.records import MemoRecord, MemoStatus
 
 log = logging.getLogger(__name__)
 

@@ -8,18 +8,8 @@ from datetime import date, datetime, tzinfo
 from typing import Iterable, Protocol, Sequence
 
 from core.language.client_match import ClientRecord
-from core.types import (
-    Account,
-    Answer,
-    AppointmentRecord,
-    AuditEntry,
-    CalendarFeedRecord,
-    MemoRecord,
-    NoteDraft,
-    Occurrence,
-    Reply,
-    TherapistRecord,
-)
+from core.types import Answer, NoteDraft, Reply
+from core.records import Account, AppointmentRecord, AuditEntry, CalendarFeedRecord, MemoRecord, Occurrence, TherapistRecord
 
 
 # ---- repositories ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from core.language.client_match import ClientRecord, resolve_client
+from core.notes.safety import RISK_LABELS
 from core.ports import UnitOfWork
 from core.types import (
     NOTE_FORMATS,
@@ -15,7 +16,6 @@ from core.types import (
     ChooseClient,
     Digest,
     DigestItem,
-    MemoRecord,
     NewClient,
     NoteDraft,
     PickClient,
@@ -23,6 +23,7 @@ from core.types import (
     Reply,
     RetryWithModel,
 )
+from core.records import MemoRecord
 
 NOT_DISCUSSED = "Not discussed"
 MAX_CANDIDATES = 6
@@ -112,10 +113,14 @@ def note_text(note: NoteDraft) -> str:
             lines.append(f"\n{title}:")
             lines.extend(f"- {item}" for item in items)
     if note.measures:
-        lines.append("\nMeasures: " + ", ".join(f"{m.name} {m.score:g}" for m in note.measures))
-    if note.risks:
+        lines.append("\nMeasures: " + measures_text(note.measures))
+    risks, screenings = split_risks(note.risks)
+    if risks:
         lines.append("\nRisk:")
-        lines.extend(f"- {flag_label(f)}: \"{f.evidence}\"" for f in note.risks)
+        lines.extend(f"- {flag_label(f)}: \"{f.evidence}\"" for f in risks)
+    if screenings:
+        lines.append("\nScreened, denied:")
+        lines.extend(f"- {flag_label(f)}: \"{f.evidence}\"" for f in screenings)
     if note.alliance:
         lines.append("\nAlliance:")
         lines.extend(f"- {flag_label(f)}: \"{f.evidence}\"" for f in note.alliance)
@@ -123,12 +128,22 @@ def note_text(note: NoteDraft) -> str:
 
 
 def flag_label(flag) -> str:
-    label = flag.kind.replace("_", " ")
+    label = RISK_LABELS.get(flag.kind, flag.kind.replace("_", " "))
     if flag.status != "present":
         label += f" ({flag.status})"
     if flag.qualifiers:
         label += " — " + ", ".join(flag.qualifiers)
     return label
+
+
+def split_risks(flags) -> tuple[list, list]:
+    """(risks to show as warnings, denials to show as screening results): a denial is not a warning."""
+    return [f for f in flags if f.status != "denied"], [f for f in flags if f.status == "denied"]
+
+
+def measures_text(measures) -> str:
+    """ "PHQ-9 14, GAD-7 "GAD 7-1-11" (unclear)": an uncertain reading is never shown as a number."""
+    return ", ".join(m.display for m in measures)
 
 
 def digest_text(digest: Digest) -> str:
@@ -152,7 +167,9 @@ def item_lines(item: DigestItem, *, short: bool = False) -> list[str]:
     lines.extend(f"  Homework to check: {h}" for h in item.homework)
     if not short:
         lines.extend(f"  Follow up: {f}" for f in item.follow_ups)
-    lines.extend(f"  ⚠ Risk — {flag_label(f)}: \"{f.evidence}\"" for f in item.risks)
+    risks, screenings = split_risks(item.risks)
+    lines.extend(f"  ⚠ Risk — {flag_label(f)}: \"{f.evidence}\"" for f in risks)
+    lines.extend(f"  Screened — {flag_label(f)}: \"{f.evidence}\"" for f in screenings)
     if not short:
         lines.extend(f"  Alliance — {flag_label(f)}: \"{f.evidence}\"" for f in item.alliance)
     return lines

@@ -24,7 +24,8 @@ from core.models.revise import revise_note
 from core.schedule.commands import calendar_file
 from core.schedule.digests import digest_for
 from core.schedule.notifications import due_notifications
-from core.types import Account, Answer, AudioMemo, Digest, MemoReceipt, NewClientName, Outgoing, Reply, Sender
+from core.types import Answer, AudioMemo, Digest, MemoReceipt, NewClientName, Outgoing, Reply, Sender
+from core.records import Account
 
 log = logging.getLogger(__name__)
 SILENT = Reply(text="")

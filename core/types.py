@@ -65,11 +65,46 @@ class Flag:
     qualifiers: tuple[str, ...] = ()
 
 
+# Risk kinds of notes stored before ideation was split C-SSRS-style, and what they load as.
+_LEGACY_KINDS = {"passive_suicidal_ideation": "passive_ideation", "active_suicidal_ideation": "active_ideation"}
+
+
+def current_risk_kind(kind: str, qualifiers: tuple[str, ...] | list[str] = ()) -> str:
+    """A risk kind as named today; "suicidal_ideation" (before the C-SSRS split) is passive or active."""
+    if kind == "suicidal_ideation":
+        return "passive_ideation" if "passive" in qualifiers else "active_ideation"
+    return _LEGACY_KINDS.get(kind, kind)
+
+
 @dataclass(frozen=True)
 class Measure:
+    """A scale score. A reading that cannot be trusted (out of range, garbled: "GAD 7-1-11") has
+    `uncertain=True`, its words in `raw`, and is never used as a number. `earlier`: a previous score
+    said in the same breath ("11, down from 15")."""
+
     name: str  # "PHQ-9"
     score: float
     evidence: str = ""
+    uncertain: bool = False
+    raw: str = ""
+    earlier: float | None = None
+    scale_min: float | None = None
+    scale_max: float | None = None
+
+    @property
+    def value(self) -> float | None:
+        """The score as a number, or None when the reading is uncertain."""
+        return None if self.uncertain else self.score
+
+    @property
+    def display(self) -> str:
+        """ "GAD-7 11 (earlier 15)", or the words as heard for an uncertain reading: 'GAD-7 "GAD 7-1-11" (unclear)'."""
+        if self.uncertain:
+            return f'{self.name} "{self.raw}" (unclear)' if self.raw else f"{self.name} (unclear score)"
+        earlier = f" (earlier {self.earlier:g})" if self.earlier is not None else ""
+        # a named scale ("PHQ-9") says its range; a self-rating ("Mood") needs it: "Mood 4/10"
+        out_of = f"/{self.scale_max:g}" if self.scale_max is not None and not self.name.split()[0].isupper() else ""
+        return f"{self.name} {self.score:g}{out_of}{earlier}"
 
 
 @dataclass(frozen=True)
@@ -107,7 +142,7 @@ class NoteDraft:
             "homework": list(self.homework),
             "plan": list(self.plan),
             "follow_ups": list(self.follow_ups),
-            "measures": [{"name": m.name, "score": m.score, "evidence": m.evidence} for m in self.measures],
+            "measures": [_measure_json(m) for m in self.measures],
             "risks": [_flag_json(f) for f in self.risks],
             "alliance": [_flag_json(f) for f in self.alliance],
             "writer": self.writer,
@@ -129,7 +164,7 @@ class NoteDraft:
             homework=tuple(data.get("homework", ())),
             plan=tuple(data.get("plan", ())),
             follow_ups=tuple(data.get("follow_ups", ())),
-            measures=tuple(Measure(m["name"], m["score"], m.get("evidence", "")) for m in data.get("measures", ())),
+            measures=tuple(_measure_from(m) for m in data.get("measures", ())),
             risks=tuple(_flag_from(f) for f in data.get("risks", ())),
             alliance=tuple(_flag_from(f) for f in data.get("alliance", ())),
             writer=data.get("writer", "offline"),
@@ -143,7 +178,26 @@ def _flag_json(flag: Flag) -> dict[str, Any]:
 
 
 def _flag_from(data: dict[str, Any]) -> Flag:
-    return Flag(data["kind"], data["evidence"], data.get("status", "present"), tuple(data.get("qualifiers", ())))
+    qualifiers = tuple(data.get("qualifiers", ()))
+    return Flag(current_risk_kind(data["kind"], qualifiers), data["evidence"], data.get("status", "present"), qualifiers)
+
+
+def _measure_json(m: Measure) -> dict[str, Any]:
+    # an uncertain reading has no number (JSON has no NaN): its words are in "raw"
+    out: dict[str, Any] = {"name": m.name, "score": None if m.uncertain else m.score, "evidence": m.evidence}
+    for key in ("uncertain", "raw", "earlier", "scale_min", "scale_max"):  # only when set: old readers see old JSON
+        value = getattr(m, key)
+        if value not in (None, False, ""):
+            out[key] = value
+    return out
+
+
+def _measure_from(data: dict[str, Any]) -> Measure:
+    score = data.get("score")
+    return Measure(
+        data["name"], float("nan") if score is None else score, data.get("evidence", ""), bool(data.get("uncertain", False)), data.get("raw", ""),
+        data.get("earlier"), data.get("scale_min"), data.get("scale_max"),
+    )
 
 
 @dataclass(frozen=True)
@@ -224,123 +278,6 @@ class Outgoing:
     key: str  # unique per kind and therapist: the day or the appointment occurrence
     reply: Reply
     channel: str | None = None  # the preferred platform, or None for any linked one
-
-
-# ---- records the repositories return (storage decrypts; the core never sees a row) --------------------
-class MemoStatus:
-    """A memo's life: received -> fetched -> transcribed -> drafted -> delivered, or failed."""
-
-    RECEIVED = "received"  # recorded; its audio may still be on the platform (source_ref)
-    FETCHED = "fetched"  # audio stored
-    TRANSCRIBED = "transcribed"  # transcript stored (a typed note starts here)
-    DRAFTED = "drafted"  # note stored, audio dropped
-    DELIVERED = "delivered"  # the note reached the therapist's chat
-    FAILED = "failed"  # stopped with a reason the therapist was told
-
-    ACTIVE = (RECEIVED, FETCHED, TRANSCRIBED, DRAFTED)
-
-
-@dataclass(frozen=True)
-class MemoRecord:
-    id: int
-    therapist_id: int
-    platform: str
-    status: str
-    failure: str | None = None
-    audio: bytes | None = None
-    filename: str = "memo"
-    source_ref: str | None = None  # the platform's file id, while the audio is not downloaded yet
-    transcript: str | None = None
-    client_hint: str | None = None
-    client_id: int | None = None
-    session_date: date | None = None
-    note_format: str | None = None
-    note_id: int | None = None
-    origin_ref: str | None = None  # where the memo came from (chat/channel and message), for replies
-    reply_ref: str | None = None  # the acknowledgement that becomes the note
-    attempts: int = 0
-    created_at: datetime | None = None
-
-    @property
-    def needs_audio(self) -> bool:
-        return self.audio is None and self.transcript is None and self.status == MemoStatus.RECEIVED
-
-
-@dataclass(frozen=True)
-class TherapistRecord:
-    id: int
-    name: str
-    timezone: str = "UTC"
-    note_format: str = "SOAP"
-    digest_time: str = "07:30"
-    digest_days: str = "mon-fri"
-    digest_enabled: bool = True
-    digest_when_empty: bool = False
-    reminder_minutes: int | None = 15
-    channel: str | None = None  # preferred platform for digests and reminders
-    language: str | None = None  # dictation language (None: the configured default)
-    preferences: str = ""  # how the therapist likes notes written (model prompts only)
-    awaiting: "Awaiting | None" = None
-    next_client_id: int | None = None  # a /client choice for the next memo, used once
-
-
-@dataclass(frozen=True)
-class Account:
-    """A chat account a therapist is linked to."""
-
-    platform: str
-    workspace_id: str
-    user_key: str
-
-
-@dataclass(frozen=True)
-class AppointmentRecord:
-    id: int
-    client_id: int | None
-    starts_at: datetime  # aware UTC
-    duration_minutes: int = 50
-    weekly: bool = False
-    until: datetime | None = None
-    source: str = "chat"  # chat | ics
-    external_uid: str | None = None
-    title: str | None = None  # an unmatched calendar event's title
-    cancelled: bool = False
-
-
-@dataclass(frozen=True)
-class Occurrence:
-    """One session on the calendar: a single appointment or one week of a weekly series."""
-
-    appointment_id: int
-    client_id: int | None
-    starts_at: datetime  # aware UTC
-    weekly: bool = False
-    source: str = "chat"
-    therapist_id: int | None = None
-
-    @property
-    def key(self) -> str:
-        return f"{self.appointment_id}@{self.starts_at.strftime('%Y%m%dT%H%M')}"
-
-
-@dataclass(frozen=True)
-class CalendarFeedRecord:
-    id: int
-    therapist_id: int
-    url: str
-    last_loaded_at: datetime | None = None
-    last_error: str | None = None
-    error_reported: bool = False
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    therapist_id: int | None
-    actor: str
-    action: str
-    record_type: str
-    record_id: int | None
-    at: datetime | None = None
 
 
 # ---- buttons: typed actions (core/actions.py turns them into <= 64-byte strings and back) -------------

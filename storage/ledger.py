@@ -8,7 +8,7 @@ from typing import Iterable, Sequence
 from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
-from core.types import AuditEntry
+from core.records import AuditEntry
 from storage.models import AuditEvent, ProcessedEvent, SentNotification
 from storage.records import insert_ignoring
 

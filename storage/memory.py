@@ -13,17 +13,8 @@ from typing import Iterable, Sequence
 
 from core.language.client_match import ClientRecord
 from core.schedule.occurrences import expand_occurrences
-from core.types import (
-    Account,
-    AppointmentRecord,
-    AuditEntry,
-    CalendarFeedRecord,
-    MemoRecord,
-    MemoStatus,
-    NoteDraft,
-    Occurrence,
-    TherapistRecord,
-)
+from core.types import NoteDraft
+from core.records import Account, AppointmentRecord, AuditEntry, CalendarFeedRecord, MemoRecord, MemoStatus, Occurrence, TherapistRecord
 
 
 @dataclass

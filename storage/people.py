@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from core.actions import decode, encode
 from core.language.client_match import ClientRecord
-from core.types import Account, TherapistRecord
+from core.records import Account, TherapistRecord
 from storage.crypto import Cipher
 from storage.records import in_chunks
 from storage.models import Appointment, Client, Identity, Invite, Memo, Note, NoteVersion, Therapist

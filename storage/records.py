@@ -9,7 +9,8 @@ from typing import Iterable, Sequence
 from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, select
 
-from core.types import MemoRecord, MemoStatus, NoteDraft
+from core.types import NoteDraft
+from core.records import MemoRecord, MemoStatus
 from storage.crypto import Cipher
 from storage.models import Memo, Note, NoteVersion, utcnow
 

@@ -8,7 +8,7 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
 from core.schedule.occurrences import expand_occurrences
-from core.types import AppointmentRecord, CalendarFeedRecord, Occurrence
+from core.records import AppointmentRecord, CalendarFeedRecord, Occurrence
 from storage.crypto import Cipher
 from storage.models import Appointment, CalendarFeed
 from storage.records import in_chunks

@@ -130,7 +130,7 @@ def forget_events_before(service, before) -> int:
 
 
 def link(service, therapist_id: int, platform: str, workspace_id: str, user_key: str) -> None:
-    from core.types import Account
+    from core.records import Account
 
     with service.ctx.uow() as uow:
         uow.therapists.link(therapist_id, Account(platform, workspace_id, user_key))

@@ -52,7 +52,9 @@ _FILLERS = [
 # Never across a line break: a line is an utterance or a dictated paragraph.
 _FRAGMENT = re.compile(r"(?<![\w'-])[A-Za-z]{1,3}-[ \t]+(?=[A-Za-z])")  # false starts: "c- colonoscopy"
 _STUTTER_HYPHEN = re.compile(r"\b([\w']+(?:[ \t]+[\w']+){0,2})[ \t]*-+[ \t]*(\1)\b", re.I)  # "it's-it's", "I don't- I don't"
-_REPEAT = re.compile(r"(?<![\w'])([\w']+)(?:[ \t]+\1(?![\w']))+", re.I)  # "I I think", not "I I've"
+# "I I think", not "I I've"; never numbers: "PHQ-9 9" is a score equal to the scale's digit, not a stutter.
+_NUMBER_WORDS = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty)"
+_REPEAT = re.compile(rf"(?<![\w'])(?!\d|{_NUMBER_WORDS}\b)([\w']+)(?:[ \t]+\1(?![\w']))+", re.I)
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
@@ -121,12 +123,20 @@ def _strip_fillers(text: str) -> str:
     return text
 
 
-def _ends_with_abbreviation(chunk: str) -> bool:
+def _ends_with_abbreviation(chunk: str, following: str = "") -> bool:
+    """ "Dr. Lee", "Maya T. on Monday", "No. 5": the full stop does not end the sentence. "at times no. What"
+    and "hep c. I'm surprised" do end it."""
     match = re.search(r"(\S+)\.[\"')\]]*$", chunk)
     if not match:
         return False
     token = match.group(1).lower().lstrip("(\"'")
-    return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha() and token != "i")
+    if token == "no":
+        return following[:1].isdigit()
+    if len(token) == 1 and token.isalpha() and token != "i":
+        return not following or following[:1].isdigit() or (
+            following[:1].islower() and not re.match(r"i(?:'\w+)?\b", following)
+        )
+    return token in _ABBREVIATIONS
 
 
 _CLAUSE_START = re.compile(
@@ -176,7 +186,7 @@ def split_sentences(text: str) -> list[str]:
     chunks = [c.strip() for c in _BOUNDARY.split(text) if c and c.strip()]
     merged: list[str] = []
     for chunk in chunks:
-        if merged and _ends_with_abbreviation(merged[-1]):
+        if merged and _ends_with_abbreviation(merged[-1], chunk):
             merged[-1] = f"{merged[-1]} {chunk}"
         else:
             merged.append(chunk)

@@ -115,7 +115,7 @@ def note_body(note: NoteDraft) -> str:
     for title, items in (("Key points", note.key_points), ("Homework", note.homework), ("Plan", note.plan),
                          ("Follow up next time", note.follow_ups)):
         lines += [f"{title}: {item}" for item in items]
-    lines += [f"Measure: {m.name} {m.score:g}" for m in note.measures]
+    lines += [f"Measure: {m.display}" for m in note.measures]
     lines += [f"Risk ({f.kind.replace('_', ' ')}, {f.status}): \"{f.evidence}\"" for f in note.risks]
     lines += [f"Alliance ({f.kind}): \"{f.evidence}\"" for f in note.alliance]
     return "\n".join(lines)

@@ -97,6 +97,18 @@ _ASSIGNED_AFTER = re.compile(
 
 
 _PLAN_LABEL = re.compile(r"^(?:the\s+)?plan\s*[:,\-–—]", re.I)
+# Said near the word "homework" or "agreed to", but not an assignment for between sessions: an appointment,
+# a plan for the next session, a progress remark, a sentence under another heading.
+_NOT_HOMEWORK = re.compile(
+    r"\b(?:keep|kept|keeping|attend|attending|come\s+(?:in\s+)?to|book|schedul\w+|reschedul\w+|confirm\w*|move|moving|cancel\w*)\s+"
+    r"(?:\w+'s\s+|the\s+|next\s+|our\s+|her\s+|his\s+|their\s+|a\s+|an\s+)?(?:\w+\s+)?(?:appointments?|sessions?|visits?|meetings?|slot)\b"
+    r"|\b(?:engaged|engagement|compliant|compliance|adherent|adherence|consistent|good|great|struggl\w+|doing\s+well|progress)\s+"
+    r"(?:with|on|in)\s+(?:the\s+|her\s+|his\s+|their\s+)?(?:homework|assignments?|practice)\b"
+    r"|\bhomework\s+(?:compliance|completion|adherence|review|was\s+(?:done|completed|good|reviewed)|done|completed|reviewed)\b"
+    r"|^(?:(?-i:[SOADB])\s*:|(?:subjective|objective|assessment|data|behaviou?r|response)\s*[:\-–—])"
+    r"|^(?:next\s+(?:session|time|week)|at\s+(?:the|our)\s+next\s+session|in\s+session)\b[^.]{0,40}\b(?:we|I)(?:'ll|\s+will|\s+plan|\s+want)",
+    re.I,
+)
 
 
 def homework(sentences: Sequence[str], skip: set[int] = frozenset(), limit: int = 5) -> list[str]:
@@ -112,7 +124,7 @@ def homework(sentences: Sequence[str], skip: set[int] = frozenset(), limit: int 
                 continue
             sentence = tidy(sentence[after.start():])
         match = HOMEWORK.search(sentence)
-        if not match or not _usable(sentence):
+        if not match or not _usable(sentence) or _NOT_HOMEWORK.search(sentence):
             continue
         if _PLAN_LABEL.match(sentence) and not re.search(r"\bhome\s?work\b", sentence, re.I):
             continue  # "Plan: practise the conversation next session" is the plan, not an assignment

@@ -6,7 +6,9 @@ work", "this traffic is killing me", "dying to see") are kept out by the shape o
 """
 from __future__ import annotations
 
-SELF = r"(?:(?:my|her|him|them|your|our|one)sel(?:f|ves)|themself|meself)"
+from core.notes.risk_frames import FRAME_RULES
+from core.notes.risk_suicide import SELF, SUICIDE_RULES
+
 RELATION = (
     r"(?:partner|husband|wife|boyfriend|girlfriend|spouse|ex|ex-husband|ex-wife|ex-boyfriend|ex-girlfriend|"
     r"ex-partner|fianc[eé]e?|father|dad|stepfather|stepdad|mother|mom|mum|stepmother|stepmom|brother|sister|"
@@ -16,7 +18,7 @@ RELATION = (
 PERSON = (
     r"(?:(?:him|her|them)\b(?!self|selves)(?!\s+(?:feelings|chances|career|reputation)\b)"
     r"|(?:his|their|my|your|the|a)\s+(?!(?:own\s+)?(?:feelings|chances|time|career|reputation|mood|"
-    r"project|deadline|game|buzz|vibe|plant|plants|lawn|battery|pain|cravings?|urges?)\b)[\w-]+"
+    r"project|deadline|game|buzz|vibe|plant|plants|lawn|battery|pain|cravings?|urges?|presentation|exam|interview|audition|test|speech|pitch|performance|set|song|workout|race|run|round|match|lines|routine|essay|paper|assignment|time|chances)\b)(?![\w-]+(?:\s+[\w-]+)?'s\s+(?:chances|feelings|reputation|career|prospects)\b)[\w-]+"
     r"|someone|somebody|people|others|everyone|everybody|anyone|anybody)"
 )
 _HARM_VERB = (
@@ -30,8 +32,8 @@ _DRUGS = (
 )
 _VIOLENT = (
     r"(?:hits?|hitting|shoves?|shoved|shoving|push(?:es|ed|ing)?|slap(?:s|ped|ping)?|punch(?:es|ed|ing)?|kick(?:s|ed|ing)?|"
-    r"chok(?:es|ed|ing)|strangl\w+|beats?|beating|beat\s+up|smack\w*|whip\w*|burn(?:s|ed|t)|threw\s+\w+\s+at|"
-    r"throws\s+\w+\s+at|rap(?:es|ed)|hurts?|hurting|harm(?:s|ed)?|kills?|"
+    r"chok(?:es|ed|ing)|strangl\w+|beats?|beating|beat\s+up|smack\w*|whip\w*|burn(?:s|ed|t)|threw\s+(?:\w+\s+){1,2}at|"
+    r"throws\s+\w+\s+at|rap(?:es|ed)|hurts?|hurting|harm(?:s|ed)?|"
     r"threaten(?:s|ed|ing)?\s+to\s+(?:kill|hurt|harm|beat|shoot|stab))"
 )
 _VICTIM = (
@@ -42,84 +44,26 @@ _VICTIM = (
     r"(?!\s+(?:away|off|out|buttons)\b|\s+to\s+(?!(?:the|a|her|his|their|my)\b)\w|\s+into\s+\w+ing\b)"
     r"(?!(?:\s+\w+)?\s+at\s+(?:chess|cards|tennis|golf|games?|\w+ball|pool|darts|poker)\b)"
 )
+# what one "kills" or "murders" on a good day
+_PERFORMANCE = (
+    r"(?:presentation|exam|interview|audition|test|speech|pitch|performance|set|song|workout|race|round|match|lines|"
+    r"routine|essay|paper|assignment|solo|gig|show|karaoke|recital|shift|game|chances)"
+)
 _NUMBER_WORD = r"(?:\d+|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|several|many|multiple|a dozen)"
 
 # (kind, qualifiers, patterns)
 RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("suicidal_ideation", (), (
-        r"\bsuicid(?:al|e|ality)\b",
-        r"\b(?:passive|active|reports?|reported|endors\w+|denies|denied|denying|any|current|having|has|had|with|ongoing|intermittent)\s+s\.?i\b(?!\.?[a-z])|\bs\.?i\s*(?:/|and|or|,)\s*h\.?i\b|\bs\.?i\s+(?:with|without|but|denied|present|endorsed)\b",
-        rf"\bkill(?:s|ed|ing)?\s+{SELF}",
-        r"\b(?:end|ends|ending|ended|take|takes|taking|took)\s+(?:my|her|his|their|your)\s+(?:own\s+)?life\b",
-        r"\bend(?:s|ed|ing)?\s+(?:it\s+all|it|things|everything)\b(?!\s+(?:with|between|off)\b)",
-        r"\bput\s+an\s+end\s+to\s+(?:it\s+all|everything|my life|her life|his life)\b",
-        r"\b(?:want|wants|wanted|wanting|wish|wishes|wished|ready|plan|plans|planning|urges?)\s+to\s+die\b",
-        rf"\bhang(?:s|ing|ed)?\s+{SELF}",
-        rf"\b(?:shoot|shoots|shooting|shot|drown|drowning|drowned|poison|poisoning|poisoned|suffocate|off|offing)\s+{SELF}",
-        r"\b(?:jump|jumps|jumping|jumped)\s+(?:off|from)\s+(?:a|the|that|her|his)\s+(?:bridge|building|roof|balcony|cliff|overpass|parking|tower|window)",
-        rf"\b(?:jump|jumping|step|stepping|walk|walking|throw|throwing)\s+(?:{SELF}\s+)?in\s+front\s+of\s+(?:a|the)\s+(?:train|bus|car|truck|traffic|subway)",
-        r"\b(?:drive|drives|driving|drove|crash|crashing|crashed|swerve|swerving|wreck|wrecking)\s+(?:(?:my|her|his|the|their)\s+)?(?:car\s+)?(?:off\s+(?:a|the)\s+(?:bridge|cliff|road)|into\s+(?:a|the)\s+(?:wall|tree|river|oncoming traffic|traffic)|on\s+purpose)",
-        r"\b(?:slit|slitting|cut|cutting)\s+(?:my|her|his|their|your)\s+(?:wrists|throat)\b",
-        r"\b(?:overdose|overdosing|od|od'?ing)\s+on\s+purpose\b",
-        r"\b(?:take|taking|took|swallow|swallowing|swallowed)\s+(?:a bunch of|a handful of|a whole bottle of|the whole bottle|the entire bottle)\b",
-        r"\b(?:took|swallowed)\s+all\s+(?:of\s+)?(?:my|her|his|their|the)\s+(?:sleeping\s+)?(?:pills|tablets)\b",
-        r"\b(?:how many|enough)\s+(?:pills|tablets)\s+(?:it would take|to (?:die|kill|overdose))",
-        r"\b(?:researching|researched|looked up|looking up|googled|googling|searched|searching|reading about)\s+(?:for\s+)?(?:ways|how|methods)\s+to\s+(?:die|kill|end|overdose|hang|commit)",
-        r"\b(?:wrote|writing|written|write|writes)\s+(?:a\s+)?(?:suicide|goodbye)\s+(?:note|letter)s?\b|\bgoodbye\s+(?:letters|notes|texts|messages)\b",
-        rf"\b(?:thought|thoughts|thinking|thinks|think|fantasi[sz]\w*|imagin\w+|urges?)\s+(?:about|of)\s+(?:overdosing|taking\s+an\s+overdose|od'?ing|crashing\s+(?:his|her|my|their|the)\s+car|wrecking\s+(?:his|her|my|their|the)\s+car|driving\s+(?:his|her|my|their|the)\s+car\s+(?:off|into)|drowning|hanging\s+{SELF}|jumping\s+(?:off|from|in\s+front)|cutting\s+(?:his|her|my|their)\s+wrists|taking\s+(?:all|a\s+bunch|a\s+handful|the\s+whole\s+bottle)|swallowing\s+(?:pills|a\s+bottle|all))",
-        r"\b(?:can't|cannot|can\s+not|couldn't|could\s+not|unable\s+to|won't|wouldn't|refused\s+to|not\s+able\s+to)\s+(?:guarantee|commit\s+to|contract\s+for|agree\s+to|promise)\s+(?:(?:her|his|their|my|own)\s+)*safety\b",
-        r"\bunalive\b|\bkms\b|\bsewer\s?slide\b|\bself[\s-]delete\b",
-        r"\b(?:take|takes|taking)\s+the\s+easy\s+way\s+out\b|\bcheck(?:ing)?\s+out\s+(?:for good|permanently|of life)\b",
-        r"\bgiv(?:e|es|ing|en)\s+away\s+(?:her|his|their|my|all)\s+(?:\w+\s+)?(?:things|belongings|stuff|possessions|pets?|cat|dog|guitar|savings)\b",
-    )),
-    ("suicidal_ideation", ("passive",), (
-        r"\bwish(?:es|ed|ing)?\s+(?:that\s+)?(?:I|she|he|they|you)\s+(?:was|were|had|could be|would be)\s+(?:dead|gone|never been born|not born|not here|not alive)\b",
-        r"\b(?:go(?:es|ing)?\s+to\s+sleep|fall(?:s|ing)?\s+asleep|sleep)\s+and\s+(?:not|never)\s+wak(?:e|ing)\s+up\b",
-        r"\b(?:hope|hopes|hoped|hoping|wish|wishes|wished|pray|prays|prayed|praying)\s+(?:that\s+)?(?:I|she|he|they)\s+(?:won't|wouldn't|will not|would not|don't|doesn't|didn't|never|do not)\s+wake\s+up\b",
-        r"\b(?:and|just|to)\s+(?:not|never)\s+wake\s+up\b",
-        r"\bbetter\s+off\s+(?:dead|gone|without\s+(?:me|her|him|them|us))\b",
-        r"\bbetter\s+off\s+if\s+(?:I|she|he|they)\s+(?:was|were|wasn't|weren't)\s+(?:dead|gone|here|around|alive)\b",
-        r"\b(?:world|family|everyone|everybody|kids|children)\s+would\s+be\s+better\s+without\s+(?:me|her|him|them)\b",
-        r"\b(?:doesn't|does not|don't|do not|didn't|did not|can't|cannot|couldn't)\s+see\s+(?:the|any|a|much)\s+point\s+(?:in|of|to)\s+(?:living|life|going on|being alive|being here|anything|carrying on|it all|existing|waking up)\b",
-        r"\bno\s+point\s+(?:in\s+)?(?:living|going on|being alive|being here|carrying on|existing)\b",
-        r"\bwhat'?s\s+the\s+point\s+(?:of|in)\s+(?:living|life|going on|being alive|being here|anything|it all|existing)\b",
-        r"\b(?:nothing|no one|nobody)\s+(?:left\s+)?to\s+live\s+for\b|\bno\s+reason\s+to\s+(?:live|keep going|go on|stay alive|be here)\b",
-        r"\b(?:doesn't|does not|don't|do not|didn't|did not|no longer|not)\s+(?:really\s+)?want(?:s|ing)?\s+to\s+(?:live|be alive|exist|wake up|go on|keep living|be around|be here)\b",
-        r"\b(?:life|living|her life|his life|my life)\s+(?:is|isn't|is not|wasn't|was not|ain't|doesn't feel|does not feel|no longer feels|isn't really)\s+(?:not\s+)?worth\b(?<!\bis worth)",
-        r"\bnot\s+worth\s+living\b|\b(?:life|living)\s+(?:is|feels|seems)\s+(?:pointless|meaningless|hopeless)\b",
-        r"\b(?:doesn't|does not|don't|didn't|no longer)\s+(?:feel|think|believe)\s+(?:like\s+|that\s+)?(?:life|living|(?:her|his|my|their)\s+life)\s+is\s+worth\b",
-        r"\btired\s+of\s+(?:living|life|being alive|existing)\b",
-        r"\b(?:can't|cannot|couldn't|can not|could not)\s+(?:go\s+on|keep\s+going|do\s+this\s+anymore|take\s+(?:it|this)\s+any\s?more|keep\s+doing\s+this|live\s+like\s+this)\b(?!\s+to\b)",
-        r"\b(?:want|wants|wanted|wish|wishes|wished|wanting)\s+(?:to\s+)?(?:disappear|vanish|not exist|stop existing|cease to exist|not be here|not be alive|be dead|be gone)\b",
-        r"\b(?:want|wants|wanted|wanting|wish|wishes|wished)\s+(?:everything|it\s+all|it|the\s+pain|all\s+of\s+it|life|the\s+suffering)\s+to\s+(?:end|stop|be over)\b",
-        r"\b(?:thoughts?|thinking|thinks|thought)\s+(?:of|about)\s+(?:death|dying|being dead|not being here|not existing|not being alive|(?:not|never)\s+waking\s+up)\b",
-        r"\bdeath\s+wish\b|\bmorbid\s+(?:thoughts|ideation|rumination)\b|\bpassive\s+(?:SI|suicidal|death)\b",
-        r"\b(?:rather|better)\s+be\s+dead\b|\b(?:go\s+to\s+)?sleep\s+forever\b|\bdone\s+(?:with\s+(?:life|living|it\s+all)|living)\b",
-        r"\bjoin\s+(?:her|his|my|their)\s+(?:late|dead|deceased)\s+\w+",
-        r"\b(?:easier|better)\s+(?:for\s+(?:everyone|everybody|them|her\s+\w+|his\s+\w+)\s+)?if\s+(?:I|she|he|they)\s+(?:just\s+)?(?:wasn't|weren't|was\s+not|were\s+not|didn't\s+exist|died|was\s+dead|were\s+dead|was\s+gone|were\s+gone)\b",
-        r"\bbetter\s+off\s+(?:with|if)\s+(?:me|her|him|them)\s+(?:gone|dead)\b",
-        r"\b(?:not\s+sure|unsure|doesn't\s+know\s+if|don't\s+know\s+if)\s+(?:that\s+)?(?:I|she|he|they)\s+(?:wants?|want)\s+to\s+(?:live|keep\s+living|be\s+alive|go\s+on|keep\s+going|be\s+here)\b",
-        r"\b(?:wish|wishes|wished|wishing)\s+(?:that\s+)?(?:I|she|he|they)\s+could\s+(?:just\s+)?(?:disappear|vanish|die|not\s+exist|stop\s+existing|sleep\s+forever|go\s+to\s+sleep\s+forever|not\s+wake\s+up)\b",
-        r"\bno\s+way\s+out\b",
-        r"\b(?:would|'d|wouldn't|would\s+not)\s+(?:honestly\s+|really\s+|just\s+)?(?:be\s+)?(?:fine|ok|okay|alright|all\s+right|relieved|at\s+peace|happy|glad|not\s+care|not\s+mind)\s+(?:with\s+it\s+)?if\s+(?:I|she|he|they)\s+(?:just\s+)?(?:didn't|did\s+not|never|don't|wouldn't)\s+(?:wake\s+up|woke\s+up|make\s+it|exist|come\s+back)\b",
-        r"\b(?:would|'d)\s+(?:honestly\s+|really\s+|just\s+)?(?:be\s+)?(?:fine|ok|okay|alright|relieved|at\s+peace|happy|glad)\s+(?:with\s+it\s+)?if\s+(?:I|she|he|they)\s+(?:just\s+)?(?:died|were\s+dead|was\s+dead|got\s+hit\s+by|was\s+gone|were\s+gone|disappeared)\b",
-        r"\b(?:wouldn't|would not|doesn't|does not|don't|didn't)\s+(?:care|mind)\s+if\s+(?:I|she|he|they)\s+(?:died|were dead|was dead|didn't wake up|got hit|never woke up|disappeared|got sick and died)\b",
-        r"\b(?:no one|nobody)\s+would\s+(?:care|notice|miss\s+\w+)\s+if\b",
-        r"\b(?:not|won't|wouldn't|will not)\s+be\s+(?:around|here)\s+(?:much\s+)?(?:longer|anymore|any more|for long|next (?:year|week|month))\b",
-        r"\bwon't\s+be\s+a\s+(?:problem|burden)\s+(?:much\s+|for\s+)?(?:longer|anymore|any more)\b",
-        r"\b(?:feels?|felt|feeling|is|am|being)\s+(?:like\s+)?(?:such\s+)?a\s+burden\b(?!\s+(?:was|had\s+been|has\s+been)?\s*lifted)",
-    )),
-    ("suicide_attempt", (), (
-        r"\b(?:attempt(?:s|ed|ing)?)\s+(?:suicide|to\s+(?:kill|end|hang|overdose))\b|\bsuicide\s+attempts?\b",
-        rf"\btried\s+to\s+(?:kill\s+{SELF}|end\s+(?:my|her|his|their)\s+life|hang\s+{SELF}|overdose|take\s+(?:my|her|his|their)\s+(?:own\s+)?life)",
-        r"\b(?:committed|died\s+by|died\s+of)\s+suicide\b",
-    )),
+    *SUICIDE_RULES,
+    *FRAME_RULES,
     ("self_harm", (), (
+        r"\bnssi\b|\bsh\s+(?:urges|thoughts|behaviou?rs?|episodes?)\b|\burges?\s+to\s+sh\b",
+        r"\bpunch(?:es|ed|ing)?\s+(?:the\s+|a\s+)?walls?\s+(?:until|till|to\s+feel|so\s+hard)",
+        r"\bscratch(?:es|ed|ing)?\s+(?:at\s+)?(?:her|his|their|my)\s+(?:arms?|legs?|skin|face|wrists?|thighs?)\s+(?:until|till|raw)",
         r"\bself[\s-]?(?:harm\w*|injur\w*|mutilat\w*|inflicted)\b",
-        rf"\b(?:cut|cuts|cutting|burn|burns|burned|burnt|burning|hit|hits|hitting|punch|punches|punched|punching|scratch|scratches|scratched|scratching|bite|bites|biting|stab|stabs|stabbed|stabbing|harm|harms|harmed|harming|hurt|hurts|hurting|injure|injures|injured|injuring|starve|starves|starving|starved|choke|choking|strangle|strangling|punish|punishing)\s+{SELF}",
+        rf"\b(?:cut|cuts|cutting|burn|burns|burned|burnt|burning|hit|hits|hitting|punch|punches|punched|punching|scratch|scratches|scratched|scratching|bite|bites|biting|stab|stabs|stabbed|stabbing|harm|harms|harmed|harming|hurt|hurts|hurting|injure|injures|injured|injuring|starve|starves|starving|starved|choke|choking|strangle|strangling|punish|punishing)\s+{SELF}(?!\s+(?:while|playing|at\s+(?:work|the\s+gym|practice|training)|in\s+(?:a|the)\s+(?:fall|accident|crash|game|match|kitchen|garden)|by\s+accident|accidentally|on\s+(?:a|the)\s+(?!purpose)\w+|falling|slipping|tripping|lifting|running|skiing|cooking|chopping|shaving|working|training|climbing|cycling|skating|moving|(?:\w+\s+)?(?:off|over|down)\s+(?:a|the|his|her)\b)\b)",
         r"\bcutting\s+(?:again|on\s+(?:her|his|their|my)\s+\w+)\b",
         rf"\b(?:hasn't|has\s+not|haven't|have\s+not|hadn't|not)\s+(?:cut|self-harmed|burned|hurt\s+{SELF}|harmed\s+{SELF})\s+(?:in|for|since)\b",
-        r"\b(?:been|started|starting|start|stopped|keeps?|kept|urges?\s+to|urge\s+to|wants?\s+to|relapsed\s+(?:on|into|with)|back\s+to|history\s+of|hx\s+of|resumed|admitted\s+to|admits\s+to)\s+cut(?:ting)?\b(?!\s+(?:back|down|out|off|up|class|classes|school|corners|ties|costs|carbs|sugar|hair|grass|wood|in|through|the|it|them|him|that|this|a|an|his|her\s+(?:hair|nails|food)|my|their|our|ties|loose|short|contact)\b)",
+        r"\b(?:been|started|starting|start|stopped|keeps?|kept|urges?\s+to|urge\s+to|wants?\s+to|relapsed\s+(?:on|into|with)|back\s+to|history\s+of|hx\s+of|resumed|admitted\s+to|admits\s+to)\s+cut(?:ting)?\b(?!\s+(?:back|down|out|off|up|class|classes|school|corners|ties|costs|carbs|sugar|hair|grass|wood|in\s+(?:line|half|front|on)|through|the|it|them|him|that|this|a|an|his|her\s+(?:hair|nails|food)|my|their|our|ties|loose|short|contact)\b)",
         r"\bcut(?:s|ting)?\s+(?:on\s+)?(?:her|his|their|my|your)\s+(?:arms?|wrists?|legs?|thighs?|skin|stomach|body|forearms?|hips?|belly)\b",
         r"\bburn(?:s|ing|ed|t)?\s+(?:(?:her|his|their|my)\s+)?(?:arms?|wrists?|legs?|thighs?|skin)\s+(?:with|on purpose)\b",
         r"\b(?:fresh|new|recent|healing)\s+(?:cuts|scars|burns|wounds|self[\s-]harm)\b|\b(?:cuts|scars|burns)\s+on\s+(?:her|his|their|my)\s+(?:arms?|wrists?|legs?|thighs?|stomach)\b",
@@ -127,30 +71,50 @@ RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\bcarv(?:e|es|ed|ing)\s+(?:into\s+)?(?:her|his|their|my)\s+(?:skin|arms?|legs?)\b",
         r"\bpick(?:s|ing|ed)?\s+(?:at\s+)?(?:her|his|their|my)\s+skin\s+until\s+(?:it|she|he|they)\s+(?:bleeds?|bled)\b",
     )),
+    ("harm_to_others", ("command hallucinations",), (
+        rf"\bvoices?\s+(?:(?!not\b|never\b)\w+\s+){{0,3}}(?:telling|tell|tells|told|commanding|command|ordering)\s+(?:her|him|them|me)\s+to\s+{_HARM_VERB}\s+(?!{SELF})",
+        rf"\bcommand\s+hallucinations?\s+(?:\w+\s+){{0,2}}to\s+{_HARM_VERB}\s+(?!{SELF})",
+    )),
     ("harm_to_others", (), (
+        r"\bbeat(?:ing)?\s+(?:\w+\s+){1,3}to\s+death\b",
         r"\bhomicid\w*\b|\bs\.?i\s*(?:/|and|or|,)\s*h\.?i\b|\b(?:denies|denied|endorses|endorsed|reports)\s+h\.?i\b",
         rf"\b(?:want|wants|wanted|wanting|going|gonna|plan|plans|planned|planning|intend|intends|intended|urges?|urge|threaten(?:s|ed|ing)?|tempted|ready)\s+to\s+{_HARM_VERB}\s+{PERSON}",
         rf"\b(?:thinking|thinks|thought|thoughts|fantasies|dreams?|dreaming)\s+(?:about|of)\s+{_HARM_VERB}\s+{PERSON}",
         rf"\b(?:fantasi[sz](?:e|es|ed|ing)|imagin(?:e|es|ed|ing))\s+(?:about\s+)?{_HARM_VERB}\s+{PERSON}",
-        rf"\b(?:kill|murder|stab|shoot|strangle)\s+(?:him|her|them|his\s+\w+|her\s+\w+|their\s+\w+|my\s+\w+|someone|somebody|people|everyone|everybody|anybody|anyone)\b(?!self)",
+        rf"\b(?:kill|murder|stab|shoot|strangle)\s+(?:him|her|them|(?:his|her|their|my)\s+(?!{_PERFORMANCE}\b)\w+|someone|somebody|people|everyone|everybody|anybody|anyone)\b(?!self)(?!\s+{_PERFORMANCE}\b)",
         r"\b(?:violent|homicidal|aggressive|murderous)\s+(?:thoughts|urges|fantasies|impulses|ideation)\b",
         r"\brevenge\s+fantas\w+|\b(?:plot\w*|plan\w*|get|getting|seek\w*)\s+revenge\b|\bmake\s+(?:him|her|them|(?:his|her|their|my)\s+\w+)\s+pay\b",
         r"\b(?:shoot\s+up|bomb|blow\s+up)\s+(?:the|his|her|their|a)\s+(?:school|office|work|workplace|church|mosque|synagogue|place|building)\b",
         r"\bthreaten(?:s|ed|ing)?\s+\w+(?:\s+\w+)?\s+with\s+a\s+(?:knife|gun|weapon|bat|hammer)\b",
     )),
     ("access_to_means", ("means",), (
+        r"\bowns?\s+(?:a|an|several|two|three|\d+|many|multiple|some)?\s*(?:hunting\s+)?(?:guns?|rifles?|shotguns?|pistols?|handguns?|firearms?)\b",
+        r"\baccess\s+to\s+(?:(?:her|his|their|my|the|a)\s+)?(?:[\w-]+'s?\s+)?(?:\w+\s+)?(?:rifles?|shotguns?|pistols?|handguns?)\b",
+        r"\b(?:keeps?|kept|has|have|carries|sleeps\s+with)\s+(?:a\s+)?(?:knife|knives|blade|blades|razor|razors)\s+(?:under|in|by|next\s+to)\b",
+        r"\bstill\s+(?:has|have|had|keeps)\s+(?:the|a|her|his)\s+(?:rope|noose|gun|pills|belt)\b",
+        r"\b(?:supply|stash|stockpile|bottles?|months?|weeks?)\s+(?:worth\s+)?of\s+(?:[\w']+\s+){0,3}(?:pills|meds|medications?|tablets|"
+        r"morphine|opioids|oxycodone|fentanyl|lithium|insulin|painkillers|sleeping\s+pills)\b",
         r"\b(?:bought|buys|buying|buy|purchased|purchasing|got|getting|has|have|had|owns|own|keeps|keep|carrying|carries|carry|access\s+to|hiding|hid|hidden|loaded|cleaning)\s+(?:a\s+|an\s+|his\s+|her\s+|their\s+|the\s+|my\s+)?(?:new\s+)?(?:gun|guns|firearms?|rifles?|pistols?|handguns?|shotguns?|weapons?|ammo|ammunition|bullets)\b",
         r"\b(?:guns?|firearms?|weapons?)\s+(?:in|at)\s+(?:the\s+)?(?:home|house|apartment)\b",
         r"\bstockpil\w+\b",
         r"\b(?:saving|saved|saves|hoarding|hoarded|collecting|collected|stashing|stashed|keeping)\s+(?:up\s+)?(?:her|his|their|my)?\s*(?:old\s+)?(?:pills|meds|medications?|tablets|sleeping pills|painkillers|pain pills)\b",
         r"\baccess\s+to\s+(?:(?:her|his|their|my|the|a)\s+)?(?:[\w-]+'s?\s+)?(?:\w+\s+)?(?:pills|medications?|meds|lethal\s+means|means|guns?|firearms?|weapons?)\b",
-        r"\b(?:bought|buying|got|has)\s+(?:a\s+)?rope\b|\bnoose\b",
-        r"\b(?:has|have|had|keeps?|kept|got|still\s+has)\s+(?:(?:her|his|their|my|the|a|some|all)\s+)?(?:(?:late|dead|deceased|old|former)\s+)?(?:[\w-]+'s\s+)?(?:old\s+|leftover\s+|spare\s+|sleeping\s+|pain\s+)?(?:pills|tablets|medications?|meds|painkillers|opioids|sleeping\s+pills)\s+(?:at\s+home|in\s+the\s+(?:house|flat|apartment|home|bathroom|cabinet|drawer)|in\s+(?:her|his|their|my)\s+(?:room|house|flat|apartment|car|drawer|bag|bedroom|cabinet))\b",
+        r"\b(?:bought|buying|got|has)\s+(?:a\s+)?rope\b(?!\s+(?:for\s+(?:the|a|his|her)\s+(?:boat|tent|garden|climbing|camping|swing|dog|move|kayak|canoe|course|washing)|to\s+(?:tie|secure|lash|tow|fix|moor|hang\s+(?:the\s+)?(?:washing|laundry|hammock|swing)))\b)|\bnoose\b",
+        r"\b(?:has|have|had|keeps?|kept|got|still\s+has)\s+(?:(?:her|his|their|my|the|a|some|all)\s+)?(?:(?:late|dead|deceased|old|former)\s+)?(?:[\w-]+'s\s+)?(?:old\s+|leftover\s+|spare\s+|sleeping\s+|pain\s+)?(?:pills|tablets|medications?|meds|painkillers|opioids|oxycodone|morphine|fentanyl|lithium|insulin|sleeping\s+pills)\s+(?:at\s+home|in\s+the\s+(?:house|flat|apartment|home|bathroom|cabinet|drawer)|in\s+(?:her|his|their|my)\s+(?:room|house|flat|apartment|car|drawer|bag|bedroom|cabinet))\b",
     )),
     ("abuse", (), (
+        r"\b(?:dv|ipv|cps|dcfs)\b",
+        rf"\b(?:{RELATION}|carer|caregiver)\b(?:\s+\w+){{0,3}}?\s+(?:checks|controls|monitors|tracks|reads|goes\s+through|takes|took|steals|stole|keeps)\s+"
+        r"(?:all\s+)?(?:of\s+)?(?:her|his|their|the|my)\s+(?:phone|money|finances|bank\w*|location|messages|texts|emails|pension|benefits|savings|car\s+keys|keys|passport)\b",
+        r"\bthreaten(?:s|ed|ing)?\s+to\s+(?:take|keep|hurt)\s+(?:the|her|his|their)\s+(?:kids|children|baby|son|daughter)\b",
+        r"\bbruis\w+\s+(?:that\s+)?(?:she|he|they)\s+(?:can't|cannot|couldn't|can\s+not|won't)\s+explain\b",
+        r"\bforc(?:es|ed|ing)\s+(?:her|him|them|me)\s+(?:to\s+have\s+sex|into\s+sex|to\s+do\s+sexual)",
+        rf"\b(?:{RELATION}|he|she|neighbou?r|teacher|coach)\b(?:\s+\w+){{0,2}}?\s+(?:touched|fondled|groped)\s+(?:her|him|them|me)\b"
+        r"(?!\s+(?:on\s+the\s+)?(?:shoulder|arm|hand|back|hair|face)\b)",
         r"(?<!substance )(?<!alcohol )(?<!drug )(?<!drugs )(?<!opioid )(?<!opiate )(?<!cannabis )(?<!marijuana )"
         r"(?<!cocaine )(?<!stimulant )(?<!polysubstance )(?<!prescription )(?<!self-)(?<!self )(?<!laxative )"
-        r"(?<!benzo )(?<!alcohol and )(?<!inhalant )\babus(?:e|ed|es|ing|ive|er|ers)\b",
+        r"(?<!benzo )(?<!alcohol and )(?<!inhalant )\babus(?:e|ed|es|ing|ive|er|ers)\b"
+        r"(?!\s+of\s+(?:alcohol|drugs?|substances?|opioids|prescriptions?|pain\s*killers|medications?|laxatives|power|the\s+system))",
         r"\b(?:domestic|intimate\s+partner|family|dating)\s+violence\b|\bcoercive\s+control\b",
         r"\b(?:restraining|protective|protection)\s+order\b",
         rf"\b(?:afraid|scared|terrified|frightened|fearful)\s+of\s+(?:her|his|their|my)\s+{RELATION}\b|\b(?:afraid|scared|terrified)\s+to\s+go\s+home\b",
@@ -177,7 +141,9 @@ RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\boverdos(?:e|ed|es|ing)\b|\bod'?(?:d|ing)\b|\b(?:narcan|naloxone)\b",
     )),
     ("substance_risk", (), (
-        r"\b(?:drinking|drinks|drank|drunk)\s+(?:very\s+|really\s+)?(?:heavily|heavy|a lot(?!\s+(?:better|of\s+(?:water|fluids?|juice|milk|tea|coffee)))|way too much|too much|more(?!\s+(?:water|fluids|coffee|tea))|daily|every\s+(?:day|night|morning)|each\s+(?:day|night)|alone|in\s+the\s+mornings?|to\s+(?:cope|numb|sleep|forget|get\s+through|calm))\b",
+        # a screening answer: only ever matched as a denial ("denies alcohol or drug use")
+        r"(?:(?<=\bno\s)|(?<=\bdenies\s)|(?<=\bdenied\s)|(?<=\bany\s))(?:alcohol|drug|substance|etoh|illicit\s+drug)(?:\s+(?:or|and|/)\s+(?:drug|alcohol|substance))?\s+(?:use|abuse|misuse)\b",
+        r"\b(?:drinking|drinks|drank|drunk)\s+(?:very\s+|really\s+)?(?:heavily|heavy|a lot(?!\s+(?:better|of\s+(?:\w+\s+)?(?:water|fluids?|juice|milk|tea|coffee|squash|soda)))|way too much|too much|more(?!\s+(?:water|fluids|coffee|tea))|daily|every\s+(?:day|night|morning)|each\s+(?:day|night)|alone|in\s+the\s+mornings?|to\s+(?:cope|numb|sleep|forget|get\s+through|calm))\b",
         r"\bbing(?:e|ed|ing|eing)\s+(?:drink\w*|drank)\b|\bbinge\s+drinking\b|\bblack(?:ed|ing|s)?\s+out\b|\bblackouts?\b",
         rf"\b{_NUMBER_WORD}\s+(?:or\s+(?:more|\w+)\s+)?(?:drinks|beers|glasses\s+of\s+wine|shots|bottles\s+of\s+wine|cans|pints)\s+(?:a|per|every|each)\s+(?:day|night|evening)\b",
         r"\ba\s+(?:bottle|fifth|handle|pint|six-pack|case)\s+of\s+\w+\s+(?:a|per|every|each)\s+(?:day|night)\b",
@@ -185,8 +151,8 @@ RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\b(?:using|used|uses|shooting\s+up|snorting|smoking|injecting|doing|did|started|tried|trying|buying|bought)\s+(?:heroin|meth|methamphetamine|crystal|cocaine|coke|crack|fentanyl|opioids|opiates|oxy\w*|xanax|benzos|ketamine|molly|mdma|drugs)\b",
         r"\b(?:heroin|fentanyl|methamphetamine|crystal\s+meth|crack\s+cocaine|IV\s+drugs?)\b",
         r"\b(?:smoking|using)\s+(?:weed|pot|marijuana|cannabis)\s+(?:every\s+day|daily|all\s+day|heavily|again|more)\b",
-        r"\b(?:drive|drives|driving|driven|drove)\s+(?:drunk|high|intoxicated|under\s+the\s+influence|after\s+drinking)\b|\bdrunk\s+driving\b",
-        r"(?<!social )\bwithdrawal\s+(?:symptoms|seizures?)\b|\bdetox\b|\bdelirium\s+tremens\b",
+        r"\b(?:drive|drives|driving|driven|drove)\s+(?:home\s+)?(?:drunk|high|intoxicated|under\s+the\s+influence|after\s+drinking)\b|\bdrunk\s+driving\b",
+        r"(?<!social )\bwithdrawal\s+(?:symptoms|seizures?|shakes|tremors)\b|\bseizures?\s+from\s+(?:alcohol\s+|benzo\s+)?withdrawal\b|\bdetox\b|\bdelirium\s+tremens\b",
         r"\bmix(?:es|ed|ing)\s+(?:alcohol|drinking|booze|pills|benzos|xanax|opioids)\s+(?:with|and)\b",
         r"\b(?:alcoholic|alcoholism|alcohol\s+use\s+disorder|opioid\s+use\s+disorder|substance\s+use\s+disorder|drinking\s+problem|drug\s+problem)\b",
     )),
@@ -225,7 +191,7 @@ RISK_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
 
 # Acronyms and names, matched case-sensitively on the original text (the rules above run on lower case).
 CASED_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("suicidal_ideation", (), (r"\bS\.?I\.?\b",)),
+    ("ideation", (), (r"\bS\.?I\.?\b",)),
     ("self_harm", (), (r"\bNSSI\b",)),
     ("harm_to_others", (), (
         r"\bHI\b",
@@ -252,6 +218,8 @@ QUALIFIER_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\bpassive(?:ly)?\b", ("passive",)),
     (r"\bactive(?:ly)?\s+(?:SI|suicidal|thoughts|ideation|plan)", ("active",)),
     (r"\b(?:tonight|this\s+weekend|today|imminent)\b", ("timeframe",)),
+    (r"\b(?:overdos\w+|od|hang\w*|jump\w*|guns?|firearms?|pills|tablets|bridge|wrists|drown\w*|shoot\w*|rope|noose|train|"
+     r"insulin|knife|razor|crash\w*)\b", ("method",)),
 )
 ABUSE_QUALIFIERS: tuple[tuple[str, str], ...] = (
     (r"\b(?:child|children|kids?|son|daughter|baby|toddler|minor|stepson|stepdaughter|school|boy|girl|teen|CPS|DCFS)\b", "child"),
@@ -289,7 +257,7 @@ LIST_WORDS = {
 HISTORICAL = (
     r"\b(?:history\s+of|hx\s+of|h/o|in\s+the\s+past|past\s+(?:attempts?|history|suicide|self[\s-]harm|episodes?|hospitali[sz]ations?)|"
     r"previous(?:ly)?|prior|years\s+ago|(?:a|one|two|three|four|five|several|many|\d+)\s+(?:years?|decades?)\s+ago|"
-    r"as\s+a\s+(?:teen|teenager|child|kid|young\s+(?:adult|woman|man))|"
+    r"as\s+a\s+(?:teen|teenager|child|kid|boy|girl|minor|student|adolescent|young\s+(?:adult|woman|man))|in\s+(?:adolescence|childhood|(?:her|his|their|my)\s+(?:youth|twenties|thirties|teens|teenage\s+years))|ages?\s+\d{1,2}\s*(?:-|–|to)\s*\d{1,2}|"
     r"when\s+(?:she|he|they|I)\s+(?:was|were)\s+(?:younger|a\s+(?:teen|teenager|child|kid)|in\s+(?:high\s+school|college|middle\s+school)|\d+)|"
     r"in\s+(?:high\s+school|college|middle\s+school|her\s+teens|his\s+teens|their\s+teens|(?:19|20)\d\d)|back\s+in|used\s+to|"
     r"growing\s+up|childhood|once\s+before|twice\s+before|(?:two|three|four|\d)\s+times\s+before|last\s+year|at\s+(?:age\s+|the\s+age\s+of\s+)?\d{1,2}\b(?!\s*(?:am|pm|o'clock|:)))\b"

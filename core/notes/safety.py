@@ -4,7 +4,7 @@ A risk phrase in a sentence becomes a Flag whose status says how it was said: "p
 screening result such as "denies SI" — reported, never dropped) or "historical" ("attempted in 2019").
 Sentences are cut into clauses at "but", "however", ";" so that "denies active SI but endorses passive
 thoughts of not waking up" yields both a denial and a present passive-ideation flag. The phrasings live
-in core/risk_patterns.py.
+in core/notes/risk_suicide.py, core/notes/risk_frames.py and core/notes/risk_patterns.py.
 """
 from __future__ import annotations
 
@@ -13,13 +13,31 @@ import string
 from typing import Iterable, Sequence
 
 from core.notes import risk_patterns as P
+from core.notes.risk_suicide import SENTENCE_RULES
 from core.language.text import clean_sentences, words
 from core.types import Flag
 
 RISK_KINDS = (
-    "suicidal_ideation", "suicide_attempt", "suicide_exposure", "self_harm", "harm_to_others", "access_to_means",
-    "abuse", "substance_risk", "psychosis", "mania", "eating_disorder", "medical",
+    "passive_ideation", "active_ideation", "preparatory_behaviour", "suicide_attempt", "self_harm", "harm_to_others",
+    "abuse", "access_to_means", "substance_risk", "suicide_exposure", "psychosis", "mania", "eating_disorder", "medical",
 )
+# One line per kind for renderers and answers ("access to means?").
+RISK_LABELS = {
+    "passive_ideation": "passive suicidal ideation (wish to be dead)",
+    "active_ideation": "active suicidal ideation",
+    "preparatory_behaviour": "preparatory behaviour",
+    "suicide_attempt": "suicide attempt",
+    "self_harm": "self-harm",
+    "harm_to_others": "harm to others",
+    "abuse": "abuse or violence",
+    "access_to_means": "access to means",
+    "substance_risk": "substance-related risk",
+    "suicide_exposure": "exposure to suicide",
+    "psychosis": "psychosis",
+    "mania": "mania",
+    "eating_disorder": "eating disorder",
+    "medical": "medical risk",
+}
 ALLIANCE_KINDS = ("rupture", "repair", "ambivalence", "resistance")
 STATUSES = ("present", "denied", "historical")
 
@@ -39,6 +57,7 @@ def _lower_alternation(patterns: Iterable[str]) -> re.Pattern[str]:
 
 _LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)  # keeps offsets
 _RISK = tuple((kind, quals, _lower_alternation(patterns)) for kind, quals, patterns in P.RISK_RULES)
+_WHOLE_SENTENCE = tuple((kind, quals, _lower_alternation(patterns)) for kind, quals, patterns in SENTENCE_RULES)
 _CASED = tuple((kind, quals, re.compile("|".join(f"(?:{p})" for p in patterns))) for kind, quals, patterns in P.CASED_RULES)
 _ALLIANCE = tuple((kind, _lower_alternation(patterns)) for kind, patterns in P.ALLIANCE_RULES)
 _QUALIFIERS = tuple((_rx(pattern), quals) for pattern, quals in P.QUALIFIER_RULES)
@@ -58,10 +77,19 @@ _THIRD_PARTY = _rx(P.THIRD_PARTY)
 _EXPOSURE = _rx(P.EXPOSURE_MATCH)
 _POSSESSIVE_THIRD = _rx(P.POSSESSIVE_THIRD)
 _QUESTION = _rx(P.THERAPIST_QUESTION)
-_CLAUSE = _rx(r"\s*(?:;|—|–|\s-\s|\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bexcept\b|\bwhereas\b|\byet\b)\s*")
+# "I could kill him for eating my leftovers," she laughed: a figure of speech unless "and I mean it"
+_HYPERBOLE = _rx(r"\b(?:laugh\w*|jok(?:e|ed|es|ing)|kidding|lol|haha|jest\w*|sarcastic\w*)\b|\b(?:could|'d|would|gonna|going\s+to)\s+"
+                 r"(?:kill|murder|strangle)\s+(?:him|her|them|(?:his|her|their|my)\s+\w+)\s+for\s+\w+ing\b")
+_SERIOUS = _rx(r"\b(?:means?\s+it|meant\s+it|serious(?:ly)?|not\s+(?:joking|kidding)|(?:wasn't|isn't|wasnt|isnt)\s+(?:joking|kidding)|no\s+joke)\b")
+_CLAUSE = _rx(r"\s*(?:;|—|–|\s-\s|\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bexcept\b|\bwhereas\b|\byet\b|"
+              r",(?=\s*(?:denies|denied|endorses|endorsed)\b))\s*")
 _ALLIANCE_NEGATION = _rx(r"\b(?:no|not|never|without|nor)\b[^,.;]{0,20}$|n't\s+(?:\w+\s+){0,1}$")
-_IDEATION = {"suicidal_ideation", "suicide_attempt", "harm_to_others", "self_harm", "access_to_means"}
+_SUICIDAL = {"ideation", "passive_ideation", "active_ideation", "suicide_attempt", "preparatory_behaviour"}
+_WITH_QUALIFIERS = {"passive_ideation", "active_ideation", "preparatory_behaviour", "harm_to_others", "self_harm", "access_to_means"}
 _CLAUSE_ONLY = {"passive", "active"}
+# "thought about taking all her pills" is ideation, not an attempt
+_NOT_DONE = _rx(r"\b(?:thought|thoughts|thinking|thinks|think|wants?|wanted|urges?|plan\w*|consider\w*|fantasi\w*|imagin\w*|"
+                r"if|would|might|afraid\s+(?:she|he|they)\s+(?:will|might))\b[^.;]{0,40}$")
 
 
 _BARE_CONTRACTIONS = {
@@ -128,18 +156,21 @@ def _qualifiers(text: str) -> set[str]:
 
 
 def _ordered(quals: Iterable[str]) -> tuple[str, ...]:
-    order = ["passive", "active", "plan", "no plan", "intent", "no intent", "means", "no access to means"]
+    order = ["passive", "active", "method", "plan", "no plan", "intent", "no intent", "actual", "interrupted", "aborted",
+             "means", "no access to means"]
     return tuple(sorted(set(quals), key=lambda q: (order.index(q) if q in order else len(order), q)))
 
 
 def _kind_qualifiers(kind: str, sentence: str, clause: str, status: str, next_sentence: str) -> set[str]:
-    if kind in _IDEATION:
+    if kind in _WITH_QUALIFIERS:
         quals = _qualifiers(clause)
         if status != "denied":
             quals |= _qualifiers(sentence) - _CLAUSE_ONLY
             if next_sentence and len(words(next_sentence)) <= 12 and not _risk_matches(next_sentence):
                 quals |= _qualifiers(next_sentence) - _CLAUSE_ONLY - {"timeframe"}
-        if kind not in ("suicidal_ideation", "harm_to_others"):
+        if kind != "active_ideation":
+            quals.discard("method")
+        if kind not in ("passive_ideation", "active_ideation", "harm_to_others"):
             quals -= {"passive", "active"}
         return quals
     if kind == "abuse":
@@ -149,6 +180,16 @@ def _kind_qualifiers(kind: str, sentence: str, clause: str, status: str, next_se
     return set()
 
 
+def _ideation_kinds(clause: str, start: int, end: int) -> list[str]:
+    """A generic mention ("SI", "suicidal thoughts") is passive when the words around it say so ("passive
+    SI", "SI passive"), else active; "passive or active SI" is both."""
+    quals = _qualifiers(clause[max(0, start - 30):end + 12])
+    kinds = ["passive_ideation"] if "passive" in quals else []
+    if "active" in quals or not kinds:
+        kinds.append("active_ideation")
+    return kinds
+
+
 def _risk_matches(text: str) -> list[tuple[str, tuple[str, ...], re.Match[str]]]:
     lowered = text.translate(_LOWER)
     found = [(kind, quals, m) for kind, quals, rx in _RISK for m in rx.finditer(lowered)]
@@ -156,11 +197,14 @@ def _risk_matches(text: str) -> list[tuple[str, tuple[str, ...], re.Match[str]]]
 
 
 def _without_overlaps(matches):  # type: ignore[no-untyped-def]
-    """"attempted suicide" is an attempt, not also generic ideation: drop ideation inside a more specific match."""
-    specific = [m.span() for kind, _, m in matches if kind == "suicide_attempt"]
+    """The most specific reading of a phrase: ideation inside an attempt or preparatory match is dropped
+    ("attempted suicide" is an attempt), and an attempt phrase said as a thought ("thinking about taking
+    all her pills") is ideation, not an attempt."""
+    specific = [m.span() for kind, _, m in matches if kind in ("suicide_attempt", "preparatory_behaviour")]
     return [
         (kind, quals, m) for kind, quals, m in matches
-        if kind != "suicidal_ideation" or not any(a < m.end() and m.start() < b for a, b in specific)
+        if kind not in ("ideation", "passive_ideation", "active_ideation")
+        or not any(a <= m.start() and m.end() <= b or (a < m.end() and m.start() < b and kind == "ideation") for a, b in specific)
     ]
 
 
@@ -180,16 +224,27 @@ def detect_risks(sentences: Sequence[str]) -> list[Flag]:
         following = _canonical(sentences[index + 1]) if index + 1 < len(sentences) else ""
         text = _canonical(sentence)
         for clause in _clauses(text):
-            for kind, pattern_quals, match in _without_overlaps(_risk_matches(clause)):
+            for found_kind, pattern_quals, match in _without_overlaps(_risk_matches(clause)):
                 status = _status(clause, match.start(), match.end())
-                if kind in ("suicidal_ideation", "suicide_attempt"):
-                    before = clause[:match.start()]
-                    if (_EXPOSURE.search(match.group(0)) and _THIRD_PARTY.search(before)) or _POSSESSIVE_THIRD.search(before):
-                        kind = "suicide_exposure"  # someone else's suicide or attempt
-                quals = set(pattern_quals) | _kind_qualifiers(kind, text, clause, status, following)
-                if status == "denied":
-                    quals -= {"means", "plan", "intent", "timeframe"}
-                flags.setdefault((sentence, kind, status), set()).update(quals)
+                before = clause[:match.start()]
+                if found_kind == "suicide_attempt" and _NOT_DONE.search(before):
+                    continue
+                if found_kind == "harm_to_others" and _HYPERBOLE.search(text) and not _SERIOUS.search(text):
+                    continue
+                kinds = _ideation_kinds(clause, match.start(), match.end()) if found_kind == "ideation" else [found_kind]
+                if found_kind in _SUICIDAL and (
+                    (_EXPOSURE.search(match.group(0)) and _THIRD_PARTY.search(before)) or _POSSESSIVE_THIRD.search(before)
+                ):
+                    kinds = ["suicide_exposure"]  # someone else's suicide or attempt
+                for kind in kinds:
+                    quals = set(pattern_quals) | _kind_qualifiers(kind, text, clause, status, following)
+                    if status == "denied":
+                        quals -= {"means", "plan", "intent", "timeframe", "method"}
+                    flags.setdefault((sentence, kind, status), set()).update(quals)
+        lowered = text.translate(_LOWER)
+        for kind, quals, rx in _WHOLE_SENTENCE:
+            for match in rx.finditer(lowered):
+                flags.setdefault((sentence, kind, _status(text, match.start(), match.end())), set()).update(quals)
     return [Flag(kind=kind, evidence=sentence, status=status, qualifiers=_ordered(quals))
             for (sentence, kind, status), quals in flags.items()]
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from core.language.text import words
+from core.notes.scales import PATTERNS as SCALE_PATTERNS
 
 FORMAT_SECTIONS: dict[str, tuple[str, ...]] = {
     "SOAP": ("Subjective", "Objective", "Assessment", "Plan"),
@@ -53,7 +54,7 @@ _FAMILIES: dict[str, str] = {
         r"relaxation|mindfulness|exposure|worked\s+on|we\s+did|discussed|guided|modell?ed|normali[sz]ed|summari[sz]ed|"
         r"socratic|behaviou?ral\s+activation|chain\s+analysis|I\s+suggested|I\s+encouraged|encouraged|coached|reviewed|"
         r"I\s+gave|provided|safety\s+planning|went\s+over|we\s+looked\s+at|we\s+talked\s+about|empty\s+chair|genogram|"
-        r"decisional\s+balance|thought\s+record|in\s+session)\b"
+        r"decisional\s+balance|thought\s+record|in\s+session|(?-i:ERP)|hierarchy|exposure\s+and\s+response)\b"
     ),
     "response": (
         r"\b(?:respond(?:ed|s|ing)|receptive|engag(?:ed|ing|ement)|open\s+to|was\s+able\s+to|participat\w+|tolerated|"
@@ -108,10 +109,20 @@ _DATE_WORDS = re.compile(
 )
 
 
-# A typed note's own labels ("Assessment: ...", "Plan - ...") decide the family outright.
+# A typed or dictated note's own labels decide the family outright: "Assessment: ...", "Subjective - ...",
+# "S: ...", and spoken "assessment is ...", "for the plan, ...", "plan is to ...".
 SECTION_LABEL = re.compile(
     r"^(?:(?P<label>subjective|objective|assessment|plan|data|behaviou?r|interventions?|response|goals?|hw|homework)"
-    r"\s*[:\-–—]|(?-i:(?P<letter>[SOAPDBG]))\s*:)\s*",
+    r"\s*[:\-–—]|(?-i:(?P<letter>[SOAPDBG]))\s*:|(?:(?:for|in\s+terms\s+of)\s+(?:the\s+)?|(?:my|the|our)\s+)?"
+    r"(?P<spoken>assessment|plan)(?:\s+is\b|\s*,)(?!\s+(?:to\s+)?(?:that|which|what)\b))\s*",
+    re.I,
+)
+# Obvious chit-chat and voice commands to a dictation system: no content, never in a note.
+_CHIT_CHAT = re.compile(
+    r"^(?:(?:okay|ok|alright|all\s+right|right|so|yes|yeah|yep|nope|thanks|thank\s+you(?:\s+so\s+much)?|bye|goodbye|hello|"
+    r"hi|hey|great|good|cool|sure|perfect|wonderful|awesome|anyway|oh|well|see\s+you(?:\s+next\s+(?:week|time))?|"
+    r"take\s+care|nice\s+to\s+(?:see|meet)\s+you)\W*)+$"
+    r"|^(?:hey|ok(?:ay)?)\W+dragon\b|^(?:end|stop)\s+(?:of\s+)?(?:dictation|recording)\b",
     re.I,
 )
 _LETTER_FAMILY = {"S": "subjective", "O": "objective", "A": "assessment", "P": "plan", "D": "subjective",
@@ -126,7 +137,7 @@ _LABEL_FAMILY = {
 def label_family(label: re.Match[str]) -> str:
     if label.group("letter"):
         return _LETTER_FAMILY[label.group("letter")]
-    return _LABEL_FAMILY[label.group("label").lower()]
+    return _LABEL_FAMILY[(label.group("label") or label.group("spoken")).lower()]
 
 
 def content_words(sentence: str) -> list[str]:
@@ -137,7 +148,10 @@ def families(sentence: str) -> dict[str, int]:
     label = SECTION_LABEL.match(sentence)
     if label:
         return {label_family(label): 3}
-    return dict(_families(sentence))
+    found = dict(_families(sentence))
+    if any(rx.search(sentence) for _, rx in SCALE_PATTERNS) and re.search(r"\d|\b(?:ten|twenty|thirty)\b", sentence, re.I):
+        found["objective"] = found.get("objective", 0) + 1  # a score ("Y-BOCS 24.") is an observation
+    return found
 
 
 @lru_cache(maxsize=4096)
@@ -210,7 +224,10 @@ def classify(
             fams = {labelled[index]: 3}
         if len(words(SECTION_LABEL.sub("", sentence))) < 1:
             continue
-        if len(words(sentence)) < (2 if index in boost else 3 if fams else 4):  # "Denies HI." is kept
+        if _CHIT_CHAT.match(sentence):
+            continue
+        # a dictated memo is all content ("Slept ok.", "Appetite poor."); a recording's fragments are not
+        if len(words(sentence)) < (1 if keep_uncued else 2 if index in boost else 3 if fams else 4):
             continue
         score = informativeness(sentence) + boost.get(index, 0.0)
         if not fams and score < 2.0 and index not in boost and not keep_uncued:

@@ -15,12 +15,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.notes import extract
+from core.notes import extract, salience, section_model
 from core.notes.measures import find_measures
+from core.notes.scales import scale_named
+from core.notes.speakers import tagged_sentences
 from core.notes.safety import ALLIANCE_KINDS, RISK_KINDS, STATUSES, detect_alliance, detect_risks
 from core.notes.sections import FORMAT_SECTIONS, NOT_DISCUSSED, SECTION_LABEL, classify, is_header, label_family
-from core.language.text import Evidence, clean_sentences, letter_headed, split_sentences
-from core.types import NOTE_FORMATS, Flag, Measure, NoteDraft
+from core.language.text import Evidence, clean_sentences, letter_headed, split_sentences, words
+from core.types import NOTE_FORMATS, Flag, Measure, NoteDraft, current_risk_kind
 
 __all__ = [
     "FORMAT_SECTIONS", "NOT_DISCUSSED", "NoteSchema", "OfflineNoteWriter", "note_sentences", "unsupported",
@@ -29,10 +31,16 @@ __all__ = [
 
 
 class MeasureItem(BaseModel):
+    """`uncertain`: the score was garbled or out of range (then `raw` holds the words as said);
+    `earlier`: a previous score said with it ("11, down from 15")."""
+
     model_config = ConfigDict(extra="forbid")
     name: str
     score: float
     evidence: str
+    earlier: float | None = None
+    uncertain: bool = False
+    raw: str = ""
 
 
 class RiskItem(BaseModel):
@@ -47,6 +55,9 @@ class AllianceItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["rupture", "repair", "ambivalence", "resistance"]
     evidence: str
+
+
+_OFFLINE_ONLY = ("earlier", "uncertain", "raw")
 
 
 class NoteSchema(BaseModel):
@@ -78,6 +89,8 @@ class NoteSchema(BaseModel):
             "additionalProperties": False,
         }
         defs = schema.get("$defs", {})
+        for key in _OFFLINE_ONLY:  # the model's contract is unchanged: these come from the offline reading
+            defs["MeasureItem"]["properties"].pop(key, None)
         defs["RiskItem"]["properties"]["kind"] = {"type": "string", "enum": list(RISK_KINDS)}
         defs["RiskItem"]["properties"]["status"] = {"type": "string", "enum": list(STATUSES)}
         defs["AllianceItem"]["properties"]["kind"] = {"type": "string", "enum": list(ALLIANCE_KINDS)}
@@ -94,7 +107,8 @@ class NoteSchema(BaseModel):
             homework=list(draft.homework),
             plan=list(draft.plan),
             follow_ups=list(draft.follow_ups),
-            measures=[MeasureItem(name=m.name, score=m.score, evidence=m.evidence) for m in draft.measures],
+            measures=[MeasureItem(name=m.name, score=m.score, evidence=m.evidence, earlier=m.earlier, uncertain=m.uncertain,
+                                  raw=m.raw) for m in draft.measures],
             risks=[RiskItem(kind=f.kind, evidence=f.evidence, status=f.status, qualifiers=list(f.qualifiers))  # type: ignore[arg-type]
                    for f in draft.risks],
             alliance=[AllianceItem(kind=f.kind, evidence=f.evidence) for f in draft.alliance],  # type: ignore[arg-type]
@@ -114,11 +128,19 @@ class NoteSchema(BaseModel):
             homework=_clean_list(self.homework),
             plan=_clean_list(self.plan),
             follow_ups=_clean_list(self.follow_ups),
-            measures=tuple(Measure(m.name, m.score, m.evidence) for m in self.measures),
-            risks=tuple(Flag(r.kind, r.evidence, r.status, tuple(r.qualifiers)) for r in self.risks),
+            measures=tuple(_measure(m) for m in self.measures),
+            risks=tuple(Flag(current_risk_kind(r.kind, r.qualifiers), r.evidence, r.status, tuple(r.qualifiers)) for r in self.risks),
             alliance=tuple(Flag(a.kind, a.evidence) for a in self.alliance),
             writer=writer,
         )
+
+
+def _measure(item: MeasureItem) -> Measure:
+    """A model's measure with its scale's range from the registry (a self-rating keeps none)."""
+    scale = scale_named(item.name)
+    low, high = (scale.low, scale.high) if scale else (None, None)
+    score = float("nan") if item.uncertain else item.score
+    return Measure(item.name, score, item.evidence, item.uncertain, item.raw if item.uncertain else "", item.earlier, low, high)
 
 
 def _strict(node: Any) -> None:
@@ -148,6 +170,20 @@ def normalise_format(note_format: str | None) -> str:
 
 _BRIEF = re.compile(r"\b(?:brief|short|concise|succinct)\b", re.I)
 _DETAILED = re.compile(r"\b(?:detailed|thorough|long|full)\b", re.I)
+
+
+# "So, Ralph is a 62-year-old male..." in a note reads "Ralph is a 62-year-old male...": the words that
+# only carry the conversation along are left off the front of a recorded sentence (a sub-span of it).
+_LEADING_TALK = re.compile(
+    r"^(?:(?:so|okay|ok|alright|all\s+right|and|well|now|yeah|yes|right|oh|hey|great|good|perfect|um|uh|mm-?hmm|"
+    r"you\s+know|i\s+mean|like|anyway|actually|basically)\b\s*[,.]?\s+)+",
+    re.I,
+)
+
+
+def _recorded(sentence: str) -> str:
+    trimmed = _LEADING_TALK.sub("", sentence)
+    return extract.tidy(trimmed) if trimmed != sentence and len(words(trimmed)) >= 3 else sentence
 
 
 def _unlabelled(sentence: str) -> str:
@@ -202,6 +238,9 @@ class OfflineNoteWriter:
         fmt = normalise_format(note_format)
         sentences = clean_sentences(transcript)
         short = len(sentences) <= 40  # a dictated memo: keep all of it; a long transcript: the best of it
+        speakers: list[str | None] | None = None
+        if not short and (tagged := tagged_sentences(transcript)):
+            sentences, speakers = [s for s, _ in tagged], [w for _, w in tagged]
         per_section = 3 if _BRIEF.search(preferences) else (20 if short else 12) if _DETAILED.search(preferences) else (15 if short else 6)
         risks = detect_risks(sentences)
         alliance = detect_alliance(sentences)
@@ -216,15 +255,30 @@ class OfflineNoteWriter:
             boost[position[item.evidence]] = boost.get(position[item.evidence], 0.0) + 1.5
 
         screening = {position[flag.evidence] for flag in risks}
+        skip = set(headers)
+        if not short and not _BRIEF.search(preferences):  # a recorded session: the sentences a note would keep
+            kept = salience.select(sentences, speakers) | set(boost)
+            skip |= set(range(len(sentences))) - kept
+            per_section = len(sentences)
         placed = classify(
-            sentences, fmt, skip=headers, boost=boost, per_section=per_section, screening=screening, keep_uncued=short,
-            labelled=_line_labels(transcript, sentences),
+            sentences, fmt, skip=skip, boost=boost, per_section=per_section, screening=screening,
+            keep_uncued=True, labelled=_line_labels(transcript, sentences),
         )
+        if fmt == "SOAP" and not short and not _BRIEF.search(preferences):
+            # a recorded visit: the trained section classifier places what the cue rules kept
+            placed = section_model.place(sentences, [i for ids in placed.values() for i in ids], speakers)
+        summary, key_points = extract.summary_and_key_points(sentences, headers, boost, limit=min(5, per_section))
+        if fmt == "GIRP" and not placed["Goals"] and summary in sentences:
+            # a GIRP note works toward something even when the word "goal" was not said: the session's theme
+            theme = sentences.index(summary)
+            if theme in placed["Response"] and len(placed["Response"]) > 1:
+                placed["Response"].remove(theme)
+                placed["Goals"].append(theme)
+        trim = (lambda x: x) if short else _recorded
         sections = tuple(
-            (name, " ".join(_unlabelled(sentences[i]) for i in placed[name]) or NOT_DISCUSSED)
+            (name, " ".join(_unlabelled(trim(sentences[i])) for i in placed[name]) or NOT_DISCUSSED)
             for name in FORMAT_SECTIONS[fmt]
         )
-        summary, key_points = extract.summary_and_key_points(sentences, headers, boost, limit=min(5, per_section))
         return NoteDraft(
             client_name=client_name,
             session_date=session_date,

@@ -15,7 +15,8 @@ import httpx
 
 from core.context import Context
 from core.schedule.calendar_import import CalendarError, ImportResult, import_ics
-from core.types import CalendarFeedRecord, Outgoing, Reply
+from core.types import Outgoing, Reply
+from core.records import CalendarFeedRecord
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from core import roster
 from core.context import Context, Who
 from core.language.client_match import ClientRecord, match_name
 from core.ports import UnitOfWork
-from core.types import AppointmentRecord
+from core.records import AppointmentRecord
 
 HORIZON_DAYS = 180  # occurrences stored ahead of now; the feed refresh moves the window along
 PAST_DAYS = 1  # a little behind, so today's earlier sessions stay in today's digest

@@ -10,7 +10,8 @@ from typing import Iterable
 from core.context import Context, zone
 from core.replies import digest_text
 from core.schedule.digest import RECENT_SESSIONS_FOR_FLAGS, compose_digest, compose_item
-from core.types import Digest, DigestItem, Occurrence, Reply
+from core.types import Digest, DigestItem, Reply
+from core.records import Occurrence
 
 UNASSIGNED = "Unassigned session"
 CHUNK = 500  # therapists per round of batched reads

@@ -27,7 +27,8 @@ from core.context import Context, zone
 from core.preferences import day_numbers
 from core.replies import reminder_text
 from core.schedule.digests import compose_digests, digest_for, digest_reply, reminder_item
-from core.types import Account, Outgoing, Reply, TherapistRecord
+from core.types import Outgoing, Reply
+from core.records import Account, TherapistRecord
 
 if TYPE_CHECKING:
     from core.ports import Notifier

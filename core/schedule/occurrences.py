@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone, tzinfo
 
-from core.types import Occurrence
+from core.records import Occurrence
 
 
 def expand_occurrences(row, start: datetime, end: datetime, tz: tzinfo, therapist_id: int | None = None) -> list[Occurrence]:

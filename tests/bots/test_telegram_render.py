@@ -33,7 +33,7 @@ def test_everything_in_a_note_is_escaped():
     assert_telegram_html(text)
     assert "&lt;b&gt;not&lt;/b&gt;" in text and "Maya &lt;Thompson&gt; &amp; Co" in text
     assert "<b>Assessment</b>\nNot discussed" in text  # an empty section says so rather than vanishing
-    assert "Homework" in text and "thought record" in text and "Risk" in text
+    assert "Homework" in text and "thought record" in text and "Screened, denied" in text and "⚠" not in text  # a denial is no warning
 
 
 def test_a_long_note_is_split_under_the_limit_without_losing_text():

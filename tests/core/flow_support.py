@@ -5,7 +5,8 @@ from datetime import datetime, timezone
 
 from bots.bootstrap import build_assistant
 from core.config import Settings
-from core.types import Account, Sender
+from core.types import Sender
+from core.records import Account
 from storage.memory import MemoryUnitOfWorkFactory
 from storage.queue_local import LocalQueue
 from tests.fakes.channel import FakeChannel

@@ -45,7 +45,7 @@ class Expect:
 EXPECT: dict[str, Expect] = {
     "shorthand": Expect(
         "Marcus Bell",
-        risks=(("suicidal_ideation", "present", ("passive", "no plan", "no intent")), ("harm_to_others", "denied", ())),
+        risks=(("passive_ideation", "present", ("passive", "no plan", "no intent")), ("harm_to_others", "denied", ())),
         not_homework=("behavioural activation",), follow_ups=("psychiatrist",), measures={"PHQ-9": 18, "GAD-7": 11},
         filled=("Subjective", "Objective", "Assessment", "Plan"), not_present=("harm_to_others",),
     ),
@@ -70,9 +70,9 @@ EXPECT: dict[str, Expect] = {
         filled=("Subjective", "Objective", "Plan"),
     ),
     "substance": Expect(
-        "Omar Haddad", risks=(("substance_risk", "present", ()), ("suicidal_ideation", "denied", ())),
+        "Omar Haddad", risks=(("substance_risk", "present", ()), ("active_ideation", "denied", ())),
         homework=("NA meeting",), measures={"AUDIT": 19}, filled=("Subjective", "Objective", "Plan"),
-        not_present=("suicidal_ideation",),
+        not_present=("active_ideation", "passive_ideation"),
     ),
     "trauma": Expect(
         "Aisha Mensah", risks=(("abuse", "present", ("domestic violence",)),), follow_ups=("safety plan",),
@@ -80,7 +80,7 @@ EXPECT: dict[str, Expect] = {
     ),
     "grief": Expect(
         "Leo Marino",
-        risks=(("suicidal_ideation", "present", ("passive", "no plan", "no intent")), ("access_to_means", "present", ("means",))),
+        risks=(("passive_ideation", "present", ("passive", "no plan", "no intent")), ("access_to_means", "present", ("means",))),
         follow_ups=("safety plan", "anniversary"), filled=("Subjective", "Plan"),
     ),
     "eating_disorder": Expect(
@@ -90,9 +90,9 @@ EXPECT: dict[str, Expect] = {
     ),
     "psychosis": Expect(
         "Ben Carter",
-        risks=(("psychosis", "present", ()), ("medical", "present", ("medication",)), ("suicidal_ideation", "denied", ()),
+        risks=(("psychosis", "present", ()), ("medical", "present", ("medication",)), ("active_ideation", "denied", ()),
                ("harm_to_others", "denied", ())),
-        follow_ups=("psychiatrist",), filled=("Subjective", "Plan"), not_present=("suicidal_ideation", "harm_to_others"),
+        follow_ups=("psychiatrist",), filled=("Subjective", "Plan"), not_present=("active_ideation", "passive_ideation", "harm_to_others"),
     ),
     "dv_children": Expect(
         "Elena Vasquez", risks=(("abuse", "present", ("child", "domestic violence")),), follow_ups=("CPS referral",),
@@ -114,18 +114,18 @@ EXPECT: dict[str, Expect] = {
     ),
     "active_si": Expect(
         "Marcus Bell",
-        risks=(("suicidal_ideation", "present", ("plan", "timeframe")), ("access_to_means", "present", ("means",))),
+        risks=(("active_ideation", "present", ("plan", "timeframe")), ("access_to_means", "present", ("means",))),
         filled=("Subjective", "Plan"),
     ),
     "historical": Expect(
         "Sam Rivera",
-        risks=(("self_harm", "historical", ()), ("suicide_attempt", "historical", ()), ("suicidal_ideation", "denied", ())),
+        risks=(("self_harm", "historical", ()), ("suicide_attempt", "historical", ()), ("active_ideation", "denied", ())),
         measures={"PHQ-9": 11}, filled=("Subjective", "Objective", "Assessment"),
-        not_present=("self_harm", "suicide_attempt", "suicidal_ideation"),
+        not_present=("self_harm", "suicide_attempt", "active_ideation", "passive_ideation"),
     ),
     "maya_followup": Expect("Maya Thompson", follow_ups=("her father",), measures={"PHQ-9": 10}, filled=("Subjective", "Plan")),
     "indirect_si": Expect(
-        "Ken Ito", risks=(("suicidal_ideation", "present", ("passive", "no plan")),), filled=("Subjective",),
+        "Ken Ito", risks=(("passive_ideation", "present", ("passive", "no plan")),), filled=("Subjective",),
     ),
     "homework_review": Expect(
         "Nora Walsh", homework=("one stop on the train",), not_homework=("didn't do", "reviewed"),

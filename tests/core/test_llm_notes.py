@@ -34,7 +34,7 @@ GOOD = model_note(
     plan=["Follow up on the visit to her father"],
     follow_ups=["Visit to her father"],
     measures=[{"name": "PHQ-9", "score": 17, "evidence": "PHQ-9 was 17 today"}],
-    risks=[risk("suicidal_ideation", SI_QUOTE, qualifiers=["no plan", "no intent"])],
+    risks=[risk("passive_ideation", SI_QUOTE, qualifiers=["no plan", "no intent"])],
 )
 
 
@@ -58,7 +58,7 @@ async def test_a_good_note_is_delivered_as_the_model_wrote_it(fake_openai, tmp_p
     assert note.follow_ups == ("Visit to her father",)
     assert [(m.name, m.score) for m in note.measures] == [("PHQ-9", 17)]
     assert [(f.kind, f.evidence, f.status) for f in note.risks if f.evidence == SI_QUOTE] == [
-        ("suicidal_ideation", SI_QUOTE, "present")
+        ("passive_ideation", SI_QUOTE, "present")
     ]
     assert {"no plan", "no intent"} <= set(next(f for f in note.risks if f.evidence == SI_QUOTE).qualifiers)
     stored = support.note(service, service.therapist_id(service.console_sender(THERAPIST)), note.note_id)
@@ -96,7 +96,7 @@ async def test_a_risk_quote_not_in_the_transcript_is_dropped_and_logged_without_
             sections={"Subjective": "Maya said her sleep has not improved much. Client denies any substance use."},
             key_points=["History of alcohol misuse", "Sleep has not improved much"],
             homework=["Practice mindfulness meditation daily"],
-            risks=[risk("suicidal_ideation", invented, qualifiers=["active", "plan"]), risk("suicidal_ideation", SI_QUOTE)],
+            risks=[risk("active_ideation", invented, qualifiers=["active", "plan"]), risk("passive_ideation", SI_QUOTE)],
             alliance=[{"kind": "rupture", "evidence": "she stormed out of the session angry"}],
         )
     )
@@ -112,7 +112,7 @@ async def test_a_risk_quote_not_in_the_transcript_is_dropped_and_logged_without_
     assert note.key_points == ("Sleep has not improved much",)
     assert note.homework == ()  # never said
     assert note.alliance == ()
-    assert "risk flag suicidal_ideation x1" in caplog.text and "alliance flag rupture x1" in caplog.text
+    assert "risk flag active_ideation x1" in caplog.text and "alliance flag rupture x1" in caplog.text
     for secret in ("overdose", "stormed", "Maya", "mindfulness", "alcohol"):
         assert secret not in caplog.text
 
@@ -122,7 +122,7 @@ async def test_a_risk_the_model_missed_is_added_from_the_offline_detector(fake_o
     fake_openai.chat(model_note(summary="Sleep has not improved much.", homework=["Complete a thought record twice this week"]))
     reply = await write(service, MAYA)
     assert reply.note.writer == "llm"
-    assert any(f.kind == "suicidal_ideation" and "better off without her" in f.evidence for f in reply.note.risks)
+    assert any(f.kind == "passive_ideation" and "better off without her" in f.evidence for f in reply.note.risks)
 
 
 async def test_an_injected_transcript_stays_inside_the_schema_and_leaks_nothing(fake_openai, tmp_path):
@@ -186,7 +186,7 @@ async def test_five_server_errors_deliver_the_offline_note_and_the_model_can_be_
     note = reply.note
     assert note is not None and note.writer == "offline-fallback"
     assert "(offline writer)" in note_text(note)
-    assert any(f.kind == "suicidal_ideation" for f in note.risks)  # the offline floor still flags risk
+    assert any(f.kind == "passive_ideation" for f in note.risks)  # the offline floor still flags risk
     assert len(fake_openai.chat_requests()) == 5
 
     therapist_id = service.therapist_id(service.console_sender(THERAPIST))

@@ -26,7 +26,7 @@ async def test_no_content_in_any_log_line(fake_openai, tmp_path, caplog):
         model_note(
             summary="She argued with her brother Ignatius about the farm sale.",
             key_points=["Invented: Zephyrine relapsed on alcohol"],
-            risks=[risk("suicidal_ideation", "Zephyrine plans to jump from the bridge")],
+            risks=[risk("active_ideation", "Zephyrine plans to jump from the bridge")],
         )
     )
     first = await support.typed_note(service, sender, MEMO, message_id="m1")

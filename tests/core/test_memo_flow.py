@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from core.actions import encode
-from core.types import AcceptSuggestion, AudioMemo, MemoStatus, PickClient
+from core.types import AcceptSuggestion, AudioMemo, PickClient
+from core.records import MemoStatus
 from tests.core.flow_support import enrol, in_memory
 from tests.fakes.channel import FakeChannel
 from tests.fakes.speech import spoken

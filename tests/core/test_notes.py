@@ -155,14 +155,14 @@ def test_measures_with_evidence():
 
 def test_risks_with_status_and_qualifiers():
     maya = write(MAYA).risks
-    [si] = [f for f in maya if f.kind == "suicidal_ideation"]
+    [si] = [f for f in maya if f.kind == "passive_ideation"]
     assert si.status == "present" and {"passive", "no plan", "no intent"} <= set(si.qualifiers)
     assert ("self_harm", "denied") in {(f.kind, f.status) for f in maya}
 
     daniel = {(f.kind, f.status) for f in write(DANIEL, client="Daniel Okafor").risks}
-    assert {("substance_risk", "present"), ("suicidal_ideation", "denied"), ("harm_to_others", "denied"),
+    assert {("substance_risk", "present"), ("active_ideation", "denied"), ("harm_to_others", "denied"),
             ("abuse", "present")} <= daniel
-    assert ("suicidal_ideation", "present") not in daniel
+    assert not {("active_ideation", "present"), ("passive_ideation", "present")} & daniel
 
     priya = {(f.kind, f.status) for f in write(PRIYA, client="Priya").risks}
     assert {("self_harm", "historical"), ("medical", "present")} <= priya
@@ -229,8 +229,8 @@ def test_terse_typed_note_with_its_own_labels():
     assert "No SI/HI." in " ".join(sections.values())  # the screening result is kept, as said
     assert note.homework == ("Interoceptive exposure (spinning, 3x daily) and ride one subway stop.",)
     assert note.follow_ups == ("F/u on work accommodation letter.",)
-    assert {(m.name, m.score) for m in note.measures} == {("GAD-7", 15.0)}
-    assert {(f.kind, f.status) for f in note.risks} == {("suicidal_ideation", "denied"), ("harm_to_others", "denied")}
+    assert {(m.name, m.score, m.earlier) for m in note.measures} == {("GAD-7", 15.0, None), ("SUDS", 40.0, 80.0)}
+    assert {(f.kind, f.status) for f in note.risks} == {("active_ideation", "denied"), ("harm_to_others", "denied")}
     assert not unsupported(note, JORDAN)
 
 
@@ -243,7 +243,7 @@ def test_unpunctuated_whisper_memo_is_split_into_clauses():
     assert any("keep a thought record" in h for h in note.homework)
     assert "Check in on her dad's visit." in note.follow_ups
     [flag] = note.risks
-    assert flag.kind == "suicidal_ideation" and {"passive", "no plan"} <= set(flag.qualifiers)
+    assert flag.kind == "passive_ideation" and {"passive", "no plan"} <= set(flag.qualifiers)
     assert not unsupported(note, RUN_ON)
 
 

@@ -8,41 +8,41 @@ from core.language.text import clean_sentences
 
 # (sentence, kind that must be flagged "present"). Invented clinical phrasings, many euphemisms.
 POSITIVES: list[tuple[str, str]] = [
-    ("She said she wishes she could go to sleep and not wake up.", "suicidal_ideation"),
-    ("He's been thinking about ending it.", "suicidal_ideation"),
-    ("She told me, I just want to kill myself.", "suicidal_ideation"),
-    ("He doesn't see the point in living anymore.", "suicidal_ideation"),
-    ("Sometimes thinks everyone would be better off without him.", "suicidal_ideation"),
-    ("She reported passive SI this week.", "suicidal_ideation"),
-    ("Endorsed suicidal ideation with a plan to overdose.", "suicidal_ideation"),
-    ("He has been having suicidal thoughts most nights.", "suicidal_ideation"),
-    ("She said life isn't worth living since the divorce.", "suicidal_ideation"),
-    ("He feels like a burden to his family.", "suicidal_ideation"),
-    ("She said she can't go on like this.", "suicidal_ideation"),
-    ("He wants to die.", "suicidal_ideation"),
-    ("She said she has nothing to live for.", "suicidal_ideation"),
-    ("He has no reason to live now that his wife is gone.", "suicidal_ideation"),
-    ("She wishes she were dead.", "suicidal_ideation"),
-    ("He doesn't want to be alive anymore.", "suicidal_ideation"),
-    ("She's tired of living.", "suicidal_ideation"),
-    ("He has thought about jumping off the bridge near his office.", "suicidal_ideation"),
-    ("She mentioned stepping in front of a train.", "suicidal_ideation"),
-    ("He has been researching ways to die online.", "suicidal_ideation"),
-    ("She wrote a goodbye letter to her sister.", "suicidal_ideation"),
-    ("He's been giving away his things, including his guitar.", "suicidal_ideation"),
-    ("She said no one would care if she died.", "suicidal_ideation"),
-    ("He said he won't be around much longer.", "suicidal_ideation"),
-    ("She wants it all to stop.", "suicidal_ideation"),
-    ("He's had thoughts of dying every day.", "suicidal_ideation"),
-    ("She said she'd rather be dead than go back to him.", "suicidal_ideation"),
-    ("He talked about wanting to disappear forever.", "suicidal_ideation"),
-    ("She thought about taking all of her sleeping pills.", "suicidal_ideation"),
-    ("He said he wants to end his life.", "suicidal_ideation"),
-    ("She's been thinking she might hang herself.", "suicidal_ideation"),
-    ("He said what's the point of living.", "suicidal_ideation"),
-    ("She said she wanted to unalive herself.", "suicidal_ideation"),
-    ("He thought about driving his car off the road.", "suicidal_ideation"),
-    ("She hopes she doesn't wake up in the morning.", "suicidal_ideation"),
+    ("She said she wishes she could go to sleep and not wake up.", "passive_ideation"),
+    ("He's been thinking about ending it.", "active_ideation"),
+    ("She told me, I just want to kill myself.", "active_ideation"),
+    ("He doesn't see the point in living anymore.", "passive_ideation"),
+    ("Sometimes thinks everyone would be better off without him.", "passive_ideation"),
+    ("She reported passive SI this week.", "passive_ideation"),
+    ("Endorsed suicidal ideation with a plan to overdose.", "active_ideation"),
+    ("He has been having suicidal thoughts most nights.", "active_ideation"),
+    ("She said life isn't worth living since the divorce.", "passive_ideation"),
+    ("He feels like a burden to his family.", "passive_ideation"),
+    ("She said she can't go on like this.", "passive_ideation"),
+    ("He wants to die.", "passive_ideation"),
+    ("She said she has nothing to live for.", "passive_ideation"),
+    ("He has no reason to live now that his wife is gone.", "passive_ideation"),
+    ("She wishes she were dead.", "passive_ideation"),
+    ("He doesn't want to be alive anymore.", "passive_ideation"),
+    ("She's tired of living.", "passive_ideation"),
+    ("He has thought about jumping off the bridge near his office.", "active_ideation"),
+    ("She mentioned stepping in front of a train.", "active_ideation"),
+    ("He has been researching ways to die online.", "preparatory_behaviour"),
+    ("She wrote a goodbye letter to her sister.", "preparatory_behaviour"),
+    ("He's been giving away his things, including his guitar.", "preparatory_behaviour"),
+    ("She said no one would care if she died.", "passive_ideation"),
+    ("He said he won't be around much longer.", "passive_ideation"),
+    ("She wants it all to stop.", "passive_ideation"),
+    ("He's had thoughts of dying every day.", "passive_ideation"),
+    ("She said she'd rather be dead than go back to him.", "passive_ideation"),
+    ("He talked about wanting to disappear forever.", "passive_ideation"),
+    ("She thought about taking all of her sleeping pills.", "active_ideation"),
+    ("He said he wants to end his life.", "active_ideation"),
+    ("She's been thinking she might hang herself.", "active_ideation"),
+    ("He said what's the point of living.", "passive_ideation"),
+    ("She said she wanted to unalive herself.", "active_ideation"),
+    ("He thought about driving his car off the road.", "active_ideation"),
+    ("She hopes she doesn't wake up in the morning.", "passive_ideation"),
     ("He attempted suicide last weekend.", "suicide_attempt"),
     ("She tried to kill herself on Saturday.", "suicide_attempt"),
     ("She has been cutting again.", "self_harm"),
@@ -97,28 +97,28 @@ POSITIVES: list[tuple[str, str]] = [
 
 # A second list, written after the patterns, as a check that they generalise.
 MORE_POSITIVES: list[tuple[str, str]] = [
-    ("She admitted she's been having thoughts of suicide.", "suicidal_ideation"),
-    ("Client reports SI without plan.", "suicidal_ideation"),
-    ("He endorsed a passive death wish.", "suicidal_ideation"),
-    ("She said sometimes she wishes she wouldn't wake up.", "suicidal_ideation"),
-    ("He's been feeling like everyone would be better off if he wasn't here.", "suicidal_ideation"),
-    ("He said he's thought about overdosing on his meds.", "suicidal_ideation"),
-    ("She thinks about dying a lot.", "suicidal_ideation"),
-    ("He's thought about crashing his car.", "suicidal_ideation"),
-    ("She said she wants to go to sleep forever.", "suicidal_ideation"),
-    ("He said he's done with life.", "suicidal_ideation"),
-    ("She said she wants to join her late husband.", "suicidal_ideation"),
-    ("He said it would be easier if he just wasn't here.", "suicidal_ideation"),
-    ("She says she is not sure she wants to live.", "suicidal_ideation"),
-    ("She said she isn't suicidal but sometimes wishes she could disappear.", "suicidal_ideation"),
-    ("i just dont want to be here anymore", "suicidal_ideation"),
-    ("he said hes been thinking of killing himself", "suicidal_ideation"),
-    ("she took a bunch of pills last night", "suicidal_ideation"),
-    ("He said he's planning to end it after his daughter's wedding.", "suicidal_ideation"),
-    ("She said there's no way out and she wants to end it.", "suicidal_ideation"),
-    ("He said he'd be better off dead.", "suicidal_ideation"),
-    ("She said her kids would be better off with her gone.", "suicidal_ideation"),
-    ("She wants to stop existing.", "suicidal_ideation"),
+    ("She admitted she's been having thoughts of suicide.", "active_ideation"),
+    ("Client reports SI without plan.", "active_ideation"),
+    ("He endorsed a passive death wish.", "passive_ideation"),
+    ("She said sometimes she wishes she wouldn't wake up.", "passive_ideation"),
+    ("He's been feeling like everyone would be better off if he wasn't here.", "passive_ideation"),
+    ("He said he's thought about overdosing on his meds.", "active_ideation"),
+    ("She thinks about dying a lot.", "passive_ideation"),
+    ("He's thought about crashing his car.", "active_ideation"),
+    ("She said she wants to go to sleep forever.", "passive_ideation"),
+    ("He said he's done with life.", "passive_ideation"),
+    ("She said she wants to join her late husband.", "passive_ideation"),
+    ("He said it would be easier if he just wasn't here.", "passive_ideation"),
+    ("She says she is not sure she wants to live.", "passive_ideation"),
+    ("She said she isn't suicidal but sometimes wishes she could disappear.", "passive_ideation"),
+    ("i just dont want to be here anymore", "passive_ideation"),
+    ("he said hes been thinking of killing himself", "active_ideation"),
+    ("she took a bunch of pills last night", "suicide_attempt"),
+    ("He said he's planning to end it after his daughter's wedding.", "active_ideation"),
+    ("She said there's no way out and she wants to end it.", "active_ideation"),
+    ("He said he'd be better off dead.", "passive_ideation"),
+    ("She said her kids would be better off with her gone.", "passive_ideation"),
+    ("She wants to stop existing.", "passive_ideation"),
     ("She's been having urges to hurt herself.", "self_harm"),
     ("She has been cutting her thighs.", "self_harm"),
     ("He has been self harming.", "self_harm"),
@@ -146,8 +146,8 @@ MORE_POSITIVES: list[tuple[str, str]] = [
     ("She's been binge eating and then purging.", "eating_disorder"),
     ("She has lost twenty pounds by skipping meals.", "eating_disorder"),
     ("He hasn't eaten in four days.", "medical"),
-    ("She could not guarantee her safety tonight.", "suicidal_ideation"),
-    ("He was unable to commit to safety.", "suicidal_ideation"),
+    ("She could not guarantee her safety tonight.", "active_ideation"),
+    ("He was unable to commit to safety.", "active_ideation"),
     ("She has access to her mother's medications.", "access_to_means"),
     ("He pushed her into the wall.", "abuse"),
     ("He locked her in the bathroom.", "abuse"),
@@ -156,30 +156,30 @@ MORE_POSITIVES: list[tuple[str, str]] = [
 ]
 
 DENIALS: list[tuple[str, str]] = [
-    ("She denies suicidal ideation.", "suicidal_ideation"),
-    ("No SI or HI.", "suicidal_ideation"),
+    ("She denies suicidal ideation.", "active_ideation"),
+    ("No SI or HI.", "active_ideation"),
     ("Denies SI, HI, and AVH.", "psychosis"),
     ("She has no thoughts of harming herself.", "self_harm"),
     ("He denied any thoughts of hurting others.", "harm_to_others"),
-    ("Denies current suicidal thoughts.", "suicidal_ideation"),
-    ("SI: none.", "suicidal_ideation"),
-    ("Suicidal ideation was denied.", "suicidal_ideation"),
-    ("He is not suicidal.", "suicidal_ideation"),
-    ("She is not currently suicidal.", "suicidal_ideation"),
+    ("Denies current suicidal thoughts.", "active_ideation"),
+    ("SI: none.", "active_ideation"),
+    ("Suicidal ideation was denied.", "active_ideation"),
+    ("He is not suicidal.", "active_ideation"),
+    ("She is not currently suicidal.", "active_ideation"),
     ("She denies self-harm.", "self_harm"),
     ("No self-harm since our last session.", "self_harm"),
     ("He has never attempted suicide.", "suicide_attempt"),
     ("Negative for homicidal ideation.", "harm_to_others"),
-    ("She doesn't want to die.", "suicidal_ideation"),
+    ("She doesn't want to die.", "passive_ideation"),
     ("No access to firearms.", "access_to_means"),
     ("Denies hearing voices.", "psychosis"),
     ("No history of self-harm.", "self_harm"),
-    ("He says he would never kill himself because of his kids.", "suicidal_ideation"),
+    ("He says he would never kill himself because of his kids.", "active_ideation"),
     ("SI/HI denied.", "harm_to_others"),
     ("She denied purging.", "eating_disorder"),
     ("Denies abuse at home.", "abuse"),
     ("No relapse this month.", "substance_risk"),
-    ("He denies thoughts of killing himself.", "suicidal_ideation"),
+    ("He denies thoughts of killing himself.", "active_ideation"),
 ]
 
 UNRELATED = [
@@ -233,7 +233,7 @@ def _kinds(flags, status="present"):
 def test_positive_recall_is_total():
     assert len(POSITIVES) >= 60
     assert {kind for _, kind in POSITIVES} >= {
-        "suicidal_ideation", "self_harm", "harm_to_others", "abuse", "substance_risk", "psychosis", "eating_disorder",
+        "passive_ideation", "active_ideation", "preparatory_behaviour", "suicide_attempt", "self_harm", "harm_to_others", "abuse", "substance_risk", "psychosis", "eating_disorder",
     }
     missed = [(s, kind) for s, kind in POSITIVES if kind not in _kinds(detect_risks([s]))]
     recall = 1 - len(missed) / len(POSITIVES)
@@ -276,30 +276,30 @@ def test_negative_set_has_at_least_thirty_sentences_with_no_present_flag():
 def test_passive_ideation_with_qualifiers():
     sentence = "Sometimes thinks everyone would be better off without him, no plan, no intent."
     [flag] = detect_risks([sentence])
-    assert flag.kind == "suicidal_ideation" and flag.status == "present"
+    assert flag.kind == "passive_ideation" and flag.status == "present"
     assert {"passive", "no plan", "no intent"} <= set(flag.qualifiers)
     assert flag.evidence == sentence
 
 
 def test_qualifiers_from_a_short_following_sentence():
     flags = detect_risks(["She has had passive thoughts of death this week.", "No plan or intent."])
-    [flag] = [f for f in flags if f.kind == "suicidal_ideation"]
+    [flag] = [f for f in flags if f.kind == "passive_ideation"]
     assert {"passive", "no plan", "no intent"} <= set(flag.qualifiers)
     assert flag.evidence == "She has had passive thoughts of death this week."
 
 
 def test_plan_means_and_intent():
     [flag] = [f for f in detect_risks(["He has a plan to shoot himself and bought a gun, and says he intends to do it."])
-              if f.kind == "suicidal_ideation"]
-    assert {"plan", "intent", "means"} <= set(flag.qualifiers) or {"plan", "intent"} <= set(flag.qualifiers)
+              if f.kind == "active_ideation"]
+    assert {"method", "plan", "intent"} <= set(flag.qualifiers)
     assert "access_to_means" in _kinds(detect_risks(["He has a plan to shoot himself and bought a gun."]))
 
 
 def test_denial_and_present_in_one_sentence():
     flags = detect_risks(["She denies active SI but reports passive thoughts of not waking up."])
     statuses = {(f.kind, f.status) for f in flags}
-    assert ("suicidal_ideation", "denied") in statuses
-    assert ("suicidal_ideation", "present") in statuses
+    assert ("active_ideation", "denied") in statuses
+    assert ("passive_ideation", "present") in statuses
     [present] = [f for f in flags if f.status == "present"]
     assert "passive" in present.qualifiers
 
@@ -319,12 +319,12 @@ def test_past_behaviour_is_historical_not_denied():
 
 
 def test_no_plan_to_kill_is_still_ideation():
-    assert "suicidal_ideation" in _kinds(detect_risks(["She has thoughts of suicide but no plan to kill herself."]))
+    assert "active_ideation" in _kinds(detect_risks(["She has thoughts of suicide but no plan to kill herself."]))
 
 
 def test_therapist_question_is_not_a_finding_but_the_answer_is():
     assert not detect_risks(["Have you had any thoughts of killing yourself?"])
-    assert "suicidal_ideation" in _kinds(detect_risks(["Yeah, sometimes I think about killing myself."]))
+    assert "active_ideation" in _kinds(detect_risks(["Yeah, sometimes I think about killing myself."]))
 
 
 def test_someone_elses_suicide_is_exposure():
@@ -388,6 +388,6 @@ def test_alliance_negations_and_unrelated():
 def test_a_whole_transcript_string_is_split_first():
     flags = detect_risks("Session with Maya. She has been cutting again. Denies SI.")
     assert {(f.kind, f.status, f.evidence) for f in flags} == {
-        ("self_harm", "present", "She has been cutting again."), ("suicidal_ideation", "denied", "Denies SI."),
+        ("self_harm", "present", "She has been cutting again."), ("active_ideation", "denied", "Denies SI."),
     }
     assert [f.kind for f in detect_alliance("He said therapy isn't helping. We talked it through.")] == ["rupture", "repair"]
