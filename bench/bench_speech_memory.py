@@ -1,0 +1,72 @@
+"""Resident memory of a loaded Whisper model and of a transcription in flight. Prints JSON.
+
+Each model is measured in a fresh Python process (so nothing else is resident), reading VmRSS and
+VmHWM (peak RSS) from /proc/self/status:
+- process: after importing the transcriber and faster-whisper (no model yet);
+- loaded: after loading the model, minus `process`; `load_peak`: the peak while loading;
+- in flight: the peak while transcribing the ~2-minute memo of bench_transcribe.py, minus the RSS
+  before it (for 1 memo, and for 2 memos at once on a model with 2 workers).
+The first transcription also loads the VAD (Silero, ONNX); it is counted in "in flight".
+
+    .venv/bin/python bench/bench_speech_memory.py [--models tiny.en,base]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+CHILD = r"""
+import json, sys, tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+sys.path.insert(0, {repo!r})
+
+def status():
+    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
+    return int(fields["VmRSS"].split()[0]) // 1024, int(fields["VmHWM"].split()[0]) // 1024
+
+from bench.bench_transcribe import NAMES, build_memo
+from core.config import Settings
+from core.speech.local import LocalTranscriber
+import faster_whisper, faster_whisper.vad
+memo, _ = build_memo(120.0)
+concurrency = {concurrency}
+t = LocalTranscriber(Settings(whisper_model={model!r}, data_dir=Path(tempfile.gettempdir()) / "alliance-speech-bench" / "data"), concurrency=concurrency)
+process, _ = status()
+t.model
+loaded, load_peak = status()
+with ThreadPoolExecutor(concurrency) as pool:
+    list(pool.map(lambda _: t.transcribe(memo, hint_names=NAMES), range(concurrency)))
+after, peak = status()
+print(json.dumps({{"process_mb": process, "loaded_mb": loaded - process, "load_peak_mb": load_peak - process,
+                  "inflight_peak_mb": peak - loaded, "rss_after_mb": after, "peak_rss_mb": peak}}))
+"""
+
+
+def measure(model: str, concurrency: int) -> dict:
+    code = CHILD.format(repo=str(REPO), model=model, concurrency=concurrency)
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> int:
+    from bench.machine import machine
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", default="tiny.en,base")
+    args = parser.parse_args()
+    results = {f"{m}, {c} at once": measure(m, c) for m in args.models.split(",") for c in (1, 2)}
+    print(json.dumps({"benchmark": "speech_memory", "date": dt.date.today().isoformat(), "machine": machine(),
+                      "compute_type": "int8", "results": results}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Decoding threads, memory figures and model choice for the local transcriber."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+
+import pytest
+
+from core.config import Settings
+from core.doctor import check_transcriber
+from core.errors import AllianceError
+from core.speech import models
+from core.speech.local import LocalTranscriber, bundled_model_path, make_transcriber
+from core.speech.resources import available_cores, decoding_threads, model_memory_mb
+
+
+def test_threads_share_the_cores_between_concurrent_memos():
+    assert decoding_threads(1, cores=2) == 2
+    assert decoding_threads(2, cores=2) == 1
+    assert decoding_threads(3, cores=2) == 1  # never 0
+    assert decoding_threads(2, cores=8) == 4
+    assert decoding_threads(0, cores=4) == 4  # nonsense concurrency is one job
+    assert 1 <= decoding_threads(1) == available_cores()
+
+
+def test_transcriber_threads_come_from_concurrency_unless_overridden(monkeypatch):
+    cores = available_cores()
+    assert LocalTranscriber(Settings()).threads == decoding_threads(1, cores)
+    assert LocalTranscriber(Settings(), concurrency=2).threads == decoding_threads(2, cores)
+    assert make_transcriber(Settings(), threads=3).threads == 3
+    monkeypatch.setenv("ALLIANCE_WHISPER_THREADS", "1")  # the operator's word wins
+    assert LocalTranscriber(Settings(), threads=3, concurrency=1).threads == 1
+
+
+def test_memory_figures_cover_every_model_and_a_directory():
+    for name in models.MODELS:
+        assert 0 < model_memory_mb(name, in_flight=False) < model_memory_mb(name)
+    assert model_memory_mb("tiny.en") < model_memory_mb("base")
+    assert model_memory_mb("/srv/whisper-custom") == model_memory_mb("base")  # unknown: the larger figure
+
+
+def test_doctor_reports_model_language_and_threads():
+    line = check_transcriber(Settings()).line()
+    assert line.startswith("OK       whisper weights: present") and "tiny.en, English only" in line
+    assert "language English" in line and f"{decoding_threads(1)} decoding thread" in line
+    assert check_transcriber(Settings(whisper_language="de")).status == "PROBLEM"  # tiny.en is English only
+    assert check_transcriber(Settings(whisper_model="small")).status == "PROBLEM"  # never downloaded
+
+
+def test_model_names_and_directories():
+    assert models.model_name(None) == models.model_name(" Tiny.EN ") == "tiny.en"
+    assert models.model_name("/srv/whisper") == "/srv/whisper"
+    assert models.model_dir("tiny.en", data_dir=None) == bundled_model_path()
+
+
+@pytest.fixture
+def split_model(tmp_path, monkeypatch):
+    """The bundled tiny.en weights split in two installed packages, as the base model is shipped."""
+    source = bundled_model_path()
+    blob = open(f"{source}/model.bin", "rb").read()
+    half = len(blob) // 2
+    for i, part in enumerate((blob[:half], blob[half:]), 1):
+        data = tmp_path / "site" / f"split_part{i}" / "data"
+        data.mkdir(parents=True)
+        (data.parent / "__init__.py").write_text("")
+        (data / f"model.bin.part{i}").write_bytes(part)
+        if i == 1:
+            for extra in ("config.json", "tokenizer.json", "vocabulary.txt"):
+                shutil.copyfile(f"{source}/{extra}", data / extra)
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    choice = models.ModelChoice("split", ("split_part1", "split_part2"), False, hashlib.sha256(blob).hexdigest())
+    monkeypatch.setitem(models.MODELS, "split", choice)
+    monkeypatch.setitem(models.PIP_NAMES, "split", "split-part1 split-part2")
+    yield choice, tmp_path / "data"
+    for name in ("split_part1", "split_part2"):
+        sys.modules.pop(name, None)
+
+
+def test_split_model_is_joined_once_and_transcribes(split_model, shared_data):
+    _choice, data_dir = split_model
+    transcriber = LocalTranscriber(Settings(whisper_model="split", data_dir=data_dir))
+    jfk = (shared_data / "speech" / "jfk.flac").read_bytes()
+    assert "ask not what your country" in transcriber.transcribe(jfk).text.lower()
+    joined = data_dir / "models" / "whisper-split"
+    assert (joined / "model.bin").is_file() and not [p for p in joined.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_damaged_split_model_is_refused(split_model):
+    choice, data_dir = split_model
+    models.MODELS["split"] = models.ModelChoice(choice.name, choice.packages, False, "0" * 64)
+    with pytest.raises(models.ModelMissing, match="do not match"):
+        models.model_dir("split", data_dir)
+    assert not (data_dir / "models" / "whisper-split").exists()  # nothing half-joined left to load later
+
+
+def test_missing_weights_keep_the_memo(tmp_path, monkeypatch, shared_data):
+    monkeypatch.setitem(models.MODELS, "gone", models.ModelChoice("gone", ("no_such_package_xyz",), True, "0" * 64))
+    monkeypatch.setitem(models.PIP_NAMES, "gone", "no-such-package")
+    transcriber = LocalTranscriber(Settings(whisper_model="gone", data_dir=tmp_path))
+    with pytest.raises(AllianceError, match="not installed.*memo is kept"):
+        transcriber.transcribe((shared_data / "speech" / "jfk.flac").read_bytes())
