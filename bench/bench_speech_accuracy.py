@@ -10,8 +10,8 @@ And the real-time factor on the ~2-minute memo of bench/bench_transcribe.py (goa
 
     .venv/bin/python bench/bench_speech_accuracy.py [--configs tiny.en:names,base:names] [--voices 4]
 
-A config is MODEL:PRIMING[:beam=N][:threads=N]; PRIMING is none, names, names+terms (ALLIANCE_WHISPER_VOCABULARY
-after the names) or terms+names (the terms first, passed as hint names).
+A config is MODEL:PRIMING[:beam=N][:threads=N]; PRIMING is none (nothing primed), names (the caseload
+only) or vocab+names (the default: CLINICAL_VOCABULARY, then the caseload).
 Needs espeak-ng for the dictations (apt-get install -y espeak-ng); rendered clips are cached.
 """
 from __future__ import annotations
@@ -36,8 +36,9 @@ from bench.speech_dictations import NAMES, TERMS, VOICES, dictations, render, sc
 from core.config import Settings  # noqa: E402
 from core.errors import NoSpeech  # noqa: E402
 from core.speech.local import LocalTranscriber  # noqa: E402
+from core.speech.priming import CLINICAL_VOCABULARY  # noqa: E402
 
-DEFAULT_CONFIGS = "tiny.en:none,tiny.en:names,tiny.en:names+terms,base:none,base:names,base:names+terms"
+DEFAULT_CONFIGS = "tiny.en:none,tiny.en:names,tiny.en:vocab+names,base:none,base:names,base:vocab+names"
 CACHE = Path(tempfile.gettempdir()) / "alliance-speech-bench"
 
 
@@ -55,13 +56,13 @@ def transcriber(config: str) -> tuple[LocalTranscriber, str]:
     for opt in opts:
         key, value = opt.split("=")
         update[{"beam": "whisper_beam_size", "threads": "whisper_threads"}[key]] = int(value)
-    if priming == "names+terms":
-        update["whisper_vocabulary"] = ",".join(TERMS)
+    if priming != "vocab+names":
+        update["whisper_vocabulary"] = "none"
     return LocalTranscriber(Settings().model_copy(update=update)), priming
 
 
 def primed_words(priming: str) -> tuple[str, ...]:
-    return {"none": (), "terms+names": (*TERMS, *NAMES)}.get(priming, NAMES)
+    return () if priming == "none" else NAMES
 
 
 def run_dictations(t: LocalTranscriber, priming: str, items) -> dict:
@@ -86,6 +87,8 @@ def run_dictations(t: LocalTranscriber, priming: str, items) -> dict:
         "opening_name_right": f"{totals['opening_right']}/{len(items)}",
         "wrong_client_names": totals["wrong_client_names"],
         "terms_right": f"{totals['terms_right']}/{totals['terms_said']}",
+        "terms_inserted": totals["terms_inserted"],
+        "held_out_terms_right": f"{totals['held_out_right']}/{totals['held_out_said']}",
         "wer": round(totals["word_errors"] / totals["words"], 3),
         "rtf_clips": round(seconds / audio_s, 3),
         "opening_misses": misses[:8],
@@ -107,7 +110,7 @@ def run_shared(t: LocalTranscriber, priming: str) -> dict:
             ref = normalise(row["reference"])
             errors += edit_distance(ref, normalise(text))
             words += len(ref)
-            inserted += sum(text.count(w) for w in (*NAMES, *TERMS) if w not in row["reference"])
+            inserted += sum(text.count(w) for w in {*NAMES, *TERMS, *CLINICAL_VOCABULARY} if w not in row["reference"])
     return {"wer": round(errors / words, 3), "primed_words_inserted": inserted, "clips_dropped": dropped}
 
 

@@ -59,7 +59,9 @@ def main() -> int:
         return t
 
     # (memos at once, threads per memo, model workers): one shared model per scenario, as in the service.
-    shapes = [(1, n, 1) for n in options] + [(2, n, w) for n in options for w in (1, 2)]
+    # Two at once: the old set-up (library threads, one worker: the second memo queues) and each
+    # thread count with two workers (both memos decode together).
+    shapes = [(1, n, 1) for n in options] + [(2, 0, 1)] + [(2, n, 2) for n in options]
     scenarios = {
         f"{jobs} at once, {n or 'default'} threads, {w} worker(s)": (jobs, transcriber(n, w)) for jobs, n, w in shapes
     }

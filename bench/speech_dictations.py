@@ -11,6 +11,7 @@ Needs `apt-get install -y espeak-ng` (bench time only; tests use committed clips
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import subprocess
@@ -31,11 +32,15 @@ NAMES = (
 SPOKEN = {"Siobhan": "Shivawn", "Nguyen": "Nwin", "Niamh": "Neev", "Oluwaseun": "Oh loo wah shay oon"}
 
 # Clinical terms as written, and how to say them to espeak (it reads "PHQ-9" as one run-on word).
+# HELD_OUT terms are said in the dictations but are not in the primed CLINICAL_VOCABULARY: they show
+# whether priming some terms costs the others.
 TERMS = {
     "PHQ-9": "P H Q 9", "GAD-7": "G A D 7", "box breathing": None, "exposure hierarchy": None,
     "thought record": None, "behavioural activation": None, "safety plan": None, "CBT": "C B T",
     "EMDR": "E M D R", "sertraline": None, "suicidal ideation": None, "cognitive restructuring": None,
+    "panic attacks": None,
 }
+HELD_OUT = ("sertraline", "cognitive restructuring", "panic attacks")
 
 TEMPLATES = (
     "{name} today. Her PHQ-9 was 12, down from 15. We practised box breathing and started an exposure "
@@ -106,7 +111,7 @@ def to_ogg(samples: np.ndarray, bitrate: int = 24_000) -> bytes:
 
 def render(d: Dictation, cache: Path) -> bytes:
     """The dictation as an OGG/Opus voice memo, cached by text and voice."""
-    path = cache / f"{d.key}-{abs(hash(d.text)) % 10**8}.ogg"
+    path = cache / f"{d.key}-{hashlib.sha256(d.text.encode()).hexdigest()[:10]}.ogg"
     if not path.exists():
         cache.mkdir(parents=True, exist_ok=True)
         path.write_bytes(to_ogg(speak_pcm(d.text, d.voice, d.speed)))
@@ -152,26 +157,31 @@ def _squash(text: str) -> str:
     return re.sub(r"[\s\-]+", "", text.lower().replace("behavioral", "behavioural"))
 
 
-def term_hits(reference: str, text: str) -> tuple[int, int]:
-    """(terms said, terms written right): "PHQ-9" matches "PHQ9" and "PHQ 9", not "PHQ-5"."""
-    said = right = 0
-    hyp = _squash(text)
-    for term in TERMS:
+def term_hits(reference: str, text: str, terms) -> tuple[int, int, int]:
+    """(said, written right, written but never said): "PHQ-9" matches "PHQ9" and "PHQ 9", not "PHQ-5"."""
+    said = right = inserted = 0
+    hyp, ref = _squash(text), _squash(reference)
+    for term in terms:
         n = len(re.findall(rf"(?<!\w){re.escape(term)}(?!\w)", reference))
         said += n
         right += min(n, hyp.count(_squash(term)))
-    return said, right
+        inserted += max(0, hyp.count(_squash(term)) - ref.count(_squash(term)))
+    return said, right, inserted
 
 
 def score(d: Dictation, text: str, primed: tuple[str, ...] = ()) -> dict:
     ref = normalise(d.text)
-    said, right = term_hits(d.text, text)
+    said, right, inserted = term_hits(d.text, text, [t for t in TERMS if t not in HELD_OUT])
+    held_said, held_right, _ = term_hits(d.text, text, HELD_OUT)
     return {
         "names_said": name_hits(d.name, d.text),
         "names_right": min(name_hits(d.name, text), name_hits(d.name, d.text)),
         "opening_right": int(name_hits(d.name, " ".join(text.split()[:6])) > 0),  # the name that files the note
         "terms_said": said,
         "terms_right": right,
+        "terms_inserted": inserted,
+        "held_out_said": held_said,
+        "held_out_right": held_right,
         "wrong_client_names": sum(name_hits(n, text) for n in primed if n in NAMES and n not in d.name),
         "word_errors": edit_distance(ref, normalise(text)),
         "words": len(ref),

