@@ -5,7 +5,8 @@ VmHWM (peak RSS) from /proc/self/status:
 - process: after importing the transcriber and faster-whisper (no model yet);
 - loaded: after loading the model, minus `process`; `load_peak`: the peak while loading;
 - in flight: the peak while transcribing the ~2-minute memo of bench_transcribe.py, minus the RSS
-  before it (for 1 memo, and for 2 memos at once on a model with 2 workers).
+  before it (for 1 memo, and for 2 memos at once on a model with 2 workers), and for one long memo
+  (the 2-minute one repeated to --long seconds, default 30 minutes: the default memo limit).
 The first transcription also loads the VAD (Silero, ONNX); it is counted in "in flight".
 
     .venv/bin/python bench/bench_speech_memory.py [--models tiny.en,base]
@@ -32,11 +33,19 @@ def status():
     fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
     return int(fields["VmRSS"].split()[0]) // 1024, int(fields["VmHWM"].split()[0]) // 1024
 
+import io
+import numpy as np
 from bench.bench_transcribe import NAMES, build_memo
+from bots.samples.samples import encode_ogg_opus
 from core.config import Settings
-from core.speech.local import LocalTranscriber
-import faster_whisper, faster_whisper.vad
+from core.speech.local import SAMPLE_RATE, LocalTranscriber
+from faster_whisper.audio import decode_audio
 memo, _ = build_memo(120.0)
+if {seconds} > 150:  # a long memo: the 2-minute one, repeated
+    pcm = decode_audio(io.BytesIO(memo), sampling_rate=SAMPLE_RATE)
+    pcm = np.tile(pcm, int({seconds} // (len(pcm) / SAMPLE_RATE)) + 1)[: int({seconds} * SAMPLE_RATE)]
+    memo = encode_ogg_opus((pcm * 32767).astype(np.int16).tobytes(), SAMPLE_RATE)
+    del pcm
 concurrency = {concurrency}
 t = LocalTranscriber(Settings(whisper_model={model!r}, data_dir=Path(tempfile.gettempdir()) / "alliance-speech-bench" / "data"), concurrency=concurrency)
 process, _ = status()
@@ -50,8 +59,8 @@ print(json.dumps({{"process_mb": process, "loaded_mb": loaded - process, "load_p
 """
 
 
-def measure(model: str, concurrency: int) -> dict:
-    code = CHILD.format(repo=str(REPO), model=model, concurrency=concurrency)
+def measure(model: str, concurrency: int, seconds: float) -> dict:
+    code = CHILD.format(repo=str(REPO), model=model, concurrency=concurrency, seconds=seconds)
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -61,8 +70,10 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", default="tiny.en,base")
+    parser.add_argument("--long", type=float, default=1800.0, help="seconds of the long memo (one at a time)")
     args = parser.parse_args()
-    results = {f"{m}, {c} at once": measure(m, c) for m in args.models.split(",") for c in (1, 2)}
+    shapes = [(c, 120.0) for c in (1, 2)] + ([(1, args.long)] if args.long else [])
+    results = {f"{m}, {c} at once, {s:g} s memo": measure(m, c, s) for m in args.models.split(",") for c, s in shapes}
     print(json.dumps({"benchmark": "speech_memory", "date": dt.date.today().isoformat(), "machine": machine(),
                       "compute_type": "int8", "results": results}, indent=2))
     return 0

@@ -231,11 +231,13 @@ class LocalTranscriber:
 
         model = self.model
         multilingual = bool(model.model.is_multilingual)
-        prompt = hint_prompt(hint_names, self.vocabulary)
+        decode_as = decoder_language(code, multilingual=multilingual)
+        # The vocabulary is English: primed on a French memo, base dropped the whole memo as silence.
+        prompt = hint_prompt(hint_names, self.vocabulary if decode_as == "en" else ())
         started = time.perf_counter()
         segments, info = model.transcribe(
             np.concatenate([np.zeros(int(LEAD_SILENCE_S * SAMPLE_RATE), np.float32), samples]),
-            language=decoder_language(code, multilingual=multilingual),
+            language=decode_as,
             beam_size=self.beam_size,
             vad_filter=True,
             vad_parameters=VAD_PARAMETERS,

@@ -22,10 +22,10 @@ PROMPT_SPAN = 100  # the closing timestamp: +100 steps of 0.02 s = <|2.00|>
 # Terms of the trade that tiny.en otherwise writes as it hears them ("back-streaming" for box
 # breathing, "PHQI", "the MBR"). Primed by default, before the names; ALLIANCE_WHISPER_VOCABULARY
 # replaces the list. Scale names come with their number as written ("PHQ-9"), never a bare "PHQ".
-# No three-letter acronyms: primed "CBT" came out for "came in" ("GAD-7, CBT-14"), and tiny.en
-# writes CBT right unprimed.
+# No bare acronyms: primed, "CBT" came out for "came in" ("GAD-7, CBT-14") and "EMDR" for "amiable"
+# in a real recording ("made, EMDR, himself"); tiny.en writes CBT right unprimed anyway.
 CLINICAL_VOCABULARY = (
-    "PHQ-9", "GAD-7", "EMDR", "box breathing", "exposure hierarchy", "thought record",
+    "PHQ-9", "GAD-7", "box breathing", "exposure hierarchy", "thought record",
     "behavioral activation", "safety plan", "suicidal ideation", "psychoeducation",
 )
 
