@@ -11,6 +11,7 @@ from core.errors import AllianceError, AudioError
 from core.speech.languages import LANGUAGES, decoder_language, normalise_language
 from core.speech.local import LocalTranscriber
 from core.speech.priming import hint_prompt, prompt_tokens
+from tests.fakes.openai_api import fake_openai  # noqa: F401  (fixture)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "speech"
 NAMES = ("Maya Thompson", "Siobhan", "Nguyen", "Priya Raman")
@@ -86,3 +87,18 @@ def test_english_memo_in_every_english_setting(transcriber, shared_data, languag
     jfk = (shared_data / "speech" / "jfk.flac").read_bytes()
     text = transcriber.transcribe(jfk, hint_names=NAMES, language=language).text
     assert "ask not what your country can do for you" in text.lower()
+
+
+def test_cloud_transcription_sends_the_language(fake_openai, tmp_path, shared_data):
+    from core.speech.cloud import OpenAITranscriber
+
+    settings = Settings(
+        data_dir=tmp_path, transcriber="openai", openai_base_url=fake_openai.url + "/v1", openai_api_key="test-key"
+    )
+    cloud = OpenAITranscriber(settings, sleep=lambda s: None)
+    jfk = (shared_data / "speech" / "formats" / "jfk.ogg").read_bytes()
+    for asked, sent in ((None, "en"), ("German", "de"), ("auto", None)):
+        fake_openai.transcription("Hallo.")
+        assert cloud.transcribe(jfk, language=asked).language == sent
+        form = [r for r in fake_openai.requests if r.path.endswith("/audio/transcriptions")][-1].form
+        assert form.get("language") == sent

@@ -70,3 +70,27 @@ def test_primed_names_stay_out_of_the_logs(transcriber, caplog):
     assert "transcribed" in caplog.text
     for secret in (*CASELOAD, clip["file"], "PHQ"):
         assert secret not in caplog.text
+
+
+def test_clinical_vocabulary_is_primed_before_the_names_by_default(transcriber):
+    from core.speech.priming import CLINICAL_VOCABULARY, hint_prompt, vocabulary_setting
+
+    assert transcriber.vocabulary == list(CLINICAL_VOCABULARY)
+    assert vocabulary_setting("none") == vocabulary_setting("") == []
+    assert vocabulary_setting(" CBT , exposure and response prevention,") == ["CBT", "exposure and response prevention"]
+    prompt = hint_prompt(["Siobhan"], CLINICAL_VOCABULARY)
+    assert prompt.startswith("PHQ-9, GAD-7, ") and prompt.endswith(", Siobhan.")
+    # A long caseload keeps every name it can; the terms give way first.
+    many = [f"Client Number{i}" for i in range(20)]
+    assert all(n in hint_prompt(many, CLINICAL_VOCABULARY) for n in many)
+
+
+def test_vocabulary_gets_scale_names_right_without_putting_a_client_in(transcriber):
+    """Unprimed, tiny.en heard "GAD-7" as "G. Adeyemi" — another client's surname in this note."""
+    plain = LocalTranscriber(Settings(whisper_vocabulary="none"))
+    clips = [c for c in CLIPS if "GAD-7" in c["text"]]
+    assert len(clips) >= 2
+    primed = [transcriber.transcribe((FIXTURES / c["file"]).read_bytes(), hint_names=CASELOAD).text for c in clips]
+    unprimed = [plain.transcribe((FIXTURES / c["file"]).read_bytes(), hint_names=CASELOAD).text for c in clips]
+    assert all("GAD-7" in text for text in primed), primed
+    assert sum("GAD-7" in text for text in unprimed) < len(clips)
