@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,21 +34,12 @@ def status():
     fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
     return int(fields["VmRSS"].split()[0]) // 1024, int(fields["VmHWM"].split()[0]) // 1024
 
-import io
-import numpy as np
-from bench.bench_transcribe import NAMES, build_memo
-from bots.samples.samples import encode_ogg_opus
+from bench.bench_transcribe import NAMES
 from core.config import Settings
-from core.speech.local import SAMPLE_RATE, LocalTranscriber
-from faster_whisper.audio import decode_audio
-memo, _ = build_memo(120.0)
-if {seconds} > 150:  # a long memo: the 2-minute one, repeated
-    pcm = decode_audio(io.BytesIO(memo), sampling_rate=SAMPLE_RATE)
-    pcm = np.tile(pcm, int({seconds} // (len(pcm) / SAMPLE_RATE)) + 1)[: int({seconds} * SAMPLE_RATE)]
-    memo = encode_ogg_opus((pcm * 32767).astype(np.int16).tobytes(), SAMPLE_RATE)
-    del pcm
+from core.speech.local import LocalTranscriber
+memo = Path({memo!r}).read_bytes()
 concurrency = {concurrency}
-t = LocalTranscriber(Settings(whisper_model={model!r}, data_dir=Path(tempfile.gettempdir()) / "alliance-speech-bench" / "data"), concurrency=concurrency)
+t = LocalTranscriber(Settings(whisper_model={model!r}, max_memo_minutes=60, data_dir=Path(tempfile.gettempdir()) / "alliance-speech-bench" / "data"), concurrency=concurrency)
 process, _ = status()
 t.model
 loaded, load_peak = status()
@@ -59,8 +51,29 @@ print(json.dumps({{"process_mb": process, "loaded_mb": loaded - process, "load_p
 """
 
 
-def measure(model: str, concurrency: int, seconds: float) -> dict:
-    code = CHILD.format(repo=str(REPO), model=model, concurrency=concurrency, seconds=seconds)
+def memo_file(seconds: float, folder: Path) -> str:
+    """The 2-minute memo of bench_transcribe.py, repeated to `seconds` when longer; written to a file."""
+    import io
+
+    import numpy as np
+    from faster_whisper.audio import decode_audio
+
+    from bench.bench_transcribe import build_memo
+    from bots.samples.samples import encode_ogg_opus
+    from core.speech.local import SAMPLE_RATE
+
+    memo, _ = build_memo(120.0)
+    if seconds > 150:
+        pcm = decode_audio(io.BytesIO(memo), sampling_rate=SAMPLE_RATE)
+        pcm = np.tile(pcm, int(seconds // (len(pcm) / SAMPLE_RATE)) + 1)[: int(seconds * SAMPLE_RATE)]
+        memo = encode_ogg_opus((pcm * 32767).astype(np.int16).tobytes(), SAMPLE_RATE)
+    path = folder / f"memo-{seconds:g}.ogg"
+    path.write_bytes(memo)
+    return str(path)
+
+
+def measure(model: str, concurrency: int, memo: str) -> dict:
+    code = CHILD.format(repo=str(REPO), model=model, concurrency=concurrency, memo=memo)
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -73,7 +86,11 @@ def main() -> int:
     parser.add_argument("--long", type=float, default=1800.0, help="seconds of the long memo (one at a time)")
     args = parser.parse_args()
     shapes = [(c, 120.0) for c in (1, 2)] + ([(1, args.long)] if args.long else [])
-    results = {f"{m}, {c} at once, {s:g} s memo": measure(m, c, s) for m in args.models.split(",") for c, s in shapes}
+    with tempfile.TemporaryDirectory() as folder:
+        memos = {s: memo_file(s, Path(folder)) for s in {s for _, s in shapes}}
+        results = {
+            f"{m}, {c} at once, {s:g} s memo": measure(m, c, memos[s]) for m in args.models.split(",") for c, s in shapes
+        }
     print(json.dumps({"benchmark": "speech_memory", "date": dt.date.today().isoformat(), "machine": machine(),
                       "compute_type": "int8", "results": results}, indent=2))
     return 0

@@ -1,14 +1,14 @@
 """Speech to text for voice memos: local faster-whisper (bundled Whisper tiny.en) by default.
 
-Every error raised here is an AudioError whose message is safe to show the therapist: it names the
-problem, never the content. Logs carry sizes, durations and timings only — never transcript text or
+Every error raised here is an AllianceError whose message is safe to show the therapist: an
+AudioError for the audio's own faults, a plain AllianceError (memo kept for /retry) for the set-up's.
+Logs carry sizes, durations, timings and the language code only — never transcript text, names or
 file names (a file name can hold a client's name).
 
-Decoding choices (measured; see docs/benchmarks.md, "Transcription"):
-- Client names prime the decoder as a *timestamped* initial prompt,
-  shaped like Whisper's own previous-window text. A plain-text prompt (`hotwords` or a string
-  `initial_prompt`) makes tiny.en stop emitting timestamps, and on memos longer than one 30 s
-  window whole sentences were then silently dropped.
+Decoding choices (measured; docs/benchmarks.md "Transcription", docs/benchmarks-speech.md):
+- Client names, after a short clinical vocabulary, prime the decoder (core/speech/priming.py).
+- Which weights: core/speech/models.py; which language: core/speech/languages.py; threads and
+  memory: core/speech/resources.py.
 - One second of silence goes before the audio and the VAD keeps 1 s of padding: tiny.en often skips
   the first words when speech starts at sample 0 — and the first words are usually the client's name.
 - The VAD stays on: without it, silence came out as "Thank you for watching.".
