@@ -1,14 +1,17 @@
-"""What primes the decoder: the therapist's client names, as Whisper's own previous-window text.
-
-Measured (docs/benchmarks.md, "Transcription"; docs/benchmarks-speech.md):
-- The names go in as a *timestamped* initial prompt, `<|0.00|> Maya Thompson, Siobhan. <|2.00|>`.
-  A plain-text prompt (`hotwords` or a string `initial_prompt`) makes Whisper stop emitting
-  timestamps, and on memos longer than one 30 s window whole sentences were then silently dropped.
-- Names only, as a bare list: framing words leak into the text ("Session notes. Clients: ..." turned
-  "Plan: role play" into "Clients, role play"), and scale names ("PHQ-9, GAD-7") turned a clip
-  saying "five five" into "PHQ-5" — an invented score is worse than a misspelt one.
-A name the model has never seen ("Daniel Okafor", "Siobhan") is primed the same way as any other:
-there is no registry of names on this side, only the list passed with each memo.
+"""What primes the decoder: a short clinical vocabulary, then the therapist's client names, written
+as Whisper's own previous-window text. Measured in docs/benchmarks.md ("Transcription") and
+docs/benchmarks-speech.md:
+- A *timestamped* initial prompt, `<|0.00|> PHQ-9, ..., Maya Thompson, Siobhan. <|2.00|>`. A
+  plain-text prompt (`hotwords` or a string `initial_prompt`) makes Whisper stop emitting timestamps,
+  and on memos longer than one 30 s window whole sentences were then silently dropped.
+- A bare list: framing words leak into the text ("Session notes. Clients: ..." turned "Plan: role
+  play" into "Clients, role play").
+- The vocabulary only ever goes before names, never alone: alone, it turned a clip saying "five
+  five" into "PHQ-5" (an invented score); followed by the names, that clip stays "5-5", and on
+  therapy dictations the vocabulary got most terms right that tiny.en otherwise mangles.
+- Names last, nearest the audio: with the names first, other clients' names turned up in memos.
+A name the model has never seen ("Daniel Okafor", "Siobhan") is primed like any other: there is no
+registry of names on this side, only the list passed with each memo.
 """
 from __future__ import annotations
 
@@ -41,16 +44,16 @@ def _bounded(items: Sequence[str], budget: int) -> list[str]:
 
 
 def hint_prompt(hint_names: Sequence[str] = (), vocabulary: Sequence[str] = ()) -> str | None:
-    """The priming text: one bare list, vocabulary first and names last; None when there is nothing.
+    """The priming text: one bare list, vocabulary first and names last; None without names.
 
-    Names get the character budget first (a long caseload leaves no room for terms), but are written
-    last, nearest the audio: measured, that put no other client's name into a memo (5 with the names
-    first) and kept the names as right as names alone did, give or take one memo in fifteen.
+    Names get the character budget first (a long caseload leaves no room for terms) but are written
+    last. Without names nothing is primed: the vocabulary alone invents scores (module docstring).
     """
     names = _bounded(hint_names, MAX_HINT_CHARS)
+    if not names:
+        return None
     terms = _bounded([t for t in vocabulary if t not in names], MAX_HINT_CHARS - len(", ".join(names)) - 2)
-    items = terms + names
-    return ", ".join(items) + "." if items else None
+    return ", ".join(terms + names) + "."
 
 
 def vocabulary_setting(value: str | None) -> list[str]:

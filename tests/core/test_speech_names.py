@@ -94,3 +94,13 @@ def test_vocabulary_gets_scale_names_right_without_putting_a_client_in(transcrib
     unprimed = [plain.transcribe((FIXTURES / c["file"]).read_bytes(), hint_names=CASELOAD).text for c in clips]
     assert all("GAD-7" in text for text in primed), primed
     assert sum("GAD-7" in text for text in unprimed) < len(clips)
+
+
+def test_vocabulary_is_never_primed_without_names(transcriber, shared_data):
+    """Primed alone, the vocabulary turned a recording of "five five" into "PHQ-5": an invented score."""
+    from core.speech.priming import CLINICAL_VOCABULARY, hint_prompt
+
+    assert hint_prompt([], CLINICAL_VOCABULARY) is None
+    clip = (shared_data / "speech" / "ps_cards_004.wav").read_bytes()
+    for names in ((), CASELOAD):
+        assert "PHQ" not in transcriber.transcribe(clip, hint_names=names).text
