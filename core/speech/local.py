@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 SAMPLE_RATE = 16_000  # what Whisper expects
 ACCEPTED = "OGG, M4A, MP3, WAV, FLAC, WebM"
 LEAD_SILENCE_S = 1.0
+PIECE_S = 300.0  # the longest stretch handed to faster-whisper at once (memory: see `pieces`)
 VAD_PARAMETERS = {"speech_pad_ms": 1000}
 
 # What Whisper emits for non-speech: "[BLANK_AUDIO]", "(silence)", "[Music]", "♪♪", "*sigh*"...
@@ -136,6 +137,30 @@ def _decode(data: bytes) -> np.ndarray:
         raise _unreadable(data) from None
 
 
+# --- long memos ------------------------------------------------------------------------------------
+
+
+def pieces(samples: np.ndarray, seconds: float = PIECE_S) -> list[np.ndarray]:
+    """The audio in pieces of at most `seconds`, each cut at the quietest half second of its last 20 s
+    (of its second half, for pieces under 40 s).
+
+    faster-whisper runs the VAD and the log-mel features over the whole input at once, ~0.65 MB per
+    second of audio: 1.9 GB at the peak for a 30-minute memo. In 5-minute pieces the peak stays near
+    that of a 5-minute memo (docs/benchmarks-speech.md, "Memory"), whatever the length.
+    """
+    size, window = int(seconds * SAMPLE_RATE), int(0.5 * SAMPLE_RATE)
+    search = int(min(20.0, seconds / 2) * SAMPLE_RATE)
+    out, start = [], 0
+    while len(samples) - start > size:
+        lo = start + size - search
+        energy = np.concatenate([[0.0], np.cumsum(samples[lo : start + size].astype(np.float64) ** 2)])
+        cut = lo + int(np.argmin(energy[window:] - energy[:-window])) + window // 2
+        out.append(samples[start:cut])
+        start = cut
+    out.append(samples[start:])
+    return out
+
+
 # --- text out --------------------------------------------------------------------------------------
 
 
@@ -169,6 +194,7 @@ class LocalTranscriber:
         self.max_bytes = settings.max_memo_bytes
         self.max_mb = settings.max_memo_mb
         self.max_minutes = settings.max_memo_minutes
+        self.piece_s = PIECE_S
 
     @property
     def model(self) -> Any:
@@ -234,24 +260,29 @@ class LocalTranscriber:
         decode_as = decoder_language(code, multilingual=multilingual)
         # The vocabulary is English: primed on a French memo, base dropped the whole memo as silence.
         prompt = hint_prompt(hint_names, self.vocabulary if decode_as == "en" else ())
+        initial_prompt = prompt_tokens(model.hf_tokenizer, prompt, multilingual=multilingual) if prompt else None
         started = time.perf_counter()
-        segments, info = model.transcribe(
-            np.concatenate([np.zeros(int(LEAD_SILENCE_S * SAMPLE_RATE), np.float32), samples]),
-            language=decode_as,
-            beam_size=self.beam_size,
-            vad_filter=True,
-            vad_parameters=VAD_PARAMETERS,
-            initial_prompt=prompt_tokens(model.hf_tokenizer, prompt, multilingual=multilingual) if prompt else None,
-        )
-        text = clean_text([s.text for s in segments])  # the generator does the decoding here
+        texts, language = [], decode_as
+        for piece in pieces(samples, self.piece_s):
+            segments, info = model.transcribe(
+                np.concatenate([np.zeros(int(LEAD_SILENCE_S * SAMPLE_RATE), np.float32), piece]),
+                language=language,
+                beam_size=self.beam_size,
+                vad_filter=True,
+                vad_parameters=VAD_PARAMETERS,
+                initial_prompt=initial_prompt,
+            )
+            texts += [s.text for s in segments]  # the generator does the decoding here
+            language = info.language  # detected once, in the first piece, under "auto"
+        text = clean_text(texts)
         elapsed = time.perf_counter() - started
         log.info(
             "transcribed %.1fs of audio (%d bytes, language %s) in %.2fs (RTF %.3f)",
-            duration, len(audio), info.language, elapsed, elapsed / duration,
+            duration, len(audio), language, elapsed, elapsed / duration,
         )
         if not re.search(r"\w", text):
             raise NoSpeech()
-        return TranscriptResult(text=text, duration_s=round(duration, 3), language=info.language)
+        return TranscriptResult(text=text, duration_s=round(duration, 3), language=language)
 
 
 def make_transcriber(settings: Settings, *, threads: int | None = None, concurrency: int = 1) -> LocalTranscriber:

@@ -100,3 +100,26 @@ def test_missing_weights_keep_the_memo(tmp_path, monkeypatch, shared_data):
     transcriber = LocalTranscriber(Settings(whisper_model="gone", data_dir=tmp_path))
     with pytest.raises(AllianceError, match="not installed.*memo is kept"):
         transcriber.transcribe((shared_data / "speech" / "jfk.flac").read_bytes())
+
+
+def test_long_memo_is_transcribed_in_pieces_cut_at_pauses():
+    """Memory stays bounded on long memos; cutting must not lose or garble the words at the cuts."""
+    import numpy as np
+
+    from bots.samples.samples import load_samples
+    from core.speech.local import SAMPLE_RATE, pieces
+
+    samples = np.random.default_rng(1).standard_normal(SAMPLE_RATE * 70).astype(np.float32)
+    samples[SAMPLE_RATE * 25 : SAMPLE_RATE * 26] = 0  # a pause inside the last 20 s before 30 s
+    parts = pieces(samples, seconds=30)
+    assert 25 * SAMPLE_RATE <= len(parts[0]) <= 26 * SAMPLE_RATE
+    assert all(len(p) <= 30 * SAMPLE_RATE for p in parts) and sum(map(len, parts)) == len(samples)
+
+    sample = load_samples()[0]  # ~24 s: in pieces of 10 s, cut wherever the speaker pauses
+    transcriber = LocalTranscriber(Settings())
+    whole = transcriber.transcribe(sample["path"].read_bytes(), hint_names=[sample["client"]]).text
+    transcriber.piece_s = 10
+    cut = transcriber.transcribe(sample["path"].read_bytes(), hint_names=[sample["client"]]).text
+    assert sample["client"] in cut
+    said, got = set(whole.lower().split()), set(cut.lower().split())
+    assert len(said - got) <= 3, (whole, cut)
