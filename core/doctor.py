@@ -108,7 +108,7 @@ def check_transcriber(settings: Settings) -> Check:
         return Check(PROBLEM, "whisper weights", f"ALLIANCE_WHISPER_LANGUAGE: {error}")
     cores = available_cores()
     threads = settings.whisper_threads or decoding_threads(1, cores)
-    how = "ALLIANCE_WHISPER_THREADS" if settings.whisper_threads else f"{cores} cores / memos at once"
+    how = "ALLIANCE_WHISPER_THREADS" if settings.whisper_threads else f"auto: {cores} cores, one memo at a time"
     decoding = f"language {language_name(language)}; {threads} decoding thread(s) per memo ({how})"
     if name in MODELS:
         choice = MODELS[name]

@@ -1,15 +1,20 @@
 """CPU and memory a local Whisper model needs: how many decoding threads, how many megabytes.
 
-Threads. CTranslate2's default is 4 threads per model whatever the machine has; on 2 cores that is
-oversubscribed, and two memos at once put 8 spinning threads on 2 cores. The rule here gives each
-concurrent job an equal share of the cores the process may use (CPU affinity and cgroup quota), at
-least one: `decoding_threads(concurrency)`. ALLIANCE_WHISPER_THREADS (0 = this rule) overrides it.
-Measured in docs/benchmarks-speech.md ("Threads").
+Threads. CTranslate2's default is 4 threads per model whatever the machine has. Measured on 2 cores
+(docs/benchmarks-speech.md, "Decoding threads"), one decoding thread per memo was the fastest for
+tiny.en and base, alone or two memos at once, with the least system CPU: the decoder works token by
+token on small matrices, and the rest of a transcription (audio decoding, the VAD, features) and of
+the service needs a core too. The rule: keep one core for all that, share the others equally between
+the memos decoded at once, at least one each — `decoding_threads(concurrency)`, on the cores this
+process may use (CPU affinity, cgroup quota). ALLIANCE_WHISPER_THREADS (0 = the rule) overrides it.
 
-Memory. Measured resident memory (RSS, MB) of one model loaded with int8 weights, and the extra a
-transcription in flight adds at its peak (a 2-minute memo; it grows little with length because
-Whisper decodes 30 s windows). The process itself (Python, faster-whisper, the VAD) is counted once
-in PROCESS_BASE_MB. Source: bench/bench_speech_memory.py, docs/benchmarks-speech.md ("Memory").
+Memory. Measured by bench/bench_speech_memory.py (docs/benchmarks-speech.md, "Memory"), int8 weights,
+resident set size in MB, each in a fresh process: PROCESS_BASE_MB before any speech import; the
+model loaded (faster-whisper imported, weights in memory); and the peak above that while memos are in
+flight. A memo's peak grows with its length until the 5-minute pieces cap it (core/speech/local.py):
+2 minutes +224 (tiny.en) / +243 (base), 30 minutes (the default limit) +625 / +685. A second
+2-minute memo at once added +178 / +190. MEMO_PEAK_MB is the 30-minute figure, counted for every
+memo in flight: an upper bound, for a ceiling that must hold.
 """
 from __future__ import annotations
 
@@ -17,11 +22,13 @@ import math
 import os
 from pathlib import Path
 
+from core.config import Settings
+
 # Measured: see the module docstring. Keys are the names in core/speech/models.py.
-PROCESS_BASE_MB = 120  # python + faster-whisper + ctranslate2 + onnxruntime (VAD) imported, no model
-MODEL_RESIDENT_MB = {"tiny.en": 60, "base": 110}
-INFLIGHT_PEAK_MB = {"tiny.en": 190, "base": 230}
-_UNKNOWN_MODEL = "base"  # a directory we have not measured: assume the larger known figures
+PROCESS_BASE_MB = 65  # Python with alliance's core imported, before faster-whisper
+MODEL_RESIDENT_MB = {"tiny.en": 100, "base": 170}  # faster-whisper imported and the weights loaded
+MEMO_PEAK_MB = {"tiny.en": 630, "base": 690}  # each memo in flight, up to 30 minutes long
+_UNMEASURED = "base"  # a model directory we have not measured: assume the larger figures
 
 
 def available_cores() -> int:
@@ -40,16 +47,19 @@ def available_cores() -> int:
 
 
 def decoding_threads(concurrency: int, cores: int | None = None) -> int:
-    """Threads per decoding job when `concurrency` jobs may run at once: an equal share, at least 1."""
+    """Threads per memo when `concurrency` memos decode at once: (cores - 1) shared equally, at least 1."""
     cores = available_cores() if cores is None else cores
-    return max(1, cores // max(1, concurrency))
+    return max(1, (cores - 1) // max(1, concurrency))
 
 
-def model_memory_mb(model: str, *, in_flight: bool = True) -> int:
-    """Resident MB one loaded model adds to the process, plus (in_flight) its peak while transcribing.
+def model_memory_mb(settings: Settings, *, concurrency: int = 1) -> int:
+    """Peak MB the local transcriber adds to the process: the configured model loaded, plus
+    `concurrency` memos in flight at once (0 = loaded, idle). Add PROCESS_BASE_MB once per process.
 
-    `model` is a name from core/speech/models.py ("tiny.en", "base"); anything else is costed as the
-    largest measured model. Add PROCESS_BASE_MB once per process.
+    A directory model that was not measured is costed as the largest measured one.
     """
-    key = model if model in MODEL_RESIDENT_MB else _UNKNOWN_MODEL
-    return MODEL_RESIDENT_MB[key] + (INFLIGHT_PEAK_MB[key] if in_flight else 0)
+    from core.speech.models import model_name
+
+    name = model_name(settings.whisper_model)
+    key = name if name in MODEL_RESIDENT_MB else _UNMEASURED
+    return MODEL_RESIDENT_MB[key] + MEMO_PEAK_MB[key] * max(0, concurrency)
