@@ -29,7 +29,7 @@ import numpy as np
 from core.config import Settings
 from core.errors import AllianceError, AudioError, NoSpeech
 from core.speech.languages import decoder_language, normalise_language
-from core.speech.models import ModelMissing, model_dir, model_name
+from core.speech.models import ModelMissing, model_dir
 from core.speech.priming import MAX_HINT_CHARS, hint_prompt, prompt_tokens, vocabulary_setting  # noqa: F401
 from core.speech.resources import decoding_threads
 
@@ -144,9 +144,9 @@ def pieces(samples: np.ndarray, seconds: float = PIECE_S) -> list[np.ndarray]:
     """The audio in pieces of at most `seconds`, each cut at the quietest half second of its last 20 s
     (of its second half, for pieces under 40 s).
 
-    faster-whisper runs the VAD and the log-mel features over the whole input at once, ~0.65 MB per
-    second of audio: 1.9 GB at the peak for a 30-minute memo. In 5-minute pieces the peak stays near
-    that of a 5-minute memo (docs/benchmarks-speech.md, "Memory"), whatever the length.
+    faster-whisper runs the VAD and the log-mel features over the whole input at once: a 30-minute
+    memo peaked at +1.9 GB. In 5-minute pieces it peaked at +0.6 GB (docs/benchmarks-speech.md,
+    "Memory"); what is left is mostly the decoded audio itself.
     """
     size, window = int(seconds * SAMPLE_RATE), int(0.5 * SAMPLE_RATE)
     search = int(min(20.0, seconds / 2) * SAMPLE_RATE)
@@ -184,7 +184,6 @@ class LocalTranscriber:
 
     def __init__(self, settings: Settings, *, threads: int | None = None, concurrency: int = 1) -> None:
         self.settings = settings
-        self.model_choice = model_name(settings.whisper_model)
         self.compute_type = settings.whisper_compute_type
         self.threads = settings.whisper_threads or threads or decoding_threads(concurrency)
         self.workers = max(1, concurrency)
@@ -207,10 +206,6 @@ class LocalTranscriber:
                 "(`alliance doctor` says which). Your memo is kept."
             ) from None
         return load_model(path, self.compute_type, self.threads, self.workers)
-
-    @property
-    def multilingual(self) -> bool:
-        return bool(self.model.model.is_multilingual)
 
     def check(self, audio: bytes) -> float | None:
         """Refuse bad input before any decoding; return the declared duration when known."""
