@@ -81,7 +81,9 @@ def compare_priming(transcriber: LocalTranscriber, memo: bytes) -> dict:
     for label, kwargs in {
         "none": {},
         "hotwords_text": {"hotwords": prompt},
-        "timestamped_prompt (used)": {"initial_prompt": prompt_tokens(model, prompt)},
+        "timestamped_prompt (used)": {
+            "initial_prompt": prompt_tokens(model.hf_tokenizer, prompt, multilingual=model.model.is_multilingual)
+        },
     }.items():
         started = time.perf_counter()
         segments, _ = model.transcribe(
@@ -132,7 +134,7 @@ def main() -> int:
         "model": "bundled tiny.en" if settings.whisper_model is None else settings.whisper_model,
         "compute_type": settings.whisper_compute_type,
         "beam_size": settings.whisper_beam_size,
-        "threads": settings.whisper_threads,
+        "threads": transcriber.threads,
         "memo_seconds": result.duration_s,
         "memo_kb": len(memo) // 1024,
         "load_s": round(load_s, 2),

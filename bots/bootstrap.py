@@ -2,13 +2,12 @@
 Tests pass their own settings or parts; everything else is built from the settings."""
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 from core.config import Settings
 from core.context import Context, SystemClock
 from core.jobs import Jobs
-from core.memo_flow import MemoFlow
+from core.memo_flow import MemoFlow, MemoryBudget
 from core.ports import Answerer, Clock, JobQueue, NoteWriter, Transcriber, UnitOfWorkFactory
 from core.service import Assistant
 
@@ -37,7 +36,7 @@ def build_transcriber(settings: Settings) -> Transcriber:
         return OpenAITranscriber(settings)
     from core.speech.local import make_transcriber
 
-    return make_transcriber(settings)
+    return make_transcriber(settings, concurrency=memo_concurrency(settings))
 
 
 def _llm_enabled(settings: Settings) -> bool:
@@ -67,9 +66,20 @@ def build_answerer(settings: Settings, *, llm=None) -> Answerer | None:
 
 
 def memo_concurrency(settings: Settings) -> int:
-    """Memos transcribed at once: one per core by default (each decoding with one thread)."""
-    requested = getattr(settings, "memo_concurrency", 0) or 0
-    return max(1, requested or os.cpu_count() or 1)
+    """Memos transcribed at once: one per core by default (each decoding with one thread; measured in
+    docs/benchmarks.md). The memory budget still holds back a memo that would not fit."""
+    from core.speech.resources import available_cores
+
+    return max(1, settings.memo_concurrency or available_cores())
+
+
+def memo_memory_budget(settings: Settings) -> int:
+    """MB the memos in flight may take together: the ceiling less the process and the loaded model."""
+    if _choice(settings.transcriber, "local") != "local" or not settings.memory_limit_mb:
+        return 0
+    from core.speech.resources import PROCESS_BASE_MB, model_memory_mb
+
+    return max(1, settings.memory_limit_mb - PROCESS_BASE_MB - model_memory_mb(settings, concurrency=0))
 
 
 def build_queue(settings: Settings, *, workers: bool = True) -> JobQueue:
@@ -107,5 +117,6 @@ def build_assistant(
         queue=queue or build_queue(settings, workers=False),
     )
     executor = ThreadPoolExecutor(max_workers=memo_concurrency(settings), thread_name_prefix="memo")
-    ctx.flow = MemoFlow(ctx, transcriber or build_transcriber(settings), {c.platform: c for c in channels}, executor)
+    ctx.flow = MemoFlow(ctx, transcriber or build_transcriber(settings), {c.platform: c for c in channels}, executor,
+                        MemoryBudget(memo_memory_budget(settings)))
     return Assistant(ctx, ctx.flow, Jobs(ctx, notifiers))

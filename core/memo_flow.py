@@ -10,6 +10,7 @@ edits the acknowledgement, and editing twice shows one message."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from concurrent.futures import Executor
 from dataclasses import replace
@@ -35,9 +36,10 @@ WRITING = "Got it — writing the note…"
 
 class MemoFlow:
     def __init__(self, ctx: Context, transcriber: Transcriber, channels: Mapping[str, Channel],
-                 executor: Executor | None = None):
+                 executor: Executor | None = None, memory: "MemoryBudget | None" = None):
         self.ctx = ctx
         self.transcriber = transcriber
+        self.memory = memory or MemoryBudget(0)
         self.channels = dict(channels)
         # Transcription gets its own threads: questions and buttons must never wait behind it.
         self.executor = executor
@@ -163,10 +165,10 @@ class MemoFlow:
         # Every name the therapist gave with or before the memo primes the decoder first.
         hints = [n for n in (memo.client_hint, preset.name if preset else None) if n] + names
         hints = list(dict.fromkeys(hints))
-        options = {"language": language} if language else {}
-        result = await self._in_executor(
-            lambda: self.transcriber.transcribe(memo.audio, filename=memo.filename, hint_names=hints, **options)
-        )
+        async with self.memory.reserve(self._memory_for(memo.audio)):
+            result = await self._in_executor(
+                lambda: self.transcriber.transcribe(memo.audio, filename=memo.filename, hint_names=hints, language=language)
+            )
         self._save(memo, status=MemoStatus.TRANSCRIBED, transcript=result.text, failure=None)
         log.info("memo %s transcribed (%.1f s of audio)", memo.id, result.duration_s)
 
@@ -272,10 +274,35 @@ class MemoFlow:
             except Exception as error:  # cosmetic: the note still replaces it
                 log.info("memo %s: position update failed: %s", memo_id, type(error).__name__)
 
+    def _memory_for(self, audio: bytes) -> int:
+        estimate = getattr(self.transcriber, "memory_mb", None)  # a cloud transcriber costs nothing here
+        return estimate(audio) if estimate else 0
+
     async def _in_executor(self, work):
         if self.executor is None:
             return await asyncio.to_thread(work)
         return await asyncio.get_running_loop().run_in_executor(self.executor, work)
+
+
+class MemoryBudget:
+    """Memos transcribe together only while their estimated memory fits under the ceiling (0: no ceiling);
+    a memo bigger than the whole ceiling runs alone rather than never."""
+
+    def __init__(self, limit_mb: int):
+        self.limit_mb, self.used_mb = limit_mb, 0
+        self._changed = asyncio.Condition()
+
+    @contextlib.asynccontextmanager
+    async def reserve(self, mb: int):
+        async with self._changed:
+            await self._changed.wait_for(lambda: not self.limit_mb or not self.used_mb or self.used_mb + mb <= self.limit_mb)
+            self.used_mb += mb
+        try:
+            yield
+        finally:
+            async with self._changed:
+                self.used_mb -= mb
+                self._changed.notify_all()
 
 
 class DeliveryFailed(Exception):

@@ -5,6 +5,7 @@ import re
 from functools import lru_cache
 from zoneinfo import available_timezones
 
+from core.speech.languages import language_name, normalise_language
 from core.types import NOTE_FORMATS
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -18,6 +19,7 @@ USAGE = (
     "/settings reminder 15   (minutes before a session, or: reminder off)\n"
     "/settings format DAP   (SOAP, DAP, BIRP or GIRP)\n"
     "/settings channel telegram   (or slack: where digests go when both are linked)\n"
+    "/settings language de   (the language you dictate in; default: the server's)\n"
     "/settings style <how you like your notes written>"
 )
 
@@ -31,7 +33,8 @@ def settings_text(therapist) -> str:
         f"• Morning digest: {digest}\n"
         f"• Session reminder: {reminder}\n"
         f"• Note format: {therapist.note_format}\n"
-        f"• Preferred channel: {therapist.channel or 'any linked chat'}\n\n" + USAGE
+        f"• Preferred channel: {therapist.channel or 'any linked chat'}\n"
+        f"• Dictation language: {language_name(therapist.language) if therapist.language else 'the default'}\n\n" + USAGE
     )
 
 
@@ -137,6 +140,16 @@ def apply_setting(uow, therapist_id: int, args: str) -> str:
             return "The note format can be SOAP, DAP, BIRP or GIRP."
         uow.therapists.update(therapist_id, note_format=value.upper())
         return f"New notes will be written as {value.upper()}."
+    if key in ("language", "lang"):
+        if value.lower() in ("default", "off", "none", ""):
+            uow.therapists.update(therapist_id, language=None)
+            return "Your memos are heard in the server's default language."
+        try:
+            code = normalise_language(value[:40])
+        except ValueError:
+            return "I don't know that language. Use a code such as en, de, es, fr, or auto."
+        uow.therapists.update(therapist_id, language=code)
+        return f"Your memos will be heard as {language_name(code)}."
     if key == "channel":
         if value.lower() not in ("telegram", "slack", "any"):
             return "The channel can be telegram, slack or any."

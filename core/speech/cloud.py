@@ -18,6 +18,7 @@ from typing import Sequence
 from core.config import Settings
 from core.errors import AllianceError, AudioError, NoSpeech
 from core.models.client import LLMError, RetryPolicy, make_openai, with_retries
+from core.speech.languages import AUTO, normalise_language
 from core.speech.local import LocalTranscriber, TranscriptResult, clean_text
 
 log = logging.getLogger(__name__)
@@ -85,16 +86,25 @@ class OpenAITranscriber:
                 raise AllianceError(f"Cloud transcription is not set up: {error}") from None
         return self._client
 
-    def transcribe(self, audio: bytes, *, filename: str = "memo", hint_names: Sequence[str] = ()) -> TranscriptResult:
+    def transcribe(
+        self, audio: bytes, *, filename: str = "memo", hint_names: Sequence[str] = (), language: str | None = None
+    ) -> TranscriptResult:
+        """`language`: a code, a name or "auto" (the service detects it); None = ALLIANCE_WHISPER_LANGUAGE."""
+        try:
+            code = self._checker.language if language is None else normalise_language(language)
+        except ValueError as error:
+            raise AllianceError(f"{error} Your memo is kept.") from None
         declared = self._checker.check(audio)  # AudioError for empty / too big / too long / not audio
         name = upload_name(audio, filename)
         started = time.perf_counter()
+        extra = {} if code == AUTO else {"language": code}
 
         def create():
             return self.client.audio.transcriptions.create(
                 model=self.model,
                 file=(name, audio),
                 response_format="json",
+                **extra,
             )
 
         try:
@@ -110,4 +120,4 @@ class OpenAITranscriber:
         log.info("cloud transcription of %d bytes in %.2fs", len(audio), time.perf_counter() - started)
         if not re.search(r"\w", text):
             raise NoSpeech()
-        return TranscriptResult(text=text, duration_s=round(declared or 0.0, 3))
+        return TranscriptResult(text=text, duration_s=round(declared or 0.0, 3), language=extra.get("language"))

