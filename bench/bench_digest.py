@@ -6,7 +6,7 @@ PostgreSQL. Goal (issue 5): under 60 s on 2 cores. Prints one JSON object per da
 
 PostgreSQL runs in a throwaway database on the server named by ALLIANCE_TEST_DATABASE_URL.
 Measured:
-- compose_s: core.schedule.digest_batch.compose_digests for every therapist (what the morning tick composes),
+- compose_s: core.schedule.digests.compose_digests for every therapist (what the morning tick composes),
   checked item for item against `Assistant.digest` on a sample (one_by_one_ms_per_digest);
 - tick_0730_s: one scheduler tick at 07:30 when every therapist's digest is due at once (the worst case:
   one time zone, one digest time): ledger claims + composing + the ledger reads, sends excluded;
@@ -37,7 +37,7 @@ from sqlalchemy import insert  # noqa: E402
 
 from bots.bootstrap import build_assistant  # noqa: E402
 from core.config import Settings  # noqa: E402
-from core.schedule.digest_batch import compose_digests  # noqa: E402
+from core.schedule.digests import compose_digests  # noqa: E402
 from core.schedule.notifications import due_notifications  # noqa: E402
 from core.types import Flag, NoteDraft  # noqa: E402
 from storage.models import Appointment, Client, Identity, Note, Therapist  # noqa: E402
@@ -79,7 +79,7 @@ def note_json(name: str, client_id: int, day: date, rng: random.Random) -> dict:
 
 def populate(service, therapists: int, per_day: int, notes_per_client: int) -> dict:
     """Bulk-insert invented therapists, identities, clients, notes and sessions on DAY."""
-    cipher, engine = service.store.cipher, service.store.engine
+    cipher, engine = service.ctx.uow.cipher, service.ctx.uow.engine
     rng = random.Random(5)
     tz = ZoneInfo(TZ)
     counts = {"therapists": therapists, "appointments": 0, "notes": 0, "weekly_series": 0}
@@ -131,9 +131,10 @@ async def measure(url: str | None, label: str, therapists: int, per_day: int, no
         counts = populate(service, therapists, per_day, notes_per_client)
         setup_s = time.perf_counter() - t0
 
-        ids = service.store.therapist_ids()
+        with service.ctx.uow() as uow:
+            ids = [t.id for t in uow.therapists.all()]
         t0, c0 = time.perf_counter(), time.process_time()
-        digests = compose_digests(service, [(tid, DAY) for tid in ids])
+        digests = compose_digests(service.ctx, [(tid, DAY) for tid in ids])
         compose_s, compose_cpu_s = time.perf_counter() - t0, time.process_time() - c0
         assert sum(len(d.items) for d in digests.values()) == therapists * per_day
 
@@ -145,15 +146,15 @@ async def measure(url: str | None, label: str, therapists: int, per_day: int, no
         single_ms = 1000 * (time.perf_counter() - t0) / len(sample)
 
         t0, c0 = time.perf_counter(), time.process_time()
-        due = await due_notifications(service, at_0730)
+        due = await due_notifications(service.ctx, at_0730)
         tick_s, tick_cpu_s = time.perf_counter() - t0, time.process_time() - c0
         assert sum(o.kind == "digest" for o in due) == therapists, len(due)
 
         t0 = time.perf_counter()
-        idle = await due_notifications(service, at_0730 + timedelta(minutes=5))  # 07:35: digests done, no session near
+        idle = await due_notifications(service.ctx, at_0730 + timedelta(minutes=5))  # 07:35: digests done, no session near
         idle_s = time.perf_counter() - t0
         assert idle == [], len(idle)
-        service.store.engine.dispose()
+        service.ctx.uow.engine.dispose()
     return {
         "benchmark": "digest", "database": label, **counts, "clients": therapists * per_day,
         "setup_s": round(setup_s, 1), "compose_s": round(compose_s, 2), "compose_cpu_s": round(compose_cpu_s, 2),

@@ -19,6 +19,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.bench_transcribe import build_memo  # noqa: E402
 from bots.bootstrap import build_assistant  # noqa: E402
+from core import roster  # noqa: E402
 from core.config import Settings  # noqa: E402
 from core.speech.local import load_model, bundled_model_path  # noqa: E402
 from core.types import AudioMemo  # noqa: E402
@@ -28,12 +29,14 @@ async def one_run(memo: bytes, run: int) -> dict:
     service = build_assistant(Settings(data_dir=Path(tempfile.mkdtemp(prefix="alliance-bench-")), database_url=None))
     sender = service.console_sender("Dr. Bench")
     therapist_id = service.therapist_id(sender)
-    for name in ("Maya Thompson", "Daniel Okafor"):
-        service.store.add_client(therapist_id, name)
+    with service.ctx.uow() as uow:
+        for name in ("Maya Thompson", "Daniel Okafor"):
+            roster.create(uow, therapist_id, name, "bench")
+        uow.commit()
     tick = time.perf_counter()
     receipt = await service.receive_memo(sender, AudioMemo(f"bench-{run}", memo, "memo.ogg"))
     received = time.perf_counter() - tick
-    reply = await service.process_memo(therapist_id, receipt.memo_id)
+    reply = await service.finish_memo(therapist_id, receipt.memo_id)
     total = time.perf_counter() - tick
     assert reply.note is not None, reply.text
     return {"ack_ms": received * 1000, "total_s": total}

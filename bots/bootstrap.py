@@ -29,14 +29,21 @@ def _choice(value: str | None, default: str) -> str:
     return (value or default).strip().lower()
 
 
-def build_transcriber(settings: Settings) -> Transcriber:
+def build_transcriber(settings: Settings, *, worker: bool = False) -> Transcriber:
+    """A worker transcribing several memos at once uses one process per memo (threads don't scale:
+    core/speech/pool.py); the CLI and console transcribe their one memo in-process."""
     if _choice(settings.transcriber, "local") == "openai":
         from core.speech.cloud import OpenAITranscriber
 
         return OpenAITranscriber(settings)
+    concurrency = memo_concurrency(settings)
+    if worker and concurrency > 1:
+        from core.speech.pool import PooledTranscriber
+
+        return PooledTranscriber(settings, concurrency)
     from core.speech.local import make_transcriber
 
-    return make_transcriber(settings, concurrency=memo_concurrency(settings))
+    return make_transcriber(settings, concurrency=1)
 
 
 def _llm_enabled(settings: Settings) -> bool:
@@ -73,13 +80,16 @@ def memo_concurrency(settings: Settings) -> int:
     return max(1, settings.memo_concurrency or available_cores())
 
 
-def memo_memory_budget(settings: Settings) -> int:
-    """MB the memos in flight may take together: the ceiling less the process and the loaded model."""
+def memo_memory_budget(settings: Settings, *, worker: bool = False) -> int:
+    """MB the memos in flight may take together: the ceiling less this process and the loaded model(s)
+    (a worker's transcriber processes each hold one)."""
     if _choice(settings.transcriber, "local") != "local" or not settings.memory_limit_mb:
         return 0
     from core.speech.resources import PROCESS_BASE_MB, model_memory_mb
 
-    return max(1, settings.memory_limit_mb - PROCESS_BASE_MB - model_memory_mb(settings, concurrency=0))
+    holders = memo_concurrency(settings) if worker and memo_concurrency(settings) > 1 else 0
+    fixed = PROCESS_BASE_MB + (holders or 1) * model_memory_mb(settings, concurrency=0) + holders * PROCESS_BASE_MB
+    return max(1, settings.memory_limit_mb - fixed)
 
 
 def build_queue(settings: Settings, *, workers: bool = True) -> JobQueue:
@@ -100,9 +110,11 @@ def build_assistant(
     queue: JobQueue | None = None,
     channels=(),
     notifiers=None,
+    worker: bool = False,
 ) -> Assistant:
     """`llm` (a core.models.client.LLM) is shared by the writer and the answerer; tests pass one with a
-    fake sleep. Without a `queue`, memos are run by whoever received them (the CLI and console)."""
+    fake sleep. Without a `queue`, memos are run by whoever received them (the CLI and console). `worker`:
+    this process transcribes memos for the queue (`alliance run`, `alliance run worker`)."""
     settings = settings or Settings()
     if llm is None and _llm_enabled(settings):
         from core.models.client import LLM
@@ -117,6 +129,6 @@ def build_assistant(
         queue=queue or build_queue(settings, workers=False),
     )
     executor = ThreadPoolExecutor(max_workers=memo_concurrency(settings), thread_name_prefix="memo")
-    ctx.flow = MemoFlow(ctx, transcriber or build_transcriber(settings), {c.platform: c for c in channels}, executor,
-                        MemoryBudget(memo_memory_budget(settings)))
+    ctx.flow = MemoFlow(ctx, transcriber or build_transcriber(settings, worker=worker), {c.platform: c for c in channels},
+                        executor, MemoryBudget(memo_memory_budget(settings, worker=worker)))
     return Assistant(ctx, ctx.flow, Jobs(ctx, notifiers))

@@ -24,6 +24,11 @@ from core.types import AudioMemo, Reply
 
 # ---- commands ------------------------------------------------------------------------------------
 async def cmd_memo(args) -> int:
+    if args.resume:
+        return await _resume(args)
+    if not args.file:
+        progress("Give the memo's audio file, e.g. alliance memo session.ogg --as NAME (or --resume).")
+        return 2
     path = Path(args.file)
     if not path.is_file():
         progress(f"No file at {path}.")
@@ -43,6 +48,21 @@ async def cmd_memo(args) -> int:
     therapist_id = service.therapist_id(sender)
     reply = await service.finish_memo(therapist_id, receipt.memo_id)
     return _finish_note(receipt.memo_id, reply, args)
+
+
+async def _resume(args) -> int:
+    """Finish the therapist's memos a killed command left half-way (each one, once)."""
+    service = assistant()
+    therapist_id = service.therapist_id(service.console_sender(args.as_name))
+    pending = service.unfinished_memos(therapist_id)
+    if not pending:
+        progress("No memo was left unfinished.")
+        return 0
+    progress(f"Finishing {len(pending)} memo(s) left unfinished…")
+    code = 0
+    for memo_id in pending:
+        code = max(code, _finish_note(memo_id, await service.finish_memo(therapist_id, memo_id), args))
+    return code
 
 
 async def cmd_note(args) -> int:
@@ -308,7 +328,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_run)
     sub.add_parser("doctor", help="check the configuration and say plainly what is wrong").set_defaults(run=cmd_doctor)
     p = therapist(sub.add_parser("memo", help="a voice memo file -> a progress note"))
-    p.add_argument("file")
+    p.add_argument("file", nargs="?", help="the recording (OGG, M4A, MP3, WAV, FLAC, WebM)")
+    p.add_argument("--resume", action="store_true", help="finish memos an interrupted command left half-way")
     note_options(p)
     p.set_defaults(run=cmd_memo)
     p = therapist(sub.add_parser("note", help="typed text -> a progress note"))

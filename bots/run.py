@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import os
 import logging
 import signal
 from dataclasses import dataclass
@@ -50,7 +51,8 @@ def _queue(settings: Settings, role: str, concurrency: int):
     if settings.resolved_database_url.startswith("postgresql"):
         from storage.queue_pg import ProcrastinateQueue
 
-        return ProcrastinateQueue(settings.resolved_database_url)
+        return ProcrastinateQueue(settings.resolved_database_url, heartbeat_s=settings.worker_heartbeat_s,
+                                  stalled_after_s=settings.stalled_after_s)
     if role != "all":
         raise RunError(f"`alliance run {role}` needs PostgreSQL (ALLIANCE_DATABASE_URL): separate processes share its "
                        "job queue. On SQLite, `alliance run` does everything in one process.")
@@ -76,13 +78,28 @@ async def run(settings: Settings | None = None, stop: asyncio.Event | None = Non
         log.error("%s", error)
         return 2
     works = role in ("all", "worker")
+    if role == "worker" and settings.worker_nice > 0:  # batch work: the web process's acks come first
+        try:
+            os.nice(settings.worker_nice)
+        except OSError:
+            pass
     notifiers = {name: m.make_notifier(settings) for name, m in modules.items()} if works else {}
     channels = [m.make_channel(settings) for m in modules.values()] if works else []
-    service = build_assistant(settings, queue=queue, channels=channels, notifiers=notifiers)
+    service = build_assistant(settings, queue=queue, channels=channels, notifiers=notifiers, worker=works)
     stop = stop or _stop_on_signals()
     opened = getattr(queue, "open", None)
     if opened is not None:
         await opened()
+    poller = None
+    if role in ("all", "web") and "telegram" in modules and not settings.telegram_webhook_url and opened is not None:
+        from storage.queue_pg import hold_poller_lock
+
+        poller = await hold_poller_lock(settings.resolved_database_url)
+        if poller is None:
+            log.error("Another web process is already polling Telegram (a bot allows one). To run several web "
+                      "processes, use the webhook: set ALLIANCE_TELEGRAM_WEBHOOK_URL and ALLIANCE_TELEGRAM_WEBHOOK_SECRET.")
+            await queue.close()
+            return 2
     tasks = []
     if role in ("all", "web"):
         tasks += [asyncio.create_task(m.serve(service, settings, stop), name=name) for name, m in modules.items()]
@@ -98,10 +115,14 @@ async def run(settings: Settings | None = None, stop: asyncio.Event | None = Non
     finally:
         stop.set()
     await asyncio.gather(*pending, return_exceptions=True)
-    await _close(queue, notifiers, channels)
+    await _close(queue, notifiers, channels, poller, service.flow.transcriber)
     for task in done:
-        if task.exception() is not None:
-            log.error("%s stopped: %s", task.get_name(), type(task.exception()).__name__)
+        error = task.exception()
+        if error is not None:
+            # Our configuration errors say what to set (never a secret's value); anything else: the type only,
+            # as an exception's text may quote content.
+            said = str(error) if type(error).__name__.endswith("ConfigError") or isinstance(error, RunError) else type(error).__name__
+            log.error("%s stopped: %s", task.get_name(), said)
             return 1
     return 0
 
@@ -109,6 +130,9 @@ async def run(settings: Settings | None = None, stop: asyncio.Event | None = Non
 async def _work(service, queue, settings: Settings, stop: asyncio.Event) -> None:
     concurrency = memo_concurrency(settings)
     log.info("worker: %d memo(s) at a time", concurrency)
+    warm_up = getattr(service.flow.transcriber, "warm_up", None)
+    if warm_up is not None:  # transcriber processes load the model before the first memo waits for it
+        await asyncio.to_thread(warm_up)
     if hasattr(queue, "run_workers"):  # PostgreSQL
         await service.recover()
         await queue.run_workers(service.jobs, concurrency, stop)
@@ -121,13 +145,15 @@ async def _work(service, queue, settings: Settings, stop: asyncio.Event) -> None
         await queue.stop()
 
 
-async def _close(queue, notifiers: dict, channels: list) -> None:
-    for closable in [*notifiers.values(), *channels, queue]:
+async def _close(queue, notifiers: dict, channels: list, poller, transcriber=None) -> None:
+    for closable in [*notifiers.values(), *channels, queue, poller, transcriber]:
         close = getattr(closable, "close", None)
         if close is None:
             continue
         try:
-            await close()
+            result = close()
+            if asyncio.iscoroutine(result):
+                await result
         except Exception as error:  # shutting down anyway
             log.warning("closing %s failed: %s", type(closable).__name__, type(error).__name__)
 

@@ -32,7 +32,6 @@ from core.schedule.calendar_feeds import REFRESH_EVERY
 from core.schedule.notifications import therapist_settings
 
 log = logging.getLogger(__name__)
-RECOVER_EVERY = timedelta(minutes=2)
 
 TICK_SECONDS = 30
 DIGEST_PREFIX = "digest:"
@@ -108,7 +107,7 @@ class Scheduler:
         every(self.tick, self.tick_seconds, "tick")
         every(self.feeds_job, self.feed_interval.total_seconds(), "feeds")
         every(self.prune_job, 86_400, "prune")
-        every(self.recover_job, RECOVER_EVERY.total_seconds(), "recover")
+        every(self.recover_job, self.ctx.settings.recover_seconds, "recover")
         self.sync_jobs()
         self.scheduler.start()
 

@@ -35,6 +35,14 @@ class Settings(BaseSettings):
     memo_concurrency: int = Field(0, validation_alias=_env("ALLIANCE_MEMO_CONCURRENCY"))  # 0: one per core
     # The process's memory ceiling: memos transcribe together only while they fit (0: no ceiling).
     memory_limit_mb: int = Field(900, validation_alias=_env("ALLIANCE_MEMORY_LIMIT_MB"))
+    # Recovery: how often the clock queues memos left unfinished, and when a silent worker counts as dead
+    # (its jobs go to another worker); a worker says it is alive every heartbeat.
+    # Transcription is batch work: worker processes run at this lower CPU priority (nice), so the web
+    # process's acknowledgements and answers get a core first on a shared machine.
+    worker_nice: int = Field(10, validation_alias=_env("ALLIANCE_WORKER_NICE"))
+    recover_seconds: float = Field(60.0, validation_alias=_env("ALLIANCE_RECOVER_SECONDS"))
+    worker_heartbeat_s: float = Field(10.0, validation_alias=_env("ALLIANCE_WORKER_HEARTBEAT_S"))
+    stalled_after_s: float = Field(30.0, validation_alias=_env("ALLIANCE_STALLED_AFTER_S"))
 
     # notes and answers
     llm: str = Field("offline", validation_alias=_env("ALLIANCE_LLM"))

@@ -46,9 +46,11 @@ class Jobs:
         return await deliver_all(self.ctx, self.notifiers, reports)
 
     async def prune(self) -> int:
+        """Daily: forget old delivery ids, refresh the planner's statistics."""
         with self.ctx.uow() as uow:
             count = uow.ledger.forget_events_before(self.ctx.clock.now() - EVENT_MEMORY)
             uow.commit()
+            uow.optimize()
         return count
 
     async def recover(self, platforms: list[str] | None = None) -> int:

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 RETRY_HINT = "Your memo is kept — send /retry to try again."
 TYPED = "typed"  # the file name of a typed note: its text is exactly what the therapist wrote
+UNREADABLE = ("I can't read one of your memos with this server's key, so I couldn't write its note. "
+              "Your practice admin can check the key (`alliance doctor`); the memo is kept.")
 TRANSCRIBING = "Got it — transcribing…"
 WRITING = "Got it — writing the note…"
 
@@ -105,12 +107,31 @@ class MemoFlow:
         self._running.add(memo_id)
         try:
             while True:
-                memo = self._load(therapist_id, memo_id)
+                try:
+                    memo = self._load(therapist_id, memo_id)
+                except Exception as error:  # unreadable (e.g. stored under another key): this memo only
+                    await self._unreadable(therapist_id, memo_id, error)
+                    return None
                 if memo is None or memo.status in (MemoStatus.DELIVERED, MemoStatus.FAILED):
                     return memo
                 await self._step(memo)
         finally:
             self._running.discard(memo_id)
+
+    async def _unreadable(self, therapist_id: int, memo_id: int, error: Exception) -> None:
+        """Record why on the memo (without reading what can't be read) and say so in its chat."""
+        log.error("memo %s cannot be read: %s", memo_id, type(error).__name__)
+        with self.ctx.uow() as uow:
+            refs = uow.memos.refs(therapist_id, memo_id)
+            uow.memos.update(therapist_id, memo_id, status=MemoStatus.FAILED, failure=UNREADABLE)
+            uow.commit()
+        if refs is not None:
+            platform, origin, reply = refs
+            stub = MemoRecord(memo_id, therapist_id, platform, MemoStatus.FAILED, origin_ref=origin, reply_ref=reply)
+            try:
+                await self._send(stub, Reply(UNREADABLE, memo_id=memo_id, outcome="failed"))
+            except DeliveryFailed:
+                pass
 
     async def _step(self, memo: MemoRecord) -> None:
         try:

@@ -135,6 +135,11 @@ class Assistant:
         memo = await self.flow.run(therapist_id, memo_id)
         return _finished_reply(self.ctx, Who(therapist_id, "console"), memo)
 
+    def unfinished_memos(self, therapist_id: int) -> list[int]:
+        """This therapist's memos the terminal left half-way (a killed command): oldest first."""
+        with self.ctx.uow() as uow:
+            return [m for t, m in uow.memos.unfinished("console") if t == therapist_id]
+
     # ---- typed text ----------------------------------------------------------------------------------
     async def receive_text(self, sender: Sender, text: str, *, message_id: str, prefix: str = "/",
                            reply_to: str | None = None, origin: str | None = None) -> Reply:

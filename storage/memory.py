@@ -127,6 +127,10 @@ class MemoryMemos(_Repo):
         memo = self.st.memos.get(memo_id)
         return memo if memo is not None and memo.therapist_id == therapist_id else None
 
+    def refs(self, therapist_id: int, memo_id: int) -> tuple[str, str | None, str | None] | None:
+        memo = self.get(therapist_id, memo_id)
+        return (memo.platform, memo.origin_ref, memo.reply_ref) if memo else None
+
     def update(self, therapist_id: int, memo_id: int, *, drop_audio: bool = False, **fields) -> None:
         memo = self.get(therapist_id, memo_id)
         if memo is None:
@@ -351,6 +355,9 @@ class MemoryUnitOfWork:
 
     def index(self, value: str) -> str:
         return hashlib.sha256(b"memory-index:" + value.encode()).hexdigest()
+
+    def optimize(self) -> None:
+        pass
 
 
 class MemoryUnitOfWorkFactory:

@@ -15,7 +15,8 @@ import json
 import logging
 
 import procrastinate
-from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
+from procrastinate.jobs import Status
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +29,9 @@ def conninfo(database_url: str) -> str:
 
 
 class ProcrastinateQueue:
-    def __init__(self, database_url: str):
+    def __init__(self, database_url: str, *, heartbeat_s: float = 10.0, stalled_after_s: float = 30.0):
         self.url = conninfo(database_url)
+        self.heartbeat_s, self.stalled_after_s = heartbeat_s, stalled_after_s
         self.app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=self.url))
         self._jobs = None
         retry = procrastinate.RetryStrategy(max_attempts=8, exponential_wait=2)
@@ -97,15 +99,12 @@ class ProcrastinateQueue:
     async def run_workers(self, jobs, concurrency: int, stop: asyncio.Event, *, name: str = "worker") -> None:
         """Serve both queues until `stop` is set; memos `concurrency` at a time."""
         self._jobs = jobs
+        options = dict(install_signal_handlers=False, listen_notify=True, fetch_job_polling_interval=2.0,
+                       delete_jobs="successful", update_heartbeat_interval=self.heartbeat_s,
+                       stalled_worker_timeout=self.stalled_after_s)
         workers = [
-            asyncio.create_task(self.app.run_worker_async(
-                queues=[MEMOS], concurrency=concurrency, name=f"{name}-memos", install_signal_handlers=False,
-                listen_notify=True, fetch_job_polling_interval=2.0, delete_jobs="successful",
-            )),
-            asyncio.create_task(self.app.run_worker_async(
-                queues=[TASKS], concurrency=2, name=f"{name}-tasks", install_signal_handlers=False,
-                listen_notify=True, fetch_job_polling_interval=2.0, delete_jobs="successful",
-            )),
+            asyncio.create_task(self.app.run_worker_async(queues=[MEMOS], concurrency=concurrency, name=f"{name}-memos", **options)),
+            asyncio.create_task(self.app.run_worker_async(queues=[TASKS], concurrency=2, name=f"{name}-tasks", **options)),
         ]
         stopping = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait([stopping, *workers], return_when=asyncio.FIRST_COMPLETED)
@@ -118,10 +117,32 @@ class ProcrastinateQueue:
                 raise task.exception()
 
     async def retry_stalled(self) -> int:
-        """Jobs left `doing` by a worker whose heartbeat stopped go back to the queue."""
-        stalled = list(await self.app.job_manager.get_stalled_jobs())
+        """Jobs left `doing` by a worker whose heartbeat stopped go back to the queue. When the recovery
+        sweep has already queued the same memo again, the dead worker's job is closed instead (its lock
+        would otherwise hold the new one back)."""
+        manager = self.app.job_manager
+        stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=self.stalled_after_s))
         for job in stalled:
-            await self.app.job_manager.retry_job(job)
+            try:
+                await manager.retry_job(job)
+            except UniqueViolation:
+                await manager.finish_job(job, Status.ABORTED, delete_job=True)
         if stalled:
             log.warning("retried %d job(s) of workers that stopped", len(stalled))
         return len(stalled)
+
+
+POLLER_LOCK = 727_274_002  # one Telegram long-poller per database
+
+
+async def hold_poller_lock(database_url: str):
+    """Telegram allows one long-poller per bot: the first web process takes this lock (held for as long as
+    its connection lives) and a second gets None. Returns the connection to keep, or None."""
+    import psycopg
+
+    connection = await psycopg.AsyncConnection.connect(conninfo(database_url), autocommit=True)
+    row = await (await connection.execute("SELECT pg_try_advisory_lock(%s)", (POLLER_LOCK,))).fetchone()
+    if row[0]:
+        return connection
+    await connection.close()
+    return None

@@ -57,6 +57,12 @@ class SqlMemos:
         row = self.s.exec(select(Memo).where(Memo.therapist_id == therapist_id, Memo.id == memo_id)).first()
         return self._record(row) if row else None
 
+    def refs(self, therapist_id: int, memo_id: int) -> tuple[str, str | None, str | None] | None:
+        """Where a memo came from and its acknowledgement, read without decrypting anything."""
+        row = self.s.exec(select(Memo.platform, Memo.origin_ref, Memo.reply_ref)
+                          .where(Memo.therapist_id == therapist_id, Memo.id == memo_id)).first()
+        return tuple(row) if row else None
+
     def update(self, therapist_id: int, memo_id: int, *, drop_audio: bool = False, **fields) -> None:
         values = self._columns(fields)
         if drop_audio:

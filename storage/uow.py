@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from storage.crypto import Cipher
+from storage.db import refresh_statistics
 from storage.ledger import SqlAudit, SqlLedger
 from storage.people import SqlClients, SqlTherapists
 from storage.records import SqlMemos, SqlNotes
@@ -45,6 +46,9 @@ class SqlUnitOfWork:
 
     def index(self, value: str) -> str:
         return self.cipher.index(value)
+
+    def optimize(self) -> None:
+        refresh_statistics(self.engine)
 
 
 class SqlUnitOfWorkFactory:

@@ -134,3 +134,40 @@ def test_clients_added_up_front_are_used_for_memos(capsys, shared_data):
     assert [c["name"] for c in clients] == ["Daniel Okafor", "Maya Thompson"] and clients[0]["aliases"] == ["Danny"]
     code, note = run_json(capsys, "note", "Saw Danny today. He felt hopeful about the job search.", "--as", "Dr. Rivera")
     assert note["client"] == "Daniel Okafor"
+
+
+def test_memo_resume_finishes_what_a_killed_command_left_half_way(tmp_path, monkeypatch, capsys, shared_data):
+    """`alliance memo` killed after any step leaves the memo in that state; `--resume` finishes each once."""
+    import json
+
+    from bots.bootstrap import build_assistant
+    from bots.cli import main
+    from core.config import Settings
+    from core.types import AudioMemo
+    from tests import support
+
+    monkeypatch.setenv("ALLIANCE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("ALLIANCE_DATABASE_URL", raising=False)
+    service = build_assistant(Settings(data_dir=tmp_path / "data", database_url=None))
+    sender = service.console_sender("Dr. Osei")
+    tid = service.therapist_id(sender)
+    jfk = (shared_data / "speech/formats/jfk.ogg").read_bytes()
+    import asyncio
+
+    left = {}
+    for step in ("received", "fetched", "transcribed"):
+        receipt = asyncio.run(service.receive_memo(sender, AudioMemo(f"cut-{step}", jfk, "memo.ogg", client_hint="Lena Brandt")))
+        fields = {"status": step}
+        if step == "transcribed":
+            fields["transcript"] = "Session with Lena Brandt today. She slept better after the breathing exercise."
+        support.update_memo(service, tid, receipt.memo_id, **fields)
+        left[step] = receipt.memo_id
+    service.ctx.uow.engine.dispose()
+
+    assert main(["memo", "--resume", "--as", "Dr. Osei", "--json"]) == 0
+    out = capsys.readouterr().out
+    finished = [json.loads(block) for block in out.replace("}\n{", "}\n\x00{").split("\x00")]
+    assert sorted(n["memo_id"] for n in finished) == sorted(left.values())
+    assert all(n["client"] == "Lena Brandt" for n in finished)
+    assert main(["memo", "--resume", "--as", "Dr. Osei"]) == 0
+    assert "No memo was left unfinished" in capsys.readouterr().err

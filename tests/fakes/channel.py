@@ -3,6 +3,8 @@ message the flow sent or edited. Stands in for Telegram/Slack in use-case tests;
 tested against the fake Bot API and Web API servers."""
 from __future__ import annotations
 
+import time
+
 from core.errors import FetchFailed
 from core.types import Reply
 
@@ -15,6 +17,7 @@ class FakeChannel:
         self.messages: dict[str, Reply] = {}  # ref -> what the message shows now
         self.log: list[tuple[str, str, Reply]] = []  # ("send" | "edit", ref, reply)
         self.fetches: list[str] = []
+        self.note_times: dict[str, float] = {}  # ref -> when a note first appeared there (benchmarks)
         self._next = 100
 
     async def fetch_audio(self, source_ref: str, max_bytes: int) -> bytes:
@@ -32,15 +35,19 @@ class FakeChannel:
         self._maybe_fail()
         self._next += 1
         ref = f"{origin.split(':')[0]}:{self._next}"
-        self.messages[ref] = reply
-        self.log.append(("send", ref, reply))
+        self._record("send", ref, reply)
         return ref
 
     async def edit(self, ref: str, reply: Reply, *, origin: str | None = None) -> str | None:
         self._maybe_fail()
-        self.messages[ref] = reply
-        self.log.append(("edit", ref, reply))
+        self._record("edit", ref, reply)
         return ref
+
+    def _record(self, kind: str, ref: str, reply: Reply) -> None:
+        self.messages[ref] = reply
+        self.log.append((kind, ref, reply))
+        if reply.note is not None:
+            self.note_times.setdefault(ref, time.perf_counter())
 
     def notes(self) -> list[Reply]:
         """What the chat shows as notes now (edits replace messages)."""

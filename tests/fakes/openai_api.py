@@ -54,6 +54,7 @@ class FakeOpenAI:
         self.requests: list[Recorded] = []
         self.scripts: dict[str, deque[Scripted]] = {"chat": deque(), "audio": deque(), "models": deque()}
         self.models = ["gpt-4o-mini", "whisper-1"]
+        self.every_transcription: Scripted | None = None  # the answer when nothing else is scripted
         self.api_key = "test-key"  # requests with another bearer get 401
         self._loop = asyncio.new_event_loop()
         self._runner: web.AppRunner | None = None
@@ -183,9 +184,11 @@ class FakeOpenAI:
         denied = self._unauthorised(request)
         if denied:
             return denied
-        script = self._next("audio")
+        script = self._next("audio") or self.every_transcription
         if script is None:
             return _error(418, "fake: nothing scripted for this request", "unscripted")
+        if script.delay_s:  # a fixed cost per memo: load benchmarks measure the queue, not the CPU
+            await asyncio.sleep(script.delay_s)
         if script.status != 200:
             return _error(script.status, "fake failure", script.error_code, script.headers)
         return web.json_response({"text": script.content or ""})

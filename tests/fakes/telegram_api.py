@@ -26,6 +26,7 @@ class Call:
     method: str
     params: dict[str, Any]
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)  # when it arrived (latency benchmarks)
 
 
 class FakeTelegram:

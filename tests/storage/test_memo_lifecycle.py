@@ -213,3 +213,38 @@ async def test_old_delivery_ids_are_forgotten_recent_ones_still_deduplicate(make
     assert support.forget_events_before(service, datetime.now(timezone.utc) - timedelta(days=30)) == 0
     assert not service.claim_event("telegram:update:1")  # a recent redelivery is still ignored
     assert support.forget_events_before(service, datetime.now(timezone.utc) + timedelta(seconds=1)) == 1
+
+
+async def test_recovery_goes_on_past_a_memo_it_cannot_read(make_service, jfk):
+    """One memo stored under another key (or corrupted) fails with a reason in its chat; the others finish."""
+    from sqlalchemy import update
+    from sqlmodel import Session
+
+    from core.memo_flow import UNREADABLE
+    from storage.models import Memo
+    from storage.queue_local import LocalQueue
+    from tests.core.flow_support import enrol
+    from tests.fakes.channel import FakeChannel
+
+    channel = FakeChannel(files={"f": jfk})
+    service = make_service(channels=[channel], queue=LocalQueue(1))
+    sender = enrol(service, "Dr. Osei")
+    therapist_id = service.therapist_id(sender)
+    support.add_client(service, therapist_id, "Lena Brandt")
+    receipts = [await service.receive_memo(sender, AudioMemo(f"7{i}", None, "memo.ogg", client_hint="Lena Brandt",
+                                                             source_ref="f", size_bytes=len(jfk)), origin=f"501:7{i}")
+                for i in range(3)]
+    with Session(service.ctx.uow.engine) as s:  # the middle one was written under a key this server doesn't have
+        s.exec(update(Memo).where(Memo.id == receipts[1].memo_id).values(client_hint_enc=b"gAAAAABnot-our-key"))
+        s.commit()
+    service.ctx.queue.start(service.jobs)
+    await service.recover()
+    await service.ctx.queue.idle()
+    await service.ctx.queue.stop()
+    statuses = [support.memo(service, therapist_id, r.memo_id) for r in (receipts[0], receipts[2])]
+    assert [m.status for m in statuses] == ["delivered", "delivered"]
+    assert len(channel.notes()) == 2
+    assert support.failed_memos(service, therapist_id) == [receipts[1].memo_id]
+    told = [reply for kind, ref, reply in channel.log if reply.outcome == "failed"]
+    assert [t.text for t in told] == [UNREADABLE]
+    assert await service.recover() == 0  # nothing left to retry forever
