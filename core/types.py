@@ -200,6 +200,10 @@ def _measure_from(data: dict[str, Any]) -> Measure:
     )
 
 
+# Public names for storage: a measure entered outside a note is stored as the same JSON.
+measure_to_json, measure_from_json = _measure_json, _measure_from
+
+
 @dataclass(frozen=True)
 class Document:
     filename: str
@@ -241,6 +245,21 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class AllianceItem:
+    """One alliance line of a prep (core/alliance/prep.py): an open rupture, a drop in a feedback score,
+    or a goal not discussed lately. `quote` is copied verbatim from a note ("" when the line is only
+    dates and numbers, e.g. a score the therapist entered); `suggestion` is a general practice from
+    core/alliance/checkins.py, never clinical content about the client."""
+
+    kind: str  # "rupture" | "score_drop" | "quiet_goal"
+    session_date: date
+    quote: str = ""
+    detail: str = ""  # framing from dates, counts and kinds: "partly repaired 24 Nov — open", "SRS 36 → 29"
+    suggestion: str = ""
+    note_id: int | None = None
+
+
+@dataclass(frozen=True)
 class DigestItem:
     appointment_id: int
     client_name: str
@@ -252,6 +271,7 @@ class DigestItem:
     follow_ups: tuple[str, ...] = ()
     risks: tuple[Flag, ...] = ()
     alliance: tuple[Flag, ...] = ()
+    alliance_items: tuple[AllianceItem, ...] = ()  # open ruptures, feedback drops, quiet goals
 
     @property
     def first_session(self) -> bool:
@@ -335,6 +355,16 @@ class ForgetClient(Action):  # confirmed
 @dataclass(frozen=True)
 class Cancel(Action):
     pass
+
+
+@dataclass(frozen=True)
+class MarkRepaired(Action):  # the therapist marks the ruptures of a note repaired
+    note_id: int
+
+
+@dataclass(frozen=True)
+class UndoAllianceEntry(Action):  # take back an entered score or a repaired mark
+    entry_id: int
 
 
 class Awaiting:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from storage.alliance import SqlAllianceEntries
 from storage.crypto import Cipher
 from storage.ledger import SqlAudit, SqlLedger
 from storage.people import SqlClients, SqlTherapists
@@ -31,6 +32,7 @@ class SqlUnitOfWork:
         self.appointments = SqlAppointments(s, c)
         self.ledger = SqlLedger(s)
         self.audit = SqlAudit(s)
+        self.alliance = SqlAllianceEntries(s, c)
         return self
 
     def __exit__(self, *exc) -> None:
