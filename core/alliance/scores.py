@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Sequence
 
 from core.alliance.timeline import ScorePoint
+from core.errors import AllianceError
 from core.notes.measures import NUMBER, find_measures, spoken_number
 from core.notes.scales import is_alliance_measure, scale_named
 from core.types import Measure
@@ -25,7 +26,7 @@ _UNRANGED = re.compile(r"^(?P<name>[A-Za-z][A-Za-z0-9' -]{0,40}?)\s*[:=]?\s*(?P<
 _WHEN = re.compile(r"\s*(?:\b(?:on|for|dated)\s+)?(?P<when>\d{4}-\d{2}-\d{2}|today|yesterday)\s*\.?$", re.I)
 
 
-class ScoreProblem(ValueError):
+class ScoreProblem(AllianceError):
     """Why a typed score can't be stored; the message is safe to show (it quotes only the score)."""
 
 

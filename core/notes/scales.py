@@ -80,7 +80,7 @@ BANDS: dict[str, tuple[tuple[float, float, str], ...]] = {
     "PCL-5": ((0, 32, "below cut-off"), (33, 80, "probable PTSD")),
     "EPDS": ((0, 9, "low"), (10, 12, "possible depression"), (13, 30, "probable depression")),
     "ORS": ((0, 24, "clinical range"), (25, 40, "non-clinical range")),
-    "SRS": ((0, 35, "below 36: ask about the session"), (36, 40, "36 and above")),
+    "SRS": ((0, 35, "below cut-off (36)"), (36, 40, "at or above 36")),
 }
 PATTERNS: tuple[tuple[Scale, re.Pattern[str]], ...] = tuple((s, re.compile(s.spoken, re.I)) for s in SCALES)
 
