@@ -45,7 +45,7 @@ def split_client(uow, therapist_id: int, text: str, read_rest: Callable[[str], T
 
 
 def _day(d: date) -> str:
-    return f"{d:%a} {d.day} {d:%b %Y}"
+    return f"{d:%a %d %b %Y}"
 
 
 # ---- /score -----------------------------------------------------------------------------------------

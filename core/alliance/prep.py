@@ -18,7 +18,7 @@ MAX_RUPTURES = 3
 
 
 def _day(d: date) -> str:
-    return f"{d:%a} {d.day} {d:%b}"
+    return f"{d:%a %d %b}"
 
 
 def _score(value: float) -> str:
