@@ -187,7 +187,7 @@ def _measure_json(m: Measure) -> dict[str, Any]:
     out: dict[str, Any] = {"name": m.name, "score": None if m.uncertain else m.score, "evidence": m.evidence}
     for key in ("uncertain", "raw", "earlier", "scale_min", "scale_max"):  # only when set: old readers see old JSON
         value = getattr(m, key)
-        if value not in (None, False, ""):
+        if value is not None and value is not False and value != "":  # not `in (None, False, "")`: 0 == False
             out[key] = value
     return out
 
