@@ -157,7 +157,3 @@ def _signals(ax, timeline: Timeline, low: float, high: float, *, legend: bool) -
                   borderaxespad=0.2)
     return len(timeline.signals)
 
-
-def date_span(timeline: Timeline) -> tuple[date, date] | None:
-    dates = [p.session_date for p in timeline.scores] + [s.session_date for s in timeline.signals]
-    return (min(dates), max(dates)) if dates else None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from core.alliance.timeline import OPEN, REPAIRED, RUPTURE, Signal, Timeline, build_timeline
+from core.alliance.timeline import REPAIRED, RUPTURE, Signal, Timeline, build_timeline
 from core.language.client_match import ClientRecord
 from core.ports import UnitOfWork
 
@@ -114,5 +114,3 @@ def to_json(report: ClientReport) -> dict[str, Any]:
     return {"client": report.client.name, "as_of": report.today.isoformat(), **report.timeline.to_json(),
             "open_ruptures": len(report.open_ruptures)}
 
-
-__all__ = ["ClientReport", "load", "text", "markdown", "to_json", "slug", "OPEN", "REPAIRED"]
