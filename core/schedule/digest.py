@@ -11,8 +11,9 @@ from core.types import Digest, DigestItem, Flag, NoteDraft
 
 RECENT_SESSIONS_FOR_FLAGS = 3
 # An open rupture, a feedback drop or a quiet goal may lie several sessions back: the alliance lines
-# read this many notes (about three months of weekly sessions). NOTES_READ is what a digest needs.
-RECENT_SESSIONS_FOR_ALLIANCE = 12
+# read this many notes (two months of weekly sessions: each note more is one more to decrypt at the
+# 07:30 tick, see bench/bench_alliance_digest.py). NOTES_READ is what a digest needs.
+RECENT_SESSIONS_FOR_ALLIANCE = 8
 NOTES_READ = max(RECENT_SESSIONS_FOR_FLAGS, RECENT_SESSIONS_FOR_ALLIANCE)
 
 
