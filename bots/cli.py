@@ -353,6 +353,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bots.cli_schedule import add_parsers as add_schedule_parsers
 
     add_schedule_parsers(sub, therapist)
+    from bots.cli_report import add_parsers as add_report_parsers  # alliance report, alliance chart
+
+    add_report_parsers(sub, therapist)
     p = therapist(sub.add_parser("clients", help="list your clients, or add some (names help transcription)"))
     p.add_argument("--add", action="append", metavar="NAME", help="add a client (repeatable)")
     p.add_argument("--alias", action="append", metavar="ALIAS", help='another name for the added client, e.g. "Danny"')

@@ -27,7 +27,8 @@ def print_reply(reply: Reply) -> None:
     for number, button in enumerate(flat_buttons(reply), start=1):
         print(f"  [{number}] {button.label}")
     if reply.document is not None:
-        print(f"(document {reply.document.filename}, {len(reply.document.content)} bytes — use `alliance export --out`)")
+        command = "alliance chart --out FILE.png" if reply.document.mime_type.startswith("image/") else "alliance export --out"
+        print(f"(document {reply.document.filename}, {len(reply.document.content)} bytes — use `{command}`)")
 
 
 async def chat(service, name: str, lines=None) -> int:

@@ -65,7 +65,8 @@ class SlackPoster:
         message holding the buttons, i.e. the last one (with `first`, of the first one: the one to edit)."""
         ts, first_ts = None, None
         blocks = reply_blocks(reply, origin=origin, picker=picker)
-        if reply.document is not None:
+        image = reply.document is not None and reply.document.mime_type.startswith("image/")
+        if reply.document is not None and not image:
             # Files go up with the reply's text as the comment; buttons (if any) follow as a message.
             await self.upload(channel, reply, thread_ts=thread_ts)
             blocks = [b for b in blocks if b["type"] == "actions"]
@@ -74,6 +75,8 @@ class SlackPoster:
             response = await self.client.chat_postMessage(channel=channel, text=text, blocks=page, thread_ts=thread_ts)
             ts = response["ts"]
             first_ts = first_ts or ts
+        if image:  # a chart: shown inline under the text it illustrates (which may be long, with buttons)
+            await self.upload_image(channel, reply.document, thread_ts=thread_ts)
         return first_ts if first else ts
 
     async def update(
@@ -103,6 +106,16 @@ class SlackPoster:
             filename=document.filename,
             title=document.filename,
             initial_comment=escape(reply.text) if reply.text else None,
+            thread_ts=thread_ts,
+        )
+
+    async def upload_image(self, channel: str, document, *, thread_ts: str | None = None) -> None:
+        await self.client.files_upload_v2(
+            channel=channel,
+            content=document.content,
+            filename=document.filename,
+            title=document.filename,
+            alt_txt="Chart of scores over time with alliance signals",
             thread_ts=thread_ts,
         )
 

@@ -152,11 +152,21 @@ async def deliver(
         )
         ids.append(message.message_id)
     if reply.document is not None:
-        message = await bot.send_document(
-            chat_id, document=reply.document.content, filename=reply.document.filename
-        )
-        ids.append(message.message_id)
+        ids.append(await _send_file(bot, chat_id, reply.document))
     return ids
+
+
+async def _send_file(bot: Bot, chat_id: int, document) -> int:
+    """A picture (a chart) as a photo, shown inline on a phone; anything else, or a picture Telegram
+    refuses as a photo (too large, odd proportions), as a file."""
+    if document.mime_type.startswith("image/"):
+        try:
+            message = await bot.send_photo(chat_id, photo=document.content, filename=document.filename)
+            return message.message_id
+        except BadRequest as error:
+            log.info("photo refused, sending it as a file (%s)", type(error).__name__)
+    message = await bot.send_document(chat_id, document=document.content, filename=document.filename)
+    return message.message_id
 
 
 async def _edit(bot: Bot, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None) -> bool:

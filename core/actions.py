@@ -16,11 +16,13 @@ from core.types import (
     ChooseClient,
     DeleteNote,
     ForgetClient,
+    MarkRepaired,
     NewClient,
     NewClientName,
     PickClient,
     Reformat,
     RetryWithModel,
+    UndoAllianceEntry,
 )
 
 MAX_BYTES = 64
@@ -39,6 +41,8 @@ VERBS: dict[str, type] = {
     "forget": ForgetClient,
     "cancel": Cancel,
     "await-newclient": NewClientName,
+    "repaired": MarkRepaired,
+    "undo-entry": UndoAllianceEntry,
 }
 _VERB_OF = {cls: verb for verb, cls in VERBS.items()}
 

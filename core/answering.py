@@ -27,6 +27,10 @@ class StoredCaseload:
             self.loaded[client_id] = self.uow.notes.for_client(self.therapist_id, client_id)
         return self.loaded[client_id]
 
+    def entries(self, client_id: int):
+        """Alliance entries (scores entered with /score, ruptures marked repaired) of one client."""
+        return self.uow.alliance.for_client(self.therapist_id, client_id)
+
     def sessions(self, start: date, end: date) -> list[Session]:
         names = {c.id: c.name for c in self.clients}
         found = self.uow.appointments.occurrences(

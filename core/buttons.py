@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Awaitable, Callable
 
 from core import note_ops, roster
+from core.alliance import commands as alliance
 from core.context import Context, Who
 from core.errors import NoteNotFound
 from core.models.revise import retry_with_model
@@ -16,12 +17,14 @@ from core.types import (
     ChooseClient,
     DeleteNote,
     ForgetClient,
+    MarkRepaired,
     NewClient,
     NewClientName,
     PickClient,
     Reformat,
     Reply,
     RetryWithModel,
+    UndoAllianceEntry,
 )
 
 EXPIRED = "That button has expired. Send the command again."
@@ -120,4 +123,6 @@ BUTTONS: dict[type, Handler] = {
     AskDeleteNote: ask_delete,
     DeleteNote: delete,
     ForgetClient: forget,
+    MarkRepaired: alliance.mark_repaired,
+    UndoAllianceEntry: alliance.undo,
 }

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 from core import handlers
+from core.alliance import commands as alliance
 from core.context import Context, Who
 from core.schedule import commands as schedule
 from core.types import Reply
@@ -39,6 +40,10 @@ COMMANDS: dict[str, Spec] = {
     "calendar": Spec("/calendar <ICS feed URL> — sync sessions from your calendar (or send an .ics file)", schedule.calendar),
     "assign": Spec("/assign <number> <client> — file a calendar session under a client", schedule.assign),
     "export": Spec("/export <client> — the client's notes as a document", handlers.export),
+    "score": Spec("/score <client> <scale> <score> [date] — save a feedback score, e.g. SRS 32", alliance.score),
+    "repaired": Spec("/repaired <client> [date] — mark a client's open rupture repaired", alliance.repaired),
+    "report": Spec("/report <client> — the alliance over time, with a chart", alliance.report),
+    "chart": Spec("/chart <client> [measure] — a client's scores over time as a picture", alliance.chart),
     "forget": Spec("/forget <client> — delete a client and all their notes", handlers.forget),
     "retry": Spec("try failed memos again", handlers.retry),
     "link": Spec("/link <code> — link this account with an invite code", None, menu=False),

@@ -8,8 +8,8 @@ from datetime import date, datetime, tzinfo
 from typing import Iterable, Protocol, Sequence
 
 from core.language.client_match import ClientRecord
-from core.types import Answer, NoteDraft, Reply
-from core.records import Account, AppointmentRecord, AuditEntry, CalendarFeedRecord, MemoRecord, Occurrence, TherapistRecord
+from core.types import Answer, Measure, NoteDraft, Reply
+from core.records import Account, AllianceEntry, AppointmentRecord, AuditEntry, CalendarFeedRecord, MemoRecord, Occurrence, TherapistRecord
 
 
 # ---- repositories ---------------------------------------------------------------------------------------
@@ -74,6 +74,18 @@ class Appointments(Protocol):
                     only_if_unreported: bool = False, **fields) -> bool: ...  # compare-and-set
 
 
+class AllianceEntries(Protocol):
+    """Scores the therapist entered and ruptures they marked repaired (core/alliance reads them with the notes)."""
+
+    def add(self, therapist_id: int, client_id: int, session_date: date, kind: str, *,
+            measure: Measure | None = None, note_id: int | None = None) -> int: ...
+    def for_client(self, therapist_id: int, client_id: int) -> list[AllianceEntry]: ...  # oldest first
+    def for_clients(self, therapist_ids: Sequence[int], client_ids: Iterable[int]
+                    ) -> dict[tuple[int, int], list[AllianceEntry]]: ...  # batched digest reads
+    def get(self, therapist_id: int, entry_id: int) -> AllianceEntry | None: ...
+    def delete(self, therapist_id: int, entry_id: int) -> bool: ...
+
+
 class Ledger(Protocol):
     """Exactly-once bookkeeping: platform deliveries seen, scheduled messages claimed."""
 
@@ -100,6 +112,7 @@ class UnitOfWork(Protocol):
     appointments: Appointments
     ledger: Ledger
     audit: Audit
+    alliance: AllianceEntries
 
     def __enter__(self) -> "UnitOfWork": ...
     def __exit__(self, *exc) -> None: ...

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from core.types import Awaiting
+from core.types import Awaiting, Measure
 
 
 class MemoStatus:
@@ -121,3 +121,17 @@ class AuditEntry:
     record_type: str
     record_id: int | None
     at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AllianceEntry:
+    """What the therapist entered about the alliance outside a note: a score ("/score Maya SRS 32") or a
+    note's ruptures marked repaired. `session_date`: the session a score rates, or the day of the mark."""
+
+    id: int
+    client_id: int
+    session_date: date
+    kind: str  # "score" | "repaired"
+    measure: Measure | None = None  # for a score
+    note_id: int | None = None  # for a mark: the note whose ruptures are repaired
+    created_at: datetime | None = None

@@ -171,10 +171,32 @@ def item_lines(item: DigestItem, *, short: bool = False) -> list[str]:
     lines.extend(f"  ⚠ Risk — {flag_label(f)}: \"{f.evidence}\"" for f in risks)
     lines.extend(f"  Screened — {flag_label(f)}: \"{f.evidence}\"" for f in screenings)
     if not short:
-        lines.extend(f"  Alliance — {flag_label(f)}: \"{f.evidence}\"" for f in item.alliance)
+        lines.extend(alliance_lines(item))
+    return lines
+
+
+def alliance_lines(item: DigestItem, *, short: bool = False) -> list[str]:
+    """Open ruptures (however old), feedback drops and quiet goals, each quoting its note; then the
+    other recent signals. A rupture is shown only while open: a repaired one is history (see /report)."""
+    lines: list[str] = []
+    for a in item.alliance_items:
+        when = f"last session ({a.session_date:%a %d %b})" if a.session_date == item.last_session else f"{a.session_date:%a %d %b}"
+        quote = f": \"{a.quote}\"" if a.quote else ""
+        if a.kind == "rupture":
+            lines.append(f"  Alliance — {when}: rupture, {a.detail}{quote}")
+            if a.suggestion:
+                lines.append(f"    {a.suggestion}")
+        elif a.kind == "score_drop":
+            lines.append(f"  Alliance — feedback dropped: {a.detail}{quote}")
+        elif a.kind == "quiet_goal" and not short:
+            lines.append(f"  Goal not discussed lately — {a.detail}{quote}")
+    if not short:
+        quoted = {a.quote for a in item.alliance_items}
+        lines.extend(f"  Alliance — {flag_label(f)}: \"{f.evidence}\"" for f in item.alliance
+                     if f.kind != "rupture" and f.evidence not in quoted)
     return lines
 
 
 def reminder_text(item: DigestItem, minutes: int) -> str:
     head = f"In {minutes} min: {item.client_name} at {item.starts_at:%H:%M}."
-    return "\n".join([head, *item_lines(item, short=True)[1:4]])
+    return "\n".join([head, *item_lines(item, short=True)[1:4], *alliance_lines(item, short=True)[:4]])

@@ -187,7 +187,7 @@ def _measure_json(m: Measure) -> dict[str, Any]:
     out: dict[str, Any] = {"name": m.name, "score": None if m.uncertain else m.score, "evidence": m.evidence}
     for key in ("uncertain", "raw", "earlier", "scale_min", "scale_max"):  # only when set: old readers see old JSON
         value = getattr(m, key)
-        if value not in (None, False, ""):
+        if value is not None and value is not False and value != "":  # not `in (None, False, "")`: 0 == False
             out[key] = value
     return out
 
@@ -198,6 +198,10 @@ def _measure_from(data: dict[str, Any]) -> Measure:
         data["name"], float("nan") if score is None else score, data.get("evidence", ""), bool(data.get("uncertain", False)), data.get("raw", ""),
         data.get("earlier"), data.get("scale_min"), data.get("scale_max"),
     )
+
+
+# Public names for storage: a measure entered outside a note is stored as the same JSON.
+measure_to_json, measure_from_json = _measure_json, _measure_from
 
 
 @dataclass(frozen=True)
@@ -241,6 +245,21 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class AllianceItem:
+    """One alliance line of a prep (core/alliance/prep.py): an open rupture, a drop in a feedback score,
+    or a goal not discussed lately. `quote` is copied verbatim from a note ("" when the line is only
+    dates and numbers, e.g. a score the therapist entered); `suggestion` is a general practice from
+    core/alliance/checkins.py, never clinical content about the client."""
+
+    kind: str  # "rupture" | "score_drop" | "quiet_goal"
+    session_date: date
+    quote: str = ""
+    detail: str = ""  # framing from dates, counts and kinds: "partly repaired 24 Nov — open", "SRS 36 → 29"
+    suggestion: str = ""
+    note_id: int | None = None
+
+
+@dataclass(frozen=True)
 class DigestItem:
     appointment_id: int
     client_name: str
@@ -252,6 +271,7 @@ class DigestItem:
     follow_ups: tuple[str, ...] = ()
     risks: tuple[Flag, ...] = ()
     alliance: tuple[Flag, ...] = ()
+    alliance_items: tuple[AllianceItem, ...] = ()  # open ruptures, feedback drops, quiet goals
 
     @property
     def first_session(self) -> bool:
@@ -335,6 +355,16 @@ class ForgetClient(Action):  # confirmed
 @dataclass(frozen=True)
 class Cancel(Action):
     pass
+
+
+@dataclass(frozen=True)
+class MarkRepaired(Action):  # the therapist marks the ruptures of a note repaired
+    note_id: int
+
+
+@dataclass(frozen=True)
+class UndoAllianceEntry(Action):  # take back an entered score or a repaired mark
+    entry_id: int
 
 
 class Awaiting:

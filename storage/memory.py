@@ -13,8 +13,8 @@ from typing import Iterable, Sequence
 
 from core.language.client_match import ClientRecord
 from core.schedule.occurrences import expand_occurrences
-from core.types import NoteDraft
-from core.records import Account, AppointmentRecord, AuditEntry, CalendarFeedRecord, MemoRecord, MemoStatus, Occurrence, TherapistRecord
+from core.types import Measure, NoteDraft
+from core.records import Account, AllianceEntry, AppointmentRecord, AuditEntry, CalendarFeedRecord, MemoRecord, MemoStatus, Occurrence, TherapistRecord
 
 
 @dataclass
@@ -32,6 +32,7 @@ class State:
     events: dict[str, datetime] = field(default_factory=dict)
     notifications: dict[tuple[str, int, str], dict] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+    alliance: dict[int, tuple[int, AllianceEntry]] = field(default_factory=dict)
 
 
 class _Repo:
@@ -105,6 +106,8 @@ class MemoryClients(_Repo):
             del self.st.memos[memo_id]
         for appointment_id in [a for a, (t, v) in self.st.appointments.items() if t == therapist_id and v.client_id == client_id]:
             del self.st.appointments[appointment_id]
+        for entry_id in [e for e, (t, v) in self.st.alliance.items() if t == therapist_id and v.client_id == client_id]:
+            del self.st.alliance[entry_id]
         return True
 
 
@@ -328,6 +331,31 @@ class MemoryAudit(_Repo):
         return [e for e in self.st.audit if e.therapist_id == therapist_id]
 
 
+class MemoryAllianceEntries(_Repo):
+    def add(self, therapist_id: int, client_id: int, session_date: date, kind: str, *,
+            measure: Measure | None = None, note_id: int | None = None) -> int:
+        entry = AllianceEntry(self._id(), client_id, session_date, kind, measure, note_id, datetime.now(timezone.utc))
+        self.st.alliance[entry.id] = (therapist_id, entry)
+        return entry.id
+
+    def for_client(self, therapist_id: int, client_id: int) -> list[AllianceEntry]:
+        return self.for_clients([therapist_id], [client_id]).get((therapist_id, client_id), [])
+
+    def for_clients(self, therapist_ids: Sequence[int], client_ids: Iterable[int]) -> dict[tuple[int, int], list[AllianceEntry]]:
+        wanted, out = set(client_ids), {}
+        for t, e in sorted(self.st.alliance.values(), key=lambda te: (te[1].session_date, te[1].id)):
+            if t in therapist_ids and e.client_id in wanted:
+                out.setdefault((t, e.client_id), []).append(e)
+        return out
+
+    def get(self, therapist_id: int, entry_id: int) -> AllianceEntry | None:
+        owner, entry = self.st.alliance.get(entry_id, (None, None))
+        return entry if owner == therapist_id else None
+
+    def delete(self, therapist_id: int, entry_id: int) -> bool:
+        return self.get(therapist_id, entry_id) is not None and self.st.alliance.pop(entry_id) is not None
+
+
 class MemoryUnitOfWork:
     def __init__(self, shared: "MemoryUnitOfWorkFactory"):
         self.shared = shared
@@ -344,6 +372,7 @@ class MemoryUnitOfWork:
         self.therapists, self.clients, self.memos = MemoryTherapists(st), MemoryClients(st), MemoryMemos(st)
         self.notes, self.appointments = MemoryNotes(st), MemoryAppointments(st)
         self.ledger, self.audit = MemoryLedger(st), MemoryAudit(st)
+        self.alliance = MemoryAllianceEntries(st)
 
     def commit(self) -> None:
         self.shared.state = self.state

@@ -135,6 +135,20 @@ class CalendarFeed(SQLModel, table=True):
     error_reported: bool = False
 
 
+class AllianceEntry(SQLModel, table=True):
+    """A score the therapist entered, or a note's ruptures they marked repaired (core/alliance)."""
+
+    __table_args__ = (Index("ix_alliance_entry_client", "therapist_id", "client_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    therapist_id: int = Field(foreign_key="therapist.id")
+    client_id: int = Field(foreign_key="client.id")
+    session_date: date
+    kind: str  # score | repaired
+    note_id: Optional[int] = None  # repaired: the note whose ruptures are marked
+    content_enc: Optional[bytes] = Field(default=None, sa_column=_blob())  # score: the measure as JSON
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class SentNotification(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("kind", "therapist_id", "key"),)
     id: Optional[int] = Field(default=None, primary_key=True)

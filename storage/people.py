@@ -13,7 +13,7 @@ from core.language.client_match import ClientRecord
 from core.records import Account, TherapistRecord
 from storage.crypto import Cipher
 from storage.records import in_chunks
-from storage.models import Appointment, Client, Identity, Invite, Memo, Note, NoteVersion, Therapist
+from storage.models import AllianceEntry, Appointment, Client, Identity, Invite, Memo, Note, NoteVersion, Therapist
 
 # Fields the core may change on a therapist as plain values; the rest are stored transformed.
 PLAIN_FIELDS = {
@@ -141,6 +141,7 @@ class SqlClients:
         self.s.exec(delete(Note).where(Note.therapist_id == therapist_id, Note.client_id == client_id))
         self.s.exec(delete(Memo).where(Memo.therapist_id == therapist_id, Memo.client_id == client_id))
         self.s.exec(delete(Appointment).where(Appointment.therapist_id == therapist_id, Appointment.client_id == client_id))
+        self.s.exec(delete(AllianceEntry).where(AllianceEntry.therapist_id == therapist_id, AllianceEntry.client_id == client_id))
         self.s.exec(delete(Client).where(Client.therapist_id == therapist_id, Client.id == client_id))
         return True
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from storage.alliance import SqlAllianceEntries
 from storage.crypto import Cipher
 from storage.db import refresh_statistics
 from storage.ledger import SqlAudit, SqlLedger
@@ -32,6 +33,7 @@ class SqlUnitOfWork:
         self.appointments = SqlAppointments(s, c)
         self.ledger = SqlLedger(s)
         self.audit = SqlAudit(s)
+        self.alliance = SqlAllianceEntries(s, c)
         return self
 
     def __exit__(self, *exc) -> None:

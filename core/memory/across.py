@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterator
 
+from core.alliance.timeline import build_timeline
 from core.language.client_match import ClientRecord
 from core.memory.caseload import Caseload
-from core.memory.categories import IDEATION, canonical, category_label, flag_label, matches, measure_key, worse_when_higher
+from core.memory.categories import (IDEATION, asks_open, canonical, category_label, flag_label, matches, measure_key,
+                                    worse_when_higher)
 from core.memory.excerpts import NO_NOTE
 from core.memory.query import Query
 from core.memory.selection import usable
@@ -135,8 +137,45 @@ def risk_answer(query: Query, caseload: Caseload, today: date) -> Answer:
 
 
 # ---- alliance -------------------------------------------------------------------------------------
+def _entries(caseload: Caseload, client_id: int) -> list:
+    """Scores the therapist entered and ruptures they marked repaired (a caseload without them: none)."""
+    entries = getattr(caseload, "entries", None)
+    return list(entries(client_id)) if entries else []
+
+
+def open_ruptures_answer(query: Query, caseload: Caseload, today: date) -> Answer:
+    """Ruptures no later note repaired and the therapist did not mark repaired, however long ago."""
+    window = _range(query)
+    rows, seen, closed = [], 0, 0
+    for client, notes in each_client(caseload, today):
+        seen += bool(notes)
+        timeline = build_timeline(notes, _entries(caseload, client.id))
+        ruptures = [s for s in timeline.signals if s.kind == "rupture" and (not window or window[0] <= s.session_date <= window[1])]
+        open_ = [s for s in reversed(ruptures) if s.status == "open"]
+        closed += len(ruptures) - len(open_)
+        if open_:
+            rows.append((open_[0].session_date, client, open_, {n.note_id: n for n in notes}))
+    if not rows:
+        text = f"No open rupture{_span(query)} in the notes of {plural(seen, 'client')}"
+        if not closed:
+            return Answer(f"{NO_NOTE} — " + text[0].lower() + text[1:] + ".", found=False)
+        return Answer(text + f": all {plural(closed, 'rupture')} noted there were repaired.", found=True)
+    rows.sort(key=lambda r: (r[0], r[1].name), reverse=True)
+    out = Lines([], [])
+    for _, client, open_, by_id in rows[:MAX_CLIENTS]:
+        for s in open_[:3]:
+            partly = f", partly repaired {s.partly_on.isoformat()}" if s.partly_on else ""
+            out.add(f"- {client.name} — rupture {s.session_date.isoformat()}, open{partly}: {s.evidence}",
+                    client, *(n for n in (by_id.get(s.note_id),) if n is not None))
+    head = (f"Open ruptures{_span(query)} (no repair in a later note, not marked repaired) — "
+            f"{plural(len(rows), 'client')}, most recent first:\n")
+    return Answer(head + "\n".join(out.lines) + _more(rows), tuple(out.cited))
+
+
 def alliance_answer(query: Query, caseload: Caseload, today: date) -> Answer:
     kinds = query.alliance_kinds
+    if "rupture" in kinds and asks_open(query.question.lower()):
+        return open_ruptures_answer(query, caseload, today)
     window = _range(query)
     label = (" or ".join(kinds) if kinds else "alliance") + " signals"
     rows, seen = [], 0
@@ -164,16 +203,33 @@ def _fmt(score: float) -> str:
     return str(int(score)) if float(score).is_integer() else str(score)
 
 
-def _series(notes: list[NoteDraft], wanted: str | None):
-    """{measure key: (name, [(note, score, uncertain)] oldest first)}."""
+@dataclass(frozen=True)
+class _Entered:
+    """A score the therapist entered with /score, standing where a note would: it has a date, no note."""
+
+    session_date: date
+
+
+def _series(notes: list[NoteDraft], wanted: str | None, entries=()):
+    """{measure key: (name, [(note or _Entered, score, uncertain)] oldest first)}."""
+    points = [(note, m) for note in reversed(notes) for m in note.measures]
+    points += [(_Entered(e.session_date), e.measure) for e in entries if e.kind == "score" and e.measure is not None]
+    points.sort(key=lambda p: p[0].session_date)  # stable: a note before an entry of the same day
     out: dict[str, tuple[str, list]] = {}
-    for note in reversed(notes):
-        for m in note.measures:
-            key = measure_key(m.name)
-            if wanted and not (key.startswith(wanted) or wanted.startswith(key)):
-                continue
-            out.setdefault(key, (m.name, []))[1].append((note, m, bool(getattr(m, "uncertain", False))))
+    for note, m in points:
+        key = measure_key(m.name)
+        if wanted and not (key.startswith(wanted) or wanted.startswith(key)):
+            continue
+        out.setdefault(key, (m.name, []))[1].append((note, m, bool(getattr(m, "uncertain", False))))
     return out
+
+
+def _noted(point) -> list[NoteDraft]:
+    return [] if point is None or isinstance(point, _Entered) else [point]
+
+
+def _when(point) -> str:
+    return point.session_date.isoformat() + (", entered" if isinstance(point, _Entered) else "")
 
 
 def _wanted(direction: str | None, name: str, change: float) -> bool:
@@ -190,7 +246,7 @@ def measures_answer(query: Query, caseload: Caseload, today: date) -> Answer:
     window = _range(query)
     rows, unsure, seen = [], [], 0
     for client, notes in each_client(caseload, today):
-        for key, (name, points) in _series(notes, wanted).items():
+        for key, (name, points) in _series(notes, wanted, _entries(caseload, client.id)).items():
             seen += 1
             last_note, last, last_unsure = points[-1]
             if window and not window[0] <= last_note.session_date <= window[1]:
@@ -219,10 +275,10 @@ def measures_answer(query: Query, caseload: Caseload, today: date) -> Answer:
     else:
         rows.sort(key=lambda r: (-r[0], r[1].name))
         for _, client, name, before, before_note, last, last_note, change in rows[:MAX_CLIENTS]:
-            was = f"{_fmt(before)} ({before_note.session_date.isoformat()})" if before_note else f"{_fmt(before)} (earlier, as noted)"
+            was = f"{_fmt(before)} ({_when(before_note)})" if before_note else f"{_fmt(before)} (earlier, as noted)"
             sign = "up" if change > 0 else "down"
-            out.add(f"- {client.name} — {name} {was} → {_fmt(last.score)} ({last_note.session_date.isoformat()}), {sign} "
-                    f"{_fmt(abs(change))}", client, *(n for n in (before_note, last_note) if n))
+            out.add(f"- {client.name} — {name} {was} → {_fmt(last.score)} ({_when(last_note)}), {sign} "
+                    f"{_fmt(abs(change))}", client, *_noted(before_note), *_noted(last_note))
         text = f"{what} that {word}{_span(query)}, last two scores — {plural(len(rows), 'change')}:\n" + "\n".join(out.lines)
         text += _more([(0, r[1]) for r in rows], "changes")
     if unsure:

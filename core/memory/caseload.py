@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Mapping, Protocol, Sequence
 
 from core.language.client_match import ClientRecord
+from core.records import AllianceEntry
 from core.types import NoteDraft
 
 __all__ = ["Session", "Caseload", "InMemoryCaseload", "UNASSIGNED"]
@@ -37,6 +38,10 @@ class Caseload(Protocol):
         """Appointments on days [start, end), in time order."""
         ...
 
+    def entries(self, client_id: int) -> list[AllianceEntry]:
+        """Scores the therapist entered and ruptures they marked repaired (core/alliance), oldest first."""
+        ...
+
 
 @dataclass
 class InMemoryCaseload:
@@ -46,10 +51,14 @@ class InMemoryCaseload:
     by_client: Mapping[int, Sequence[NoteDraft]] = field(default_factory=dict)
     appointments: Sequence[Session] = ()
     loaded: list[int] = field(default_factory=list)
+    by_client_entries: Mapping[int, Sequence[AllianceEntry]] = field(default_factory=dict)
 
     def notes(self, client_id: int) -> list[NoteDraft]:
         self.loaded.append(client_id)
         return sorted(self.by_client.get(client_id, ()), key=lambda n: (n.session_date, n.note_id or 0))
+
+    def entries(self, client_id: int) -> list[AllianceEntry]:
+        return list(self.by_client_entries.get(client_id, ()))
 
     def sessions(self, start: date, end: date) -> list[Session]:
         return sorted((s for s in self.appointments if start <= s.starts_at.date() < end), key=lambda s: s.starts_at)

@@ -65,6 +65,15 @@ _ALLIANCE_CATEGORIES = (
 )
 
 
+_OPEN = re.compile(r"\bopen\b|\bunrepaired\b|\bnot (?:yet )?(?:been )?repaired\b|\bnever (?:been )?repaired\b|\bunresolved\b"
+                   r"|\bstill\b|\boutstanding\b|\bunaddressed\b|\bnot (?:yet )?(?:been )?(?:resolved|addressed)\b")
+
+
+def asks_open(lower: str) -> bool:
+    """ "which clients have an open rupture?", "any unrepaired ruptures?": only ruptures not repaired since."""
+    return bool(_OPEN.search(lower))
+
+
 def risk_kinds(lower: str) -> tuple[str, ...]:
     """The risk kinds a lowercased question asks about; () when it names no risk category."""
     kinds: list[str] = []

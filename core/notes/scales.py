@@ -18,6 +18,11 @@ class Scale:
     spoken: str  # regex (case-insensitive) for the name as typed, said or misheard
     alliance: bool = False
 
+    @property
+    def bands(self) -> tuple[tuple[float, float, str], ...]:
+        """Published severity bands (low, high, label), for charts; () for a scale without them."""
+        return BANDS.get(self.name, ())
+
 
 def _letters(word: str) -> str:
     """ "phq" also as "P H Q", "P.H.Q.", "P-H-Q"."""
@@ -55,6 +60,28 @@ SCALES: tuple[Scale, ...] = (
     Scale("CGI-S", 1, 7, r"\bcgi(?:[\s-]?s)?\b"),
 )
 _BY_NAME = {scale.name.lower(): scale for scale in SCALES}
+
+# Severity bands as the scales' authors publish them; drawn behind a chart's points (core/reports/chart.py).
+# PHQ-9: Kroenke, Spitzer & Williams 2001. GAD-7: Spitzer et al. 2006. BDI-II: Beck, Steer & Brown 1996.
+# BAI: Beck & Steer 1993. K10: Andrews & Slade 2001. CORE-10: Barkham et al. 2013. Y-BOCS: Goodman et al.
+# 1989. AUDIT: Babor et al. (WHO) 2001. DAST-10: Skinner 1982. PCL-5: Weathers et al. 2013 (cut-off 33).
+# EPDS: Cox, Holden & Sagovsky 1987. ORS: clinical cut-off 25, SRS: 36 (Miller & Duncan 2003).
+BANDS: dict[str, tuple[tuple[float, float, str], ...]] = {
+    "PHQ-9": ((0, 4, "minimal"), (5, 9, "mild"), (10, 14, "moderate"), (15, 19, "moderately severe"), (20, 27, "severe")),
+    "GAD-7": ((0, 4, "minimal"), (5, 9, "mild"), (10, 14, "moderate"), (15, 21, "severe")),
+    "BDI-II": ((0, 13, "minimal"), (14, 19, "mild"), (20, 28, "moderate"), (29, 63, "severe")),
+    "BAI": ((0, 7, "minimal"), (8, 15, "mild"), (16, 25, "moderate"), (26, 63, "severe")),
+    "K10": ((10, 15, "low"), (16, 21, "moderate"), (22, 29, "high"), (30, 50, "very high")),
+    "CORE-10": ((0, 5, "healthy"), (6, 10, "low"), (11, 14, "mild"), (15, 19, "moderate"), (20, 24, "moderately severe"),
+                (25, 40, "severe")),
+    "Y-BOCS": ((0, 7, "subclinical"), (8, 15, "mild"), (16, 23, "moderate"), (24, 31, "severe"), (32, 40, "extreme")),
+    "AUDIT": ((0, 7, "low risk"), (8, 15, "increasing risk"), (16, 19, "higher risk"), (20, 40, "possible dependence")),
+    "DAST-10": ((0, 2, "low"), (3, 5, "moderate"), (6, 8, "substantial"), (9, 10, "severe")),
+    "PCL-5": ((0, 32, "below cut-off"), (33, 80, "probable PTSD")),
+    "EPDS": ((0, 9, "low"), (10, 12, "possible depression"), (13, 30, "probable depression")),
+    "ORS": ((0, 24, "clinical range"), (25, 40, "non-clinical range")),
+    "SRS": ((0, 35, "below cut-off (36)"), (36, 40, "at or above 36")),
+}
 PATTERNS: tuple[tuple[Scale, re.Pattern[str]], ...] = tuple((s, re.compile(s.spoken, re.I)) for s in SCALES)
 
 # Self-ratings without a named instrument: "mood 4/10", "anxiety at 7 out of 10".

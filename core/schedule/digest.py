@@ -5,9 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 from typing import Callable, Sequence
 
+from core.alliance.prep import prep_items
+from core.records import AllianceEntry
 from core.types import Digest, DigestItem, Flag, NoteDraft
 
 RECENT_SESSIONS_FOR_FLAGS = 3
+# An open rupture, a feedback drop or a quiet goal may lie several sessions back: the alliance lines
+# read this many notes (two months of weekly sessions: each note more is one more to decrypt at the
+# 07:30 tick, see bench/bench_alliance_digest.py). NOTES_READ is what a digest needs.
+RECENT_SESSIONS_FOR_ALLIANCE = 8
+NOTES_READ = max(RECENT_SESSIONS_FOR_FLAGS, RECENT_SESSIONS_FOR_ALLIANCE)
 
 
 def compose_item(
@@ -15,11 +22,13 @@ def compose_item(
     client_name: str,
     starts_at: datetime,
     notes: Sequence[NoteDraft],
+    entries: Sequence[AllianceEntry] = (),
 ) -> DigestItem:
-    """One client's prep from their notes (oldest first); only notes before the session count.
+    """One client's prep from their notes (oldest first) and alliance entries; only notes before the
+    session count.
 
-    Reads at most the last RECENT_SESSIONS_FOR_FLAGS notes before the session: core/digest_batch.py
-    relies on that to load and decrypt only those (widen both together)."""
+    Reads at most the last NOTES_READ notes before the session: core/schedule/digests.py relies on
+    that to load and decrypt only those in its batched reads (widen both together)."""
     before = [n for n in notes if n.session_date < starts_at.date()]
     if not before:
         return DigestItem(appointment_id, client_name, starts_at, last_session=None)
@@ -36,6 +45,7 @@ def compose_item(
         follow_ups=_unique(item for note in reversed(recent) for item in note.follow_ups)[:5],
         risks=_recent_flags(recent, "risks"),
         alliance=_recent_flags(recent, "alliance"),
+        alliance_items=prep_items(before[-RECENT_SESSIONS_FOR_ALLIANCE:], entries, starts_at.date()),
     )
 
 
@@ -46,12 +56,14 @@ def compose_digest(
     sessions: Sequence[tuple[int, str, datetime]],
     notes_for: Callable[[int], Sequence[NoteDraft]],
     client_ids: Sequence[int | None],
+    entries_for: Callable[[int], Sequence[AllianceEntry]] = lambda client_id: (),
 ) -> Digest:
     """`sessions` are (appointment id, client name, start) for the day; `client_ids` parallel to it."""
     items = []
     for (appointment_id, name, starts_at), client_id in zip(sessions, client_ids):
         notes = notes_for(client_id) if client_id is not None else ()
-        items.append(compose_item(appointment_id, name, starts_at.astimezone(tz), notes))
+        entries = entries_for(client_id) if client_id is not None else ()
+        items.append(compose_item(appointment_id, name, starts_at.astimezone(tz), notes, entries))
     items.sort(key=lambda item: item.starts_at)
     return Digest(therapist_id, day, tuple(items))
 

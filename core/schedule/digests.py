@@ -9,7 +9,7 @@ from typing import Iterable
 
 from core.context import Context, zone
 from core.replies import digest_text
-from core.schedule.digest import RECENT_SESSIONS_FOR_FLAGS, compose_digest, compose_item
+from core.schedule.digest import NOTES_READ, compose_digest, compose_item
 from core.types import Digest, DigestItem, Reply
 from core.records import Occurrence
 
@@ -32,6 +32,7 @@ def digest_for(ctx: Context, therapist_id: int, day: date) -> Digest:
             [(o.appointment_id, names.get(o.client_id, UNASSIGNED), o.starts_at) for o in occurrences],
             lambda client_id: uow.notes.for_client(therapist_id, client_id),
             [o.client_id for o in occurrences],
+            lambda client_id: uow.alliance.for_client(therapist_id, client_id),
         )
 
 
@@ -44,7 +45,9 @@ def reminder_item(ctx: Context, therapist_id: int, occurrence: Occurrence) -> Di
     with ctx.uow() as uow:
         client = uow.clients.get(therapist_id, occurrence.client_id) if occurrence.client_id else None
         notes = uow.notes.for_client(therapist_id, client.id) if client else []
-    return compose_item(occurrence.appointment_id, client.name if client else UNASSIGNED, occurrence.starts_at.astimezone(tz), notes)
+        entries = uow.alliance.for_client(therapist_id, client.id) if client else []
+    return compose_item(occurrence.appointment_id, client.name if client else UNASSIGNED, occurrence.starts_at.astimezone(tz),
+                        notes, entries)
 
 
 def compose_digests(ctx: Context, wanted: Iterable[tuple[int, date]]) -> dict[int, Digest]:
@@ -73,7 +76,8 @@ def _chunk(uow, day: date, ids: list[int], zones: dict) -> dict[int, Digest]:
             sessions[o.therapist_id].append(o)
     client_ids = {o.client_id for occ in sessions.values() for o in occ if o.client_id is not None}
     names = uow.clients.names(ids, client_ids)
-    notes = uow.notes.recent_for_clients(ids, client_ids, day, RECENT_SESSIONS_FOR_FLAGS)
+    notes = uow.notes.recent_for_clients(ids, client_ids, day, NOTES_READ)
+    entries = uow.alliance.for_clients(ids, client_ids)
     out = {}
     for therapist_id in ids:
         occurrences = sessions.get(therapist_id, [])
@@ -82,5 +86,6 @@ def _chunk(uow, day: date, ids: list[int], zones: dict) -> dict[int, Digest]:
             [(o.appointment_id, names.get((therapist_id, o.client_id), UNASSIGNED), o.starts_at) for o in occurrences],
             lambda client_id, t=therapist_id: notes.get((t, client_id), ()),
             [o.client_id for o in occurrences],
+            lambda client_id, t=therapist_id: entries.get((t, client_id), ()),
         )
     return out

@@ -37,6 +37,7 @@ class FakeTelegram:
         self.messages: dict[tuple[int, int], dict] = {}
         self.first_texts: dict[tuple[int, int], str] = {}
         self.files: dict[str, tuple[str, bytes]] = {}
+        self.photos: list[tuple[int, str, bytes]] = []  # (chat id, file name, bytes) sent with sendPhoto
         self.chat_types: dict[int, str] = {}
         self.updates: list[dict] = []
         self._ids = itertools.count(1000)
@@ -242,6 +243,20 @@ class FakeTelegram:
         content = {"document": {"file_id": f"doc-{next(self._ids)}", "file_unique_id": "d", "file_name": filename, "file_size": len(data)}}
         return _ok(self._store_message(params["chat_id"], content))
 
+    async def _sendPhoto(self, params, files):
+        """Like Telegram: a PNG or JPEG up to 10 MB whose width + height is at most 10,000 pixels."""
+        filename, data = files.get("photo", ("photo", b""))
+        size = image_size(data)
+        if size is None or len(data) > 10 * 1024 * 1024 or sum(size) > 10_000:
+            return _error("Bad Request: IMAGE_PROCESS_FAILED")
+        self.photos.append((params["chat_id"], filename, data))
+        width, height = size
+        content = {"photo": [{"file_id": f"photo-{next(self._ids)}", "file_unique_id": "p", "width": width,
+                              "height": height, "file_size": len(data)}]}
+        if params.get("caption"):
+            content["caption"] = params["caption"]
+        return _ok(self._store_message(params["chat_id"], content))
+
     def _store_message(self, chat_id: int, content: dict) -> dict:
         message = {
             "message_id": next(self._ids),
@@ -271,6 +286,13 @@ async def _params(request: web.Request) -> tuple[dict[str, Any], dict[str, tuple
         else:
             params[key] = value
     return params, files
+
+
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of a PNG from its header, or None for anything that is not a PNG or a JPEG."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    return (1, 1) if data[:3] == b"\xff\xd8\xff" else None
 
 
 def _ok(result: Any) -> web.Response:

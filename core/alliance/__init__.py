@@ -1,0 +1,1 @@
+"""The therapeutic alliance over time: timeline, entered scores, prep lines, check-in prompts, commands."""
