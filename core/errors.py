@@ -49,3 +49,11 @@ class InvalidClientName(AllianceError):
 class NoteNotFound(AllianceError):
     def __init__(self) -> None:
         super().__init__("That note no longer exists.")
+
+
+class NoteLocked(AllianceError):
+    """A signed note's text never changes: a later change is stored as an addendum."""
+
+    def __init__(self) -> None:
+        super().__init__("That note is signed, so its text stays as signed. Add what changed as an addendum, "
+                         "e.g. \"addendum: client called to reschedule\".")

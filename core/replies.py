@@ -124,7 +124,20 @@ def note_text(note: NoteDraft) -> str:
     if note.alliance:
         lines.append("\nAlliance:")
         lines.extend(f"- {flag_label(f)}: \"{f.evidence}\"" for f in note.alliance)
+    if note.signed_at:
+        lines.append("\n" + signature_line(note))
+    for addendum in note.addenda:
+        lines.append(f"\n{addendum_heading(addendum)}:\n{addendum.text}")
     return "\n".join(lines)
+
+
+def signature_line(note: NoteDraft) -> str:
+    """ "Signed Wed 25 Nov 2026 10:02": the time as the note carries it (the therapist's zone when shown)."""
+    return f"Signed {note.signed_at:%a %d %b %Y %H:%M}" if note.signed_at else ""
+
+
+def addendum_heading(addendum) -> str:
+    return f"Addendum {addendum.at:%a %d %b %Y %H:%M}"
 
 
 def flag_label(flag) -> str:
