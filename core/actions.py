@@ -21,6 +21,16 @@ from core.types import (
     PickClient,
     Reformat,
     RetryWithModel,
+    AskSignNote,
+    CopyNote,
+    EditNote,
+    ListDrafts,
+    ListNotes,
+    NoteChange,
+    ShowNote,
+    ShowTranscript,
+    ShowVersions,
+    SignNote,
 )
 
 MAX_BYTES = 64
@@ -39,6 +49,16 @@ VERBS: dict[str, type] = {
     "forget": ForgetClient,
     "cancel": Cancel,
     "await-newclient": NewClientName,
+    "notes": ListNotes,
+    "drafts": ListDrafts,
+    "show": ShowNote,
+    "transcript": ShowTranscript,
+    "versions": ShowVersions,
+    "copy": CopyNote,
+    "sign": AskSignNote,
+    "sign!": SignNote,
+    "edit": EditNote,
+    "await-change": NoteChange,
 }
 _VERB_OF = {cls: verb for verb, cls in VERBS.items()}
 

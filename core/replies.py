@@ -12,16 +12,20 @@ from core.types import (
     NOTE_FORMATS,
     AcceptSuggestion,
     AskDeleteNote,
+    AskSignNote,
     Button,
     ChooseClient,
+    CopyNote,
     Digest,
     DigestItem,
+    EditNote,
     NewClient,
     NoteDraft,
     PickClient,
     Reformat,
     Reply,
     RetryWithModel,
+    ShowTranscript,
 )
 from core.records import MemoRecord
 
@@ -39,11 +43,22 @@ def note_buttons(note: NoteDraft, candidates: Sequence[ClientRecord] = (), sugge
         rows.append((Button("New client…", NewClient(note.note_id)), Button("Other client…", ChooseClient(note.note_id))))
     else:
         rows.append((Button("Change client", ChooseClient(note.note_id)),))
+    rows.append(tools_row(note))
     rows.append(tuple(Button(f, Reformat(note.note_id, f)) for f in NOTE_FORMATS if f != note.format))
     if note.writer == "offline-fallback":
         rows.append((Button("Try the model again", RetryWithModel(note.note_id)),))
     rows.append((Button("Delete", AskDeleteNote(note.note_id)),))
     return tuple(rows)
+
+
+def tools_row(note: NoteDraft) -> tuple[Button, ...]:
+    """What every stored note offers later too: edit (an addendum once signed), its transcript, a copy for
+    the EHR, and signing (core/notebook)."""
+    row = [Button("Addendum…" if note.signed else "Edit…", EditNote(note.note_id)),
+           Button("Transcript", ShowTranscript(note.note_id)), Button("Copy", CopyNote(note.note_id))]
+    if not note.needs_client and not note.signed:
+        row.append(Button("Sign", AskSignNote(note.note_id)))
+    return tuple(row)
 
 
 def client_picker(note_id: int, clients: Sequence[ClientRecord]) -> tuple[tuple[Button, ...], ...]:

@@ -225,7 +225,9 @@ class SqlNotes:
             .where(NoteVersion.therapist_id == therapist_id, NoteVersion.note_id == note_id)
             .order_by(NoteVersion.version)
         )
-        return [NoteDraft.from_json(self.cipher.decrypt_json(r.content_enc)) for r in rows]
+        # the version number is the row's: a stored text may carry the number its writer guessed
+        return [NoteDraft.from_json({**self.cipher.decrypt_json(r.content_enc), "version": r.version, "note_id": note_id})
+                for r in rows]
 
     def delete(self, therapist_id: int, note_id: int) -> bool:
         self.s.exec(delete(NoteAddendum).where(NoteAddendum.therapist_id == therapist_id, NoteAddendum.note_id == note_id))
