@@ -17,7 +17,7 @@ from core.notebook import chart
 from core.notebook.editing import edit_note, understood, apply_edits
 from core.notebook.instructions import HOW
 from core.notebook.layouts import copy_text
-from core.notebook.listing import find_notes, list_reply
+from core.notebook.listing import Listed, find_notes, list_reply
 from core.notebook.present import local_times, show_note, versions_reply
 from core.ports import UnitOfWork
 from core.types import (
@@ -62,7 +62,8 @@ def copy_reply(uow: UnitOfWork, who: Who, note_id: int) -> Reply:
     uow.audit.record(who.therapist_id, who.actor, "read", "note", note_id)
     therapist = uow.therapists.get(who.therapist_id).name
     text = copy_text(local_times(uow, who.therapist_id, note), therapist=therapist)
-    return Reply(f"Note #{note_id} ready to paste into your EHR ({note.format}):", copy=text)
+    return Reply(f"Note #{note_id} ready to paste into your EHR ({note.format}):", copy=text,
+                 buttons=((Button("Back to the note", ShowNote(note_id)),),))
 
 
 def sign(uow: UnitOfWork, who: Who, note_id: int, now) -> Reply:
@@ -143,6 +144,12 @@ async def export(ctx: Context, who: Who, args: str) -> Reply:
     return Reply(f"Notes for {found.name}.", document=document)
 
 
+def drafts_of(ctx: Context, therapist_id: int) -> list[Listed]:
+    """Notes waiting for their client (Slack's App Home lists them)."""
+    with ctx.uow() as uow:
+        return find_notes(uow, therapist_id, drafts_only=True)
+
+
 # ---- buttons ------------------------------------------------------------------------------------------
 async def list_page(ctx: Context, who: Who, action: ListNotes) -> Reply:
     with ctx.uow() as uow:
@@ -209,7 +216,10 @@ async def ask_change(ctx: Context, who: Who, action: EditNote) -> Reply:
 
 
 # ---- a message about a note: the answer to "what should change?", or a reply to the note ----------------
-async def awaited_change(ctx: Context, who: Who, note_id: int, text: str) -> Reply:
+async def awaited_change(ctx: Context, who: Who, note_id: int, text: str) -> Reply | None:
+    """The answer to "what should change?"; a question instead ("what did she say?") is answered as usual."""
+    if understood(text, ctx, who) is None and text.rstrip().endswith("?"):
+        return None
     return await reply_to_note(ctx, who, note_id, text)
 
 
