@@ -183,7 +183,7 @@ def parse_line(line: str, today: date) -> Edit | None:
             return SetClient(name)  # "client is anxious about work" is not a name: not an instruction
     for explicit, pattern in zip((True, True, False), _DATE):
         if m := pattern.match(line):
-            found = _date(m["value"], today)
+            found = date_edit(m["value"], today)
             if explicit or found.day is not None:  # "the session was hard" is not about its date
                 return found
     for pattern in _REMOVE:
@@ -229,7 +229,7 @@ def _removal(m: re.Match[str]) -> RemoveItem:
     return RemoveItem(field, every=bool(every) and not re.fullmatch(_REMOVE_VERB, every, re.I))
 
 
-def _date(value: str, today: date) -> SetDate:
+def date_edit(value: str, today: date) -> SetDate:
     value = value.strip().rstrip(".")
     try:
         day = date.fromisoformat(value)
