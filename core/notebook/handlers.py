@@ -12,7 +12,7 @@ from core.actions import record_id
 from core.context import Context, Who
 from core.errors import AllianceError, NoteNotFound
 from core.memo_flow import TYPED
-from core.models.revise import model_writer, revise_note
+from core.models.revise import NEEDS_MODEL, model_writer, revise_note
 from core.notebook import chart
 from core.notebook.editing import edit_note, understood, apply_edits
 from core.notebook.instructions import HOW
@@ -239,7 +239,6 @@ async def reply_to_note(ctx: Context, who: Who, note_id: int, text: str) -> Repl
                          "changed.\n\n" + HOW)
         if model_writer(ctx) is not None and text.strip():
             return await revise_note(ctx, who, note_id, text)
-        return Reply("I couldn't read that as a change to the note, so it is unchanged. Free-form edits need a "
-                     "language model (ALLIANCE_LLM=openai); without one, write it as an instruction.\n\n" + HOW)
+        return Reply(NEEDS_MODEL)
     except AllianceError as error:
         return Reply(str(error))

@@ -148,7 +148,7 @@ _ADD = [
 _SET_LIST = _c(r"(?:" + _LIST + r")" + _SEP + r"(?P<text>.+)")
 _SECTION_SET = [
     _c(_SECTION + r"(?:\s+section)?" + _SEP + r"(?P<text>.+)"),
-    _c(r"(?:replace|change|set|update|rewrite)\s+" + _THE + _SECTION + r"(?:\s+section)?\s+(?:with|to\s+say|to\s+read|to|:)\s*(?P<text>.+)"),
+    _c(r"(?:replace|change|set|update|rewrite)\s+" + _THE + _SECTION + r"(?:\s+section)?(?:\s+(?:with|to\s+say|to\s+read|to)|\s*:)\s*(?P<text>.+)"),
     _c(_SECTION + r"(?:\s+section)?\s+should\s+(?:say|read|be)\s*:?\s*(?P<text>.+)"),
 ]
 _SECTION_APPEND = [
