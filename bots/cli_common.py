@@ -18,6 +18,15 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def fail(args, message: str, code: int = 1) -> int:
+    """A refusal: {"error": ...} on stdout with --json, one line on stderr without."""
+    if getattr(args, "json", False):
+        print_json({"error": message})
+    else:
+        progress(message)
+    return code
+
+
 def assistant():
     from bots.bootstrap import build_assistant
 
@@ -107,6 +116,6 @@ def therapist_and_client(args):
         with service.ctx.uow() as uow:
             client = roster.find(uow, therapist_id, args.client)
     except AllianceError as error:
-        progress(str(error).replace("Your clients: /clients", "See: alliance clients --as NAME"))
+        fail(args, str(error).replace("Your clients: /clients", "See: alliance clients --as NAME"))
         client = None
     return service, therapist_id, client

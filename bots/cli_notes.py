@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bots.cli_common import assistant, day, print_json, progress, record_number, therapist_and_client
+from bots.cli_common import assistant, day, fail, print_json, progress, record_number, therapist_and_client
 from bots.render import plain_text
 from core.errors import AllianceError
 from core.types import NoteDraft, Reply
@@ -110,8 +110,7 @@ async def cmd_export(args) -> int:
         return 1
     pdf = args.pdf or (args.out or "").lower().endswith(".pdf")
     if pdf and not args.out:
-        progress("A PDF goes to a file: add --out FILE.pdf")
-        return 2
+        return fail(args, "A PDF goes to a file: add --out FILE.pdf", 2)
     with service.ctx.uow() as uow:
         make = chart.pdf_document if pdf else chart.markdown_document
         document = make(uow, Who(therapist_id, "console"), client)
@@ -119,8 +118,7 @@ async def cmd_export(args) -> int:
     if args.out:
         problem = write_private(Path(args.out), document.content, force=args.force, data_dir=service.settings.data_dir)
         if problem:
-            progress(problem)
-            return 1
+            return fail(args, problem)
     summary = {"client": client.name, "format": "pdf" if pdf else "markdown", "file": args.out, "bytes": len(document.content)}
     if args.json:
         print_json(summary if args.out else {**summary, "content": document.content.decode()})
@@ -202,11 +200,11 @@ def _output(reply: Reply, args, failed: bool = False) -> int:
             print_json(note_json(reply.note, message=cli_words(reply.text.split("\n")[0])))
         elif reply.copy:
             print_json({"id": args.id, "text": reply.copy})
-        elif not failed:
+        elif not failed and args.notes_action == "transcript":
             head, _, body = reply.text.partition("\n\n")
             print_json({"id": args.id, "transcript": body, "typed": "typed" in head})
         else:
-            print_json({"error": cli_words(reply.text)})
+            print_json({"error": cli_words(reply.text)} if failed else {"id": args.id, "message": cli_words(reply.text)})
     elif failed:
         progress(cli_words(reply.text))
     elif reply.copy:
@@ -247,10 +245,8 @@ async def _edit_in_editor(service, who, note_id: int) -> Reply:
         try:
             finished = subprocess.run([*shlex.split(editor), str(path)])
         except OSError:
-            return Reply(f"Couldn't start the editor ({editor}); set $EDITOR, or give the change as an instruction.")
+            raise AllianceError(f"Couldn't start the editor ({editor}); set $EDITOR, or give the change as an instruction.")
         saved = path.read_text()
     if finished.returncode != 0:
-        return Reply("The editor exited with an error, so the note is unchanged.")
-    if saved == text:
-        return Reply("No changes saved, so the note is unchanged.")
+        raise AllianceError("The editor exited with an error, so the note is unchanged.")
     return await cli_calls.from_editor(service.ctx, who, note_id, saved)

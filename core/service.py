@@ -85,11 +85,12 @@ class Assistant:
         with self.ctx.uow() as uow:
             key = uow.index(console_key(name))
             found = uow.therapists.by_account("console", "", self._user_key(uow, sender))
+            known = [] if found is not None else [uow.therapists.get(t.id) for t in uow.therapists.all()]  # names decrypted
             if found is None:  # the same name stored under an older key ("Dr. Rivera" before "Dr Rivera")
-                found = next((t.id for t in uow.therapists.all() if console_key(t.name) == console_key(name)
+                found = next((t.id for t in known if console_key(t.name) == console_key(name)
                               and any(a.platform == "console" for a in uow.therapists.accounts(t.id))), None)
             if found is None:
-                similar = [t.name for t in uow.therapists.all() if resembles(name, t.name)]
+                similar = [t.name for t in known if resembles(name, t.name)]
                 if similar and not new_therapist:
                     raise SimilarTherapist(name, similar)
                 found = uow.therapists.add(name, timezone=self.settings.default_timezone)

@@ -98,7 +98,8 @@ async def from_editor(ctx: Context, who: Who, note_id: int, saved: str) -> Reply
     except EditorTextProblem as problem:
         raise AllianceError(f"{problem} The note is unchanged.") from None
     if not edits:
-        return await handlers.show(ctx, who, ShowNote(note_id))
+        with ctx.uow() as uow:
+            return show_note(uow, who.therapist_id, note_id, said="No changes saved; the note is unchanged.")
     reply = await apply_edits(ctx, who, note_id, edits)
     if reply.note is None:
         raise AllianceError(reply.text)
