@@ -12,6 +12,7 @@ from bots.cli_common import (
     assistant,
     count_of,
     day,
+    fail,
     moment,
     new_therapist_confirmed,
     note_format,
@@ -136,6 +137,7 @@ def digest_json(digest) -> dict:
 
 
 async def cmd_appointment(args) -> int:
+    from bots.cli_notes import cli_words
     from core.context import Who
     from core.schedule import appointments
 
@@ -143,26 +145,39 @@ async def cmd_appointment(args) -> int:
     ctx, who = service.ctx, Who(therapist_id, "console")
     if args.action == "add":
         if not args.client or not args.at:
-            progress('appointment add needs --client NAME and --at "YYYY-MM-DD HH:MM"')
-            return 2
+            return fail(args, 'appointment add needs --client NAME and --at "YYYY-MM-DD HH:MM"', 2)
         past = appointments.is_past(ctx, therapist_id, args.at)
         reply = appointments.add(ctx, who, args.client, args.at, weekly=args.weekly)
         if not reply.text.startswith("Scheduled"):
-            progress(reply.text)
-            return 1
-        print(reply.text)
-        if past:  # allowed from the terminal (recording history), but never silently
+            return fail(args, cli_words(reply.text))
+        print_json({"message": reply.text, "past": past}) if args.json else print(reply.text)
+        if past and not args.json:  # allowed from the terminal (recording history), but never silently
             progress("Note: that time has already passed, so it brings no reminder.")
     elif args.action == "cancel":
         from core.schedule.commands import cancel
 
         reply = await cancel(ctx, who, str(args.id or ""))
         ok = reply.text == "Session cancelled."
-        print("Session cancelled." if ok else "No such session (see: alliance appointment list).")
-        return 0 if ok else 1
+        if not ok:
+            return fail(args, "No such session (see: alliance appointment list).")
+        print_json({"id": args.id, "cancelled": True}) if args.json else print("Session cancelled.")
+    elif args.json:
+        print_json(appointments_json(ctx, therapist_id, args.days))
     else:
-        print(appointments.list_text(ctx, therapist_id, days=args.days, assign_hint="alliance calendar assign {id} NAME"))
+        text = appointments.list_text(ctx, therapist_id, days=args.days, assign_hint="alliance calendar assign {id} NAME")
+        print(cli_words(text))
     return 0
+
+
+def appointments_json(ctx, therapist_id: int, days: int) -> list[dict]:
+    from datetime import timedelta
+
+    tz, now = ctx.tz(therapist_id), ctx.clock.now()
+    with ctx.uow() as uow:
+        found = uow.appointments.occurrences(therapist_id, now, now + timedelta(days=days), tz)
+        names = {c.id: c.name for c in uow.clients.list(therapist_id)}
+    return [{"id": o.appointment_id, "client": names.get(o.client_id), "starts_at": o.starts_at.astimezone(tz).isoformat(),
+             "weekly": o.weekly, "source": o.source} for o in found]
 
 
 async def cmd_clients(args) -> int:
@@ -325,7 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--client", required=True, metavar="NAME", help="the client to delete")
     p.add_argument("--yes", action="store_true", help="no confirmation question")
     p.set_defaults(run=cmd_forget)
-    p = therapist(sub.add_parser("chat", help="talk to the assistant in the terminal"))
+    p = sub.add_parser("chat", help="talk to the assistant in the terminal")
+    p.add_argument("--as", dest="as_name", required=True, metavar="NAME", help="the therapist")
     p.set_defaults(run=cmd_chat)
     p = sub.add_parser("invite", help="a one-time link for a therapist's Telegram or Slack")
     p.add_argument("name", help="the therapist's name, as they will use it with --as")

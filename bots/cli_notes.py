@@ -17,6 +17,7 @@ from pathlib import Path
 from bots.cli_common import assistant, day, fail, print_json, progress, record_number, therapist_and_client
 from bots.render import plain_text
 from core.errors import AllianceError
+from core.schedule.appointments import SCHEDULE_USAGE
 from core.types import NoteDraft, Reply
 
 CHAT_TO_CLI = {
@@ -25,6 +26,7 @@ CHAT_TO_CLI = {
     "forget": "alliance forget --client", "clients": "alliance clients", "client": "alliance memo FILE --client",
     "retry": "alliance chat (then /retry)",
 }
+CLI_SCHEDULE = 'Add one: alliance appointment add --client NAME --at "YYYY-MM-DD HH:MM" [--weekly]'
 _CHAT_COMMAND = re.compile(r"(?<![\w/])/(" + "|".join(sorted(CHAT_TO_CLI, key=len, reverse=True)) + r")\b( \d+)?")
 
 
@@ -35,7 +37,8 @@ def cli_words(text: str) -> str:
             return f"alliance notes show{m[2]}"
         return CHAT_TO_CLI[m[1]] + (m[2] or "")
 
-    return _CHAT_COMMAND.sub(swap, text.replace("Tap a note to open it, or type", "Open one with"))
+    text = text.replace("Tap a note to open it, or type", "Open one with").replace(SCHEDULE_USAGE, CLI_SCHEDULE)
+    return _CHAT_COMMAND.sub(swap, text)
 
 
 def status_of(note: NoteDraft) -> str:

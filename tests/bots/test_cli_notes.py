@@ -168,4 +168,11 @@ def test_manners(capsys, monkeypatch):
     code, still = run_json(capsys, "notes", "list", "--as", "Dr. Rivera")
     assert len(still) == 1
     code, err_json = run_json(capsys, "export", "--as", "Dr. Rivera", "--client", "Nobody Known")
-    assert code == 1
+    assert code == 1 and "alliance clients" in err_json["error"] and "/clients" not in err_json["error"]
+    code, sessions = run_json(capsys, "appointment", "list", "--as", "Dr. Rivera")  # --json honoured here too
+    assert code == 0 and sessions == []
+    assert main(["appointment", "list", "--as", "Dr. Rivera"]) == 0
+    out = capsys.readouterr().out
+    assert "alliance appointment add" in out and "/schedule" not in out
+    code, added = run_json(capsys, "appointment", "add", "--as", "Dr. Rivera", "--client", "Maya", "--at", "2030-01-07 10:00")
+    assert added["message"].startswith("Scheduled")

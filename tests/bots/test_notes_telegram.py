@@ -21,9 +21,16 @@ def last(fake, chat_id: int) -> dict:
     return [m for (c, _), m in fake.messages.items() if c == chat_id][-1]
 
 
+async def noted(chat, fake) -> int:
+    """Send the typed note and wait for the worker to edit the acknowledgement into it: its message id."""
+    await chat.say(ADA, MAYA_NOTE)
+    await fake.wait_for(lambda: any("box breathing" in t for t in fake.sent_to(ADA)), 60, "the note")
+    return next(m for (c, m), msg in fake.messages.items() if c == ADA and "box breathing" in msg.get("text", ""))
+
+
 async def test_notes_list_open_transcript_copy_sign(chat, fake, service):
     await enrol(chat, service, ADA, "Dr. Ada Quinn")
-    await chat.say(ADA, MAYA_NOTE)
+    await noted(chat, fake)
     listing_text = await chat.say(ADA, "/notes")
     assert "Maya Thompson" in listing_text and "not signed" in listing_text
     listing = last(fake, ADA)
@@ -56,9 +63,7 @@ async def test_notes_list_open_transcript_copy_sign(chat, fake, service):
 
 async def test_edit_offline_by_reply_and_by_the_edit_button(chat, fake, service):
     await enrol(chat, service, ADA, "Dr. Ada Quinn")
-    await chat.say(ADA, MAYA_NOTE)
-    await fake.wait_for(lambda: any("box breathing" in t for t in fake.sent_to(ADA)), 30, "the note")
-    note_id = next(m for (c, m), msg in fake.messages.items() if c == ADA and "box breathing" in msg.get("text", ""))
+    note_id = await noted(chat, fake)
     answer = await chat.say(ADA, "Plan: start exposure next week", reply_to=note_id)
     assert "Updated — version 2" in answer and "start exposure next week" in answer
 
@@ -74,7 +79,7 @@ async def test_edit_offline_by_reply_and_by_the_edit_button(chat, fake, service)
 
 async def test_export_pdf_and_another_therapist_sees_nothing(chat, fake, service):
     await enrol(chat, service, ADA, "Dr. Ada Quinn")
-    await chat.say(ADA, MAYA_NOTE)
+    await noted(chat, fake)
     await chat.say(ADA, "/export Maya Thompson pdf")
     [document] = fake.of("sendDocument")
     assert document["chat_id"] == ADA
