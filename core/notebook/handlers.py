@@ -98,7 +98,10 @@ async def notes(ctx: Context, who: Who, args: str) -> Reply:
         return await drafts(ctx, who, ListDrafts())
     bounds: dict[str, date] = {}
     for m in _RANGE.finditer(args):
-        bounds["end" if m["word"].lower() in ("to", "until") else "start"] = date.fromisoformat(m["day"])
+        try:
+            bounds["end" if m["word"].lower() in ("to", "until") else "start"] = date.fromisoformat(m["day"])
+        except ValueError:
+            raise AllianceError(f"There is no date {m['day']}; write dates like 2026-11-20.") from None
     name = _RANGE.sub("", args).strip()
     with ctx.uow() as uow:
         client = roster.find(uow, who.therapist_id, name) if name else None

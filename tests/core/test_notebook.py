@@ -57,6 +57,7 @@ async def test_notes_are_listed_opened_and_filtered(practice):
     ranged = await say(service, sender, "/notes Daniel from 2026-11-24 to 2026-11-24")
     assert "Daniel Okafor" in ranged.text
     assert "No notes" in (await say(service, sender, "/notes Daniel to 2026-11-01")).text
+    assert "no date 2026-02-30" in (await say(service, sender, "/notes from 2026-02-30")).text
     assert (await say(service, sender, f"/notes {maya.note_id}")).note.client_name == "Maya Thompson"
     assert "no longer exists" in (await say(service, sender, "/notes 999")).text
     assert any(e.action == "read" and e.record_type == "note" for e in support.audit_events(service, tid))
