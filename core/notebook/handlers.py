@@ -36,7 +36,7 @@ from core.types import (
     SignNote,
 )
 
-_RANGE = re.compile(r"\s+(?P<word>from|since|to|until)\s+(?P<day>\d{4}-\d\d-\d\d)\b", re.I)
+_RANGE = re.compile(r"(?:^|\s+)(?P<word>from|since|to|until)\s+(?P<day>\d{4}-\d\d-\d\d)\b", re.I)
 WHICH = "Which note? Give its number, e.g. /{command} 12 (see /notes)."
 
 
