@@ -158,9 +158,11 @@ async def cmd_appointment(args) -> int:
 
         reply = await cancel(ctx, who, str(args.id or ""))
         ok = reply.text == "Session cancelled."
-        if not ok:
-            return fail(args, "No such session (see: alliance appointment list).")
-        print_json({"id": args.id, "cancelled": True}) if args.json else print("Session cancelled.")
+        if args.json:
+            print_json({"id": args.id, "cancelled": True} if ok else {"error": "No such session (see: alliance appointment list)."})
+        else:
+            print("Session cancelled." if ok else "No such session (see: alliance appointment list).")
+        return 0 if ok else 1
     elif args.json:
         print_json(appointments_json(ctx, therapist_id, args.days))
     else:
