@@ -12,12 +12,16 @@ from bots.cli_common import (
     assistant,
     count_of,
     day,
+    fail,
     moment,
+    new_therapist_confirmed,
     note_format,
     print_json,
     progress,
     record_number,
+    therapist_and_client,
     therapist_of,
+    version_text,
 )
 from core.types import AudioMemo, Reply
 
@@ -80,18 +84,18 @@ async def cmd_note(args) -> int:
 
 
 def _finish_note(memo_id, reply: Reply, args) -> int:
-    from bots.console import print_reply
+    from bots.cli_notes import cli_words, print_note
 
     if reply.note is None:
         if args.json:
-            print_json({"error": reply.text, "memo_id": memo_id})
+            print_json({"error": cli_words(reply.text), "memo_id": memo_id})
         else:
-            progress(reply.text)
+            progress(cli_words(reply.text))
         return 1
     if args.json:
         print_json({**reply.note.to_json(), "memo_id": memo_id})
     else:
-        print_reply(reply)
+        print_note(reply, as_name=args.as_name)  # with the CLI commands that act on it, not chat buttons
     return 0
 
 
@@ -153,6 +157,7 @@ def digest_json(digest) -> dict:
 
 
 async def cmd_appointment(args) -> int:
+    from bots.cli_notes import cli_words
     from core.context import Who
     from core.schedule import appointments
 
@@ -160,26 +165,41 @@ async def cmd_appointment(args) -> int:
     ctx, who = service.ctx, Who(therapist_id, "console")
     if args.action == "add":
         if not args.client or not args.at:
-            progress('appointment add needs --client NAME and --at "YYYY-MM-DD HH:MM"')
-            return 2
+            return fail(args, 'appointment add needs --client NAME and --at "YYYY-MM-DD HH:MM"', 2)
         past = appointments.is_past(ctx, therapist_id, args.at)
         reply = appointments.add(ctx, who, args.client, args.at, weekly=args.weekly)
         if not reply.text.startswith("Scheduled"):
-            progress(reply.text)
-            return 1
-        print(reply.text)
-        if past:  # allowed from the terminal (recording history), but never silently
+            return fail(args, cli_words(reply.text))
+        print_json({"message": reply.text, "past": past}) if args.json else print(reply.text)
+        if past and not args.json:  # allowed from the terminal (recording history), but never silently
             progress("Note: that time has already passed, so it brings no reminder.")
     elif args.action == "cancel":
         from core.schedule.commands import cancel
 
         reply = await cancel(ctx, who, str(args.id or ""))
         ok = reply.text == "Session cancelled."
-        print("Session cancelled." if ok else "No such session (see: alliance appointment list).")
+        if args.json:
+            print_json({"id": args.id, "cancelled": True} if ok else {"error": "No such session (see: alliance appointment list)."})
+        else:
+            print("Session cancelled." if ok else "No such session (see: alliance appointment list).")
         return 0 if ok else 1
+    elif args.json:
+        print_json(appointments_json(ctx, therapist_id, args.days))
     else:
-        print(appointments.list_text(ctx, therapist_id, days=args.days, assign_hint="alliance calendar assign {id} NAME"))
+        text = appointments.list_text(ctx, therapist_id, days=args.days, assign_hint="alliance calendar assign {id} NAME")
+        print(cli_words(text))
     return 0
+
+
+def appointments_json(ctx, therapist_id: int, days: int) -> list[dict]:
+    from datetime import timedelta
+
+    tz, now = ctx.tz(therapist_id), ctx.clock.now()
+    with ctx.uow() as uow:
+        found = uow.appointments.occurrences(therapist_id, now, now + timedelta(days=days), tz)
+        names = {c.id: c.name for c in uow.clients.list(therapist_id)}
+    return [{"id": o.appointment_id, "client": names.get(o.client_id), "starts_at": o.starts_at.astimezone(tz).isoformat(),
+             "weekly": o.weekly, "source": o.source} for o in found]
 
 
 async def cmd_clients(args) -> int:
@@ -207,41 +227,8 @@ async def cmd_clients(args) -> int:
     return 0
 
 
-def _therapist_and_client(args):
-    """(service, therapist id, client) for --as and --client; client None (and why, said) if unknown."""
-    from core import roster
-    from core.errors import AllianceError
-
-    service, therapist_id = therapist_of(args)
-    try:
-        with service.ctx.uow() as uow:
-            client = roster.find(uow, therapist_id, args.client)
-    except AllianceError as error:
-        progress(str(error).replace("Your clients: /clients", "See: alliance clients --as NAME"))
-        client = None
-    return service, therapist_id, client
-
-
-async def cmd_export(args) -> int:
-    from core.context import Who
-    from core.handlers import export_document
-
-    service, therapist_id, client = _therapist_and_client(args)
-    if client is None:
-        return 1
-    with service.ctx.uow() as uow:
-        document = export_document(uow, Who(therapist_id, "console"), client)
-        uow.commit()
-    if args.out:
-        Path(args.out).write_bytes(document.content)
-        progress(f"Wrote {args.out}")
-    else:
-        sys.stdout.write(document.content.decode())
-    return 0
-
-
 async def cmd_forget(args) -> int:
-    service, therapist_id, client = _therapist_and_client(args)
+    service, therapist_id, client = therapist_and_client(args)
     if client is None:
         return 1
     if not args.yes:
@@ -254,7 +241,10 @@ async def cmd_forget(args) -> int:
     with service.ctx.uow() as uow:
         roster.forget(uow, therapist_id, client.id, "console")
         uow.commit()
-    print(f"Deleted {client.name} and everything recorded about them.")
+    if args.json:
+        print_json({"client": client.name, "deleted": True})
+    else:
+        print(f"Deleted {client.name} and everything recorded about them.")
     return 0
 
 
@@ -307,15 +297,17 @@ async def cmd_run(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="alliance", description="A self-hosted assistant for psychotherapists.")
+    parser.add_argument("--version", action="version", version=f"alliance {version_text()}", help="the installed version")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def therapist(p):
-        p.add_argument("--as", dest="as_name", required=True, metavar="NAME", help="the therapist")
+        p.add_argument("--as", dest="as_name", required=True, metavar="NAME",
+                       help='the therapist ("Dr. Rivera" and "Dr Rivera" are the same one)')
         p.add_argument("--json", action="store_true", help="machine-readable output")
         return p
 
     def note_options(p):
-        p.add_argument("--client", help="the client this note is about")
+        p.add_argument("--client", metavar="NAME", help="the client this note is about")
         p.add_argument("--date", type=day, help="session date, YYYY-MM-DD (default: today)")
         p.add_argument("--format", type=note_format, help="SOAP, DAP, BIRP or GIRP")
 
@@ -333,22 +325,23 @@ def build_parser() -> argparse.ArgumentParser:
     note_options(p)
     p.set_defaults(run=cmd_memo)
     p = therapist(sub.add_parser("note", help="typed text -> a progress note"))
-    p.add_argument("text")
+    p.add_argument("text", help="what happened in the session, as you would dictate it")
     note_options(p)
     p.set_defaults(run=cmd_note)
     p = therapist(sub.add_parser("ask", help="ask about your clients"))
-    p.add_argument("question")
+    p.add_argument("question", help='e.g. "what did Maya mention last time?"')
     p.set_defaults(run=cmd_ask)
     p = therapist(sub.add_parser("digest", help="the prep digest for a day"))
-    p.add_argument("--day", type=day)
+    p.add_argument("--day", type=day, metavar="DATE", help="the day, YYYY-MM-DD (default: today)")
     p.set_defaults(run=cmd_digest)
     p = therapist(sub.add_parser("appointment", help="add, list or cancel sessions"))
-    p.add_argument("action", choices=["add", "list", "cancel"])
-    p.add_argument("--client")
+    p.add_argument("action", choices=["add", "list", "cancel"], help="add a session, list upcoming ones, or cancel one")
+    p.add_argument("--client", metavar="NAME", help="the client (add)")
     p.add_argument("--at", type=moment, help='"YYYY-MM-DD HH:MM" in your time zone')
-    p.add_argument("--weekly", action="store_true")
+    p.add_argument("--weekly", action="store_true", help="repeat every week (add)")
     p.add_argument("--id", type=record_number, help="the session number to cancel")
-    p.add_argument("--days", type=count_of(1, 366, "days"), default=14)
+    p.add_argument("--days", type=count_of(1, 366, "days"), default=14, metavar="N",
+                   help="how many days ahead to list (default 14)")
     p.set_defaults(run=cmd_appointment)
     from bots.cli_schedule import add_parsers as add_schedule_parsers
 
@@ -356,41 +349,56 @@ def build_parser() -> argparse.ArgumentParser:
     from bots.cli_report import add_parsers as add_report_parsers  # alliance report, alliance chart
 
     add_report_parsers(sub, therapist)
+
+    from bots.cli_notes import add_parsers as add_notes_parsers, cmd_export
+
+    add_notes_parsers(sub, therapist)
     p = therapist(sub.add_parser("clients", help="list your clients, or add some (names help transcription)"))
     p.add_argument("--add", action="append", metavar="NAME", help="add a client (repeatable)")
     p.add_argument("--alias", action="append", metavar="ALIAS", help='another name for the added client, e.g. "Danny"')
     p.set_defaults(run=cmd_clients)
-    p = therapist(sub.add_parser("export", help="a client's notes as Markdown"))
-    p.add_argument("--client", required=True)
-    p.add_argument("--out", help="write to this file instead of the screen")
+    p = therapist(sub.add_parser("export", help="a client's notes as Markdown or PDF"))
+    p.add_argument("--client", required=True, metavar="NAME", help="whose notes")
+    p.add_argument("--out", metavar="FILE", help="write to this file (readable only by you) instead of the screen")
+    p.add_argument("--pdf", action="store_true", help="a PDF instead of Markdown (also when FILE ends in .pdf)")
+    p.add_argument("--force", action="store_true", help="replace FILE if it already exists")
     p.set_defaults(run=cmd_export)
     p = therapist(sub.add_parser("forget", help="delete a client and all their notes"))
-    p.add_argument("--client", required=True)
+    p.add_argument("--client", required=True, metavar="NAME", help="the client to delete")
     p.add_argument("--yes", action="store_true", help="no confirmation question")
     p.set_defaults(run=cmd_forget)
-    p = therapist(sub.add_parser("chat", help="talk to the assistant in the terminal"))
+    p = sub.add_parser("chat", help="talk to the assistant in the terminal")
+    p.add_argument("--as", dest="as_name", required=True, metavar="NAME", help="the therapist")
     p.set_defaults(run=cmd_chat)
     p = sub.add_parser("invite", help="a one-time link for a therapist's Telegram or Slack")
-    p.add_argument("name")
-    p.add_argument("--days", type=count_of(1, 90, "days"), help="valid for this many days (default 7)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("name", help="the therapist's name, as they will use it with --as")
+    p.add_argument("--days", type=count_of(1, 90, "days"), metavar="N", help="valid for this many days (default 7)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(run=cmd_invite)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    from core.errors import AllianceError
+    from core.errors import AllianceError, SimilarTherapist
     from core.logs import setup_logging
 
     args = build_parser().parse_args(argv)
     setup_logging()
     try:
-        return asyncio.run(args.run(args)) or 0
+        try:
+            return asyncio.run(args.run(args)) or 0
+        except SimilarTherapist as similar:  # "Rivera" beside "Dr. Maria Rivera": ask before making a second
+            if not new_therapist_confirmed(similar):
+                return 1
+            return asyncio.run(args.run(args)) or 0
     except AllianceError as error:
-        progress(str(error))
+        from bots.cli_notes import cli_words
+
+        progress(cli_words(str(error)))
         return 1
-    except KeyboardInterrupt:
-        return 130
+    except (KeyboardInterrupt, EOFError):  # Ctrl-C, or end of input at a question
+        progress("Cancelled.")
+        return 130 if isinstance(sys.exc_info()[1], KeyboardInterrupt) else 1
     except Exception as error:  # never a traceback: the type only, as messages may quote what was typed
         progress(f"Something went wrong ({type(error).__name__}). What was saved before stays; `alliance doctor` checks the set-up.")
         return 1

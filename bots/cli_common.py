@@ -18,6 +18,15 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def fail(args, message: str, code: int = 1) -> int:
+    """A refusal: {"error": ...} on stdout with --json, one line on stderr without."""
+    if getattr(args, "json", False):
+        print_json({"error": message})
+    else:
+        progress(message)
+    return code
+
+
 def assistant():
     from bots.bootstrap import build_assistant
 
@@ -73,3 +82,40 @@ def note_format(value: str) -> str:
     if value.upper() not in NOTE_FORMATS:
         raise argparse.ArgumentTypeError("choose SOAP, DAP, BIRP or GIRP")
     return value.upper()
+
+
+def version_text() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("alliance")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def new_therapist_confirmed(similar) -> bool:
+    """At a terminal, ask; in a script, refuse with the question (nothing was written)."""
+    progress(str(similar))
+    if not sys.stdin.isatty():
+        progress(f'Run it once in a terminal to confirm "{similar.name}" is a new therapist.')
+        return False
+    if input(f'Create a new therapist "{similar.name}"? [y/N] ').strip().lower() not in ("y", "yes"):
+        progress("Nothing created.")
+        return False
+    assistant().console_sender(similar.name, new_therapist=True)
+    return True
+
+
+def therapist_and_client(args):
+    """(service, therapist id, client) for --as and --client; client None (and why, said) if unknown."""
+    from core import roster
+    from core.errors import AllianceError
+
+    service, therapist_id = therapist_of(args)
+    try:
+        with service.ctx.uow() as uow:
+            client = roster.find(uow, therapist_id, args.client)
+    except AllianceError as error:
+        fail(args, str(error).replace("Your clients: /clients", "See: alliance clients --as NAME"))
+        client = None
+    return service, therapist_id, client

@@ -16,13 +16,13 @@ OUTPUTS = (".md", ".png", ".pdf", ".json")
 def add_parsers(sub, therapist) -> None:
     """Add `report` and `chart` to the `alliance` parser; `therapist` adds --as and --json."""
     p = therapist(sub.add_parser("report", help="a client's alliance over time: ruptures, repairs, scores"))
-    p.add_argument("--client", required=True)
+    p.add_argument("--client", required=True, help="the client the report is about")
     p.add_argument("--out", metavar="FILE", help="write FILE.md (with FILE.png beside it), FILE.png, FILE.pdf or FILE.json")
     p.set_defaults(run=cmd_report)
     p = therapist(sub.add_parser("chart", help="a client's scores over time as a picture, alliance signals marked"))
-    p.add_argument("--client", required=True)
+    p.add_argument("--client", required=True, help="the client whose scores to draw")
     p.add_argument("--measure", metavar="NAME", help="one measure only, e.g. PHQ-9")
-    p.add_argument("--out", metavar="FILE.png", required=True)
+    p.add_argument("--out", metavar="FILE.png", required=True, help="where to write the picture")
     p.set_defaults(run=cmd_chart)
 
 

@@ -67,7 +67,7 @@ def add_parsers(sub, therapist) -> None:
     p = sub.add_parser("calendar", help="import an .ics file or subscribe to a calendar feed")
     actions = p.add_subparsers(dest="calendar_action", required=True)
     q = therapist(actions.add_parser("import", help="an .ics file, or a feed URL to subscribe to"))
-    q.add_argument("source", metavar="FILE|URL")
+    q.add_argument("source", metavar="FILE|URL", help="an .ics file, or a calendar feed URL (https:// or webcal://)")
     q.add_argument("--once", action="store_true", help="import a URL now without subscribing")
     q = therapist(actions.add_parser("unassigned", help="calendar sessions without a client"))
     q = therapist(actions.add_parser("assign", help="give a calendar session (and its series) a client"))

@@ -15,8 +15,9 @@ from core.types import AudioMemo, Reply
 log = logging.getLogger(__name__)
 
 CHAT_HELP = (
-    "Type a question, or a command: /memo PATH (a voice memo file), /note TEXT, /today, /clients, "
-    "/settings, /export NAME, /forget NAME, /help. Buttons show as [1], [2]…: type /press 1. /quit to leave."
+    "Type a question, or a command: /memo PATH (a voice memo file), /note TEXT, /notes [NAME], /edit N CHANGE, "
+    "/today, /clients, /settings, /export NAME, /forget NAME, /help. Buttons show as [1], [2]…: type /press 1. "
+    "/quit to leave."
 )
 
 

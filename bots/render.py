@@ -11,6 +11,8 @@ def plain_text(reply: Reply) -> str:
         parts.append(note_text(reply.note))
     if reply.digest is not None and reply.text != digest_text(reply.digest):
         parts.append(digest_text(reply.digest))
+    if reply.copy:
+        parts.append(reply.copy.rstrip())
     return "\n\n".join(parts)
 
 

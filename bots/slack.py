@@ -26,6 +26,7 @@ from core.actions import decode
 from core.commands import help_text, split_subcommand
 from core.config import Settings
 from core.errors import AllianceError, NotEnrolled, NotPrivate
+from core.notebook.handlers import drafts_of
 from core.types import DeleteNote, Reply, Sender
 
 log = logging.getLogger(__name__)
@@ -155,7 +156,8 @@ class SlackBot:
             view = home_view(None, [], refusal=str(error))
         else:
             digest = await self.service.digest(therapist_id, self.service.today_for(therapist_id))
-            view = home_view(digest, self.service.recent_notes(therapist_id, 10))
+            view = home_view(digest, self.service.recent_notes(therapist_id, 10),
+                             drafts=[(d.entry.id, d.line) for d in drafts_of(self.service.ctx, therapist_id)])
         await self.client.views_publish(user_id=sender.user_id, view=view)
 
     # ---- the slash command ---------------------------------------------------------------------
@@ -215,6 +217,9 @@ class SlackBot:
         pressed_ts = container.get("message_ts") or ""
         thread_ts = (body.get("message") or {}).get("thread_ts") or pressed_ts
         team = user.get("team_id") or (body.get("team") or {}).get("id") or ""
+        from_home = container.get("type") == "view"  # the App Home tab: answers go to the bot's DM
+        if from_home:
+            channel = await self.poster.dm_channel(user.get("id") or "")
         sender = Sender("slack", team, user.get("id") or "", "im" if channel.startswith("D") else "channel")
         value = action.get("value") or (action.get("selected_option") or {}).get("value") or ""
         try:
@@ -227,7 +232,9 @@ class SlackBot:
         origin_ts = pressed_ts if on_note else kind  # the note message this button belongs to, if any
         if reply.silent:
             return
-        if reply.note is not None:
+        if from_home:
+            await self.poster.post(channel, reply)
+        elif reply.note is not None:
             # A changed note replaces the note on screen; a picker that led here says so.
             target = pressed_ts if on_note or origin_ts == "-" else origin_ts
             await self.poster.update(channel, target, reply)

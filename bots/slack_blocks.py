@@ -12,10 +12,10 @@ from dataclasses import replace
 from typing import Any, Iterable, Sequence
 
 from bots.render import split_message
-from core.replies import NOT_DISCUSSED, flag_label, item_lines, measures_text, split_risks
+from core.replies import NOT_DISCUSSED, addendum_heading, flag_label, item_lines, measures_text, signature_line, split_risks
 from core.actions import encode
 from core.commands import COMMANDS
-from core.types import Button, ChooseClient, Digest, NoteDraft, Reply
+from core.types import Button, ChooseClient, Digest, ListNotes, NoteDraft, Reply, ShowNote
 
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
@@ -48,6 +48,12 @@ def _clip(text: str, limit: int) -> str:
 def sections(mrkdwn: str) -> list[Block]:
     """One or more section blocks for a text of any length, split at paragraph/line/word boundaries."""
     return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in split_message(mrkdwn, SECTION_LIMIT) if chunk.strip()]
+
+
+def copy_sections(text: str) -> list[Block]:
+    """Copy-ready text as code blocks (no formatting applied, one click selects it), each under the limit."""
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": f"```{escape(chunk)}```"}}
+            for chunk in split_message(text.rstrip(), SECTION_LIMIT - 500) if chunk.strip()]
 
 
 def header(text: str) -> Block:
@@ -84,8 +90,12 @@ def note_blocks(note: NoteDraft, heading: str) -> list[Block]:
     if note.alliance:
         lines = [f"• {escape(flag_label(f))}: “{escape(f.evidence)}”" for f in note.alliance]
         blocks += sections("*Alliance*\n" + "\n".join(lines))
+    for addendum in note.addenda:
+        blocks += sections(f"*{escape(addendum_heading(addendum))}*\n{escape(addendum.text)}")
     writer = "offline writer" if note.writer.startswith("offline") else note.writer
     details = [f"Session {note.session_date:%a %d %b %Y}", note.format, writer]
+    if note.signed_at:
+        details.append(signature_line(note))
     if note.version > 1:
         details.append(f"version {note.version}")
     if note.needs_client:
@@ -203,6 +213,7 @@ def reply_blocks(
 
         if reply.text and (reply.digest is None or reply.text != digest_text(reply.digest)):
             blocks = sections(escape(reply.text)) + blocks
+        blocks += copy_sections(reply.copy)
     blocks += actions_blocks(reply.buttons, origin or "-:-", picker or [reply.client_menu])
     return blocks
 
@@ -246,7 +257,13 @@ def one_line(text: str, limit: int = 200) -> str:
     return _clip(" ".join(text.split()), limit)
 
 
-def home_view(digest: Digest | None, notes: Iterable[NoteDraft], *, refusal: str | None = None) -> Block:
+def _open(label: str, action, n: int) -> Block:
+    return {"type": "button", "text": {"type": "plain_text", "text": _clip(label, LABEL_LIMIT)},
+            "value": encode(action), "action_id": f"{ACTION_PREFIX}home:{n}"}
+
+
+def home_view(digest: Digest | None, notes: Iterable[NoteDraft], *, refusal: str | None = None,
+              drafts: Sequence[tuple[int, str]] = ()) -> Block:
     """The App Home tab: today's sessions and the latest notes in one line each. The tab is only ever
     shown to the user who opens it, so client names are fine here; a stranger sees the refusal."""
     if refusal is not None:
@@ -272,9 +289,18 @@ def home_view(digest: Digest | None, notes: Iterable[NoteDraft], *, refusal: str
     notes = list(notes)
     if not notes:
         blocks += sections("No notes yet. Send me a voice memo in the Messages tab after a session.")
-    for note in notes:
+    for n, note in enumerate(notes):
         client = escape(note.client_name or "client not chosen")
-        blocks += sections(f"*{client}* · {note.session_date:%a %d %b} · {note.format}\n{escape(one_line(note.summary or '—'))}")
+        state = " · signed" if note.signed else ""
+        [block] = sections(f"*{client}* · {note.session_date:%a %d %b} · {note.format}{state}\n{escape(one_line(note.summary or '—'))}")
+        blocks.append({**block, "accessory": _open("Open", ShowNote(note.note_id), n)})
+    if notes:
+        blocks.append({"type": "actions", "elements": [_open("All notes", ListNotes(1), 900)]})
+    if drafts:  # (note id, its line): notes that wait for their client
+        blocks += [{"type": "divider"}, header(f"Drafts waiting for a client ({len(drafts)})")]
+        for n, (note_id, line) in enumerate(drafts[:20]):
+            [block] = sections(escape(one_line(line)))
+            blocks.append({**block, "accessory": _open("Choose client", ShowNote(note_id), 500 + n)})
     blocks.append(context("Send a voice memo in Messages for a new note · `/alliance help` for commands"))
     if len(blocks) > HOME_BLOCKS:
         blocks = blocks[: HOME_BLOCKS - 1] + [blocks[-1]]

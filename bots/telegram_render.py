@@ -14,12 +14,13 @@ from telegram.error import BadRequest
 
 from bots.render import plain_text, split_message
 from core.actions import encode
-from core.replies import NOT_DISCUSSED, flag_label, measures_text, split_risks
+from core.replies import NOT_DISCUSSED, addendum_heading, flag_label, measures_text, signature_line, split_risks
 from core.types import NoteDraft, Reply
 
 log = logging.getLogger(__name__)
 
 TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096
+COPY_PIECE = 3000  # characters of copy-ready text per <pre> block: escaped, it stays under TEXT_LIMIT
 # Link previews make Telegram's servers fetch any URL in a message; a note may quote one.
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -62,12 +63,22 @@ def note_blocks(heading: str, note: NoteDraft) -> list[str]:
     if note.alliance:
         lines = (f"• {esc(flag_label(f))}: “{esc(f.evidence)}”" for f in note.alliance)
         blocks.append("<b>Alliance</b>\n" + "\n".join(lines))
+    if note.signed_at:
+        blocks.append(f"<i>{esc(signature_line(note))}</i>")
+    blocks += [f"<b>{esc(addendum_heading(a))}</b>\n{esc(a.text)}" for a in note.addenda]
     return blocks
+
+
+def copy_blocks(text: str) -> list[str]:
+    """Copy-ready text in <pre> blocks (a tap copies one in Telegram), each short enough for a message."""
+    return [f"<pre>{esc(piece)}</pre>" for piece in split_message(text.rstrip(), COPY_PIECE)]
 
 
 def reply_blocks(reply: Reply) -> list[str]:
     if reply.note is not None:
         return note_blocks(reply.text, reply.note)
+    if reply.copy:
+        return ([esc(reply.text)] if reply.text else []) + copy_blocks(reply.copy)
     text = plain_text(reply)  # digests and plain answers: the core's wording, escaped
     return [esc(text)] if text else []
 
@@ -79,7 +90,7 @@ def _fit(block: str, limit: int) -> list[str]:
     cut, and each piece escaped again. Escaping lengthens text, so cut shorter until every piece fits."""
     if tg_len(block) <= limit:
         return [block]
-    raw = html.unescape(re.sub(r"</?(b|i)>", "", block))
+    raw = html.unescape(re.sub(r"</?(b|i|pre)>", "", block))
     raw_limit = limit
     while True:
         pieces = [esc(piece) for piece in split_message(raw, raw_limit)]

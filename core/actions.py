@@ -23,6 +23,16 @@ from core.types import (
     Reformat,
     RetryWithModel,
     UndoAllianceEntry,
+    AskSignNote,
+    CopyNote,
+    EditNote,
+    ListDrafts,
+    ListNotes,
+    NoteChange,
+    ShowNote,
+    ShowTranscript,
+    ShowVersions,
+    SignNote,
 )
 
 MAX_BYTES = 64
@@ -43,6 +53,16 @@ VERBS: dict[str, type] = {
     "await-newclient": NewClientName,
     "repaired": MarkRepaired,
     "undo-entry": UndoAllianceEntry,
+    "notes": ListNotes,
+    "drafts": ListDrafts,
+    "show": ShowNote,
+    "transcript": ShowTranscript,
+    "versions": ShowVersions,
+    "copy": CopyNote,
+    "sign": AskSignNote,
+    "sign!": SignNote,
+    "edit": EditNote,
+    "await-change": NoteChange,
 }
 _VERB_OF = {cls: verb for verb, cls in VERBS.items()}
 

@@ -6,6 +6,7 @@ from typing import Awaitable, Callable
 from core import note_ops, roster
 from core.alliance import commands as alliance
 from core.context import Context, Who
+from core.notebook import handlers as notebook
 from core.errors import NoteNotFound
 from core.models.revise import retry_with_model
 from core.replies import client_picker, draft_candidates
@@ -25,6 +26,15 @@ from core.types import (
     Reply,
     RetryWithModel,
     UndoAllianceEntry,
+    AskSignNote,
+    CopyNote,
+    EditNote,
+    ListDrafts,
+    ListNotes,
+    ShowNote,
+    ShowTranscript,
+    ShowVersions,
+    SignNote,
 )
 
 EXPIRED = "That button has expired. Send the command again."
@@ -125,4 +135,13 @@ BUTTONS: dict[type, Handler] = {
     ForgetClient: forget,
     MarkRepaired: alliance.mark_repaired,
     UndoAllianceEntry: alliance.undo,
+    ListNotes: notebook.list_page,
+    ListDrafts: notebook.drafts,
+    ShowNote: notebook.show,
+    ShowTranscript: notebook.transcript_button,
+    ShowVersions: notebook.versions,
+    CopyNote: notebook.copy_button,
+    AskSignNote: notebook.ask_sign,
+    SignNote: notebook.sign_button,
+    EditNote: notebook.ask_change,
 }

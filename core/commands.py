@@ -9,6 +9,7 @@ from typing import Awaitable, Callable
 from core import handlers
 from core.alliance import commands as alliance
 from core.context import Context, Who
+from core.notebook import handlers as notebook
 from core.schedule import commands as schedule
 from core.types import Reply
 
@@ -39,13 +40,18 @@ COMMANDS: dict[str, Spec] = {
     "cancel": Spec("/cancel <number> — cancel a session", schedule.cancel),
     "calendar": Spec("/calendar <ICS feed URL> — sync sessions from your calendar (or send an .ics file)", schedule.calendar),
     "assign": Spec("/assign <number> <client> — file a calendar session under a client", schedule.assign),
-    "export": Spec("/export <client> — the client's notes as a document", handlers.export),
+    "export": Spec("/export <client> [pdf] — the client's notes as a document", notebook.export),
     "score": Spec("/score <client> <scale> <score> [date] — save a feedback score, e.g. SRS 32", alliance.score),
     "repaired": Spec("/repaired <client> [date] — mark a client's open rupture repaired", alliance.repaired),
     "report": Spec("/report <client> — the alliance over time, with a chart", alliance.report),
     "chart": Spec("/chart <client> [measure] — a client's scores over time as a picture", alliance.chart),
     "forget": Spec("/forget <client> — delete a client and all their notes", handlers.forget),
     "retry": Spec("try failed memos again", handlers.retry),
+    "notes": Spec("/notes [client | drafts | number] — find, open and change your notes", notebook.notes),
+    "edit": Spec("/edit <number> <change> — e.g. /edit 12 Plan: start exposure next week", notebook.edit, menu=False),
+    "sign": Spec("/sign <number> — sign a note (later changes become addenda)", notebook.sign_command, menu=False),
+    "copy": Spec("/copy <number> — a note as plain text for your EHR", notebook.copy, menu=False),
+    "transcript": Spec("/transcript <number> — what I heard for a note", notebook.transcript, menu=False),
     "link": Spec("/link <code> — link this account with an invite code", None, menu=False),
 }
 ALIASES = {"digest": "today", "appts": "appointments", "appointment": "appointments"}

@@ -49,3 +49,20 @@ class InvalidClientName(AllianceError):
 class NoteNotFound(AllianceError):
     def __init__(self) -> None:
         super().__init__("That note no longer exists.")
+
+
+class NoteLocked(AllianceError):
+    """A signed note's text never changes: a later change is stored as an addendum."""
+
+    def __init__(self) -> None:
+        super().__init__("That note is signed, so its text stays as signed. Add what changed as an addendum, "
+                         "e.g. \"addendum: client called to reschedule\".")
+
+
+class SimilarTherapist(AllianceError):
+    """A new name at the terminal that resembles a therapist on file: asked about before a second is made."""
+
+    def __init__(self, name: str, existing: list[str]) -> None:
+        super().__init__(f'There is no therapist "{name}" yet, but there is "{existing[0]}". Use that name with --as, '
+                         f'or confirm that "{name}" is a different therapist.')
+        self.name, self.existing = name, existing

@@ -11,8 +11,7 @@ from core import roster
 from core.answering import MAX_QUESTION_CHARS, answer_for
 from core.context import Context, Who
 from core.preferences import apply_setting, settings_text
-from core.replies import note_text
-from core.types import AudioMemo, Button, Cancel, Document, ForgetClient, Reply
+from core.types import AudioMemo, Button, Cancel, ForgetClient, Reply
 from core.records import MemoStatus
 
 
@@ -90,28 +89,6 @@ async def settings(ctx: Context, who: Who, args: str) -> Reply:
         text = settings_text(uow.therapists.get(who.therapist_id))
         uow.commit()
     return Reply(f"{message}\n\n{text}" if message else text)
-
-
-async def export(ctx: Context, who: Who, name: str) -> Reply:
-    if not name:
-        return Reply("Whose notes? e.g. /export Maya Thompson")
-    with ctx.uow() as uow:
-        found = roster.find(uow, who.therapist_id, name)
-        document = export_document(uow, who, found)
-        uow.commit()
-    return Reply(f"Notes for {found.name}.", document=document)
-
-
-def export_document(uow, who: Who, client) -> Document:
-    notes = uow.notes.for_client(who.therapist_id, client.id)
-    uow.audit.record(who.therapist_id, who.actor, "export", "client", client.id)
-    body = [f"# {client.name} — session notes", ""]
-    for item in notes:
-        body += [f"## {item.session_date.isoformat()} ({item.format}, version {item.version})", "", note_text(item), ""]
-    if not notes:
-        body.append("No notes yet.")
-    slug = "".join(ch if ch.isalnum() else "-" for ch in client.name.lower()).strip("-") or "client"
-    return Document(f"{slug}-notes.md", "\n".join(body).encode())
 
 
 async def forget(ctx: Context, who: Who, name: str) -> Reply:

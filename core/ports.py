@@ -9,7 +9,8 @@ from typing import Iterable, Protocol, Sequence
 
 from core.language.client_match import ClientRecord
 from core.types import Answer, Measure, NoteDraft, Reply
-from core.records import Account, AllianceEntry, AppointmentRecord, AuditEntry, CalendarFeedRecord, MemoRecord, Occurrence, TherapistRecord
+from core.records import (Account, AllianceEntry, AppointmentRecord, AuditEntry, CalendarFeedRecord, MemoRecord, NoteEntry,
+                          Occurrence, TherapistRecord)
 
 
 # ---- repositories ---------------------------------------------------------------------------------------
@@ -57,6 +58,13 @@ class Notes(Protocol):
     def count(self, therapist_id: int) -> int: ...
     def recent_for_clients(self, therapist_ids: Sequence[int], client_ids: Iterable[int], before: date, per_client: int
                            ) -> dict[tuple[int, int], list[NoteDraft]]: ...  # batched digest reads
+    # Reaching notes later (core/notebook). A signed note reads like a final one everywhere; `replace`
+    # refuses it (core.errors.NoteLocked) and `get` carries its addenda.
+    def entries(self, therapist_id: int, *, client_id: int | None = None, drafts_only: bool = False,
+                start: date | None = None, end: date | None = None) -> list[NoteEntry]: ...  # newest first
+    def entry(self, therapist_id: int, note_id: int) -> NoteEntry | None: ...
+    def sign(self, therapist_id: int, note_id: int, actor: str, at: datetime) -> bool: ...  # final -> signed
+    def add_addendum(self, therapist_id: int, note_id: int, text: str, actor: str, at: datetime) -> None: ...
 
 
 class Appointments(Protocol):

@@ -135,3 +135,20 @@ class AllianceEntry:
     measure: Measure | None = None  # for a score
     note_id: int | None = None  # for a mark: the note whose ruptures are repaired
     created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class NoteEntry:
+    """A note as a list shows it: what it is about and where it stands, without its (encrypted) text."""
+
+    id: int
+    client_id: int | None
+    session_date: date
+    format: str
+    status: str  # "draft" (client not chosen) | "final" | "signed"
+    version: int = 1
+    memo_id: int | None = None
+    signed_at: datetime | None = None  # aware UTC
+    signed_by: str | None = None  # the audit actor who signed ("console", "telegram:123")
+    updated_at: datetime | None = None
+

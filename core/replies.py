@@ -12,16 +12,20 @@ from core.types import (
     NOTE_FORMATS,
     AcceptSuggestion,
     AskDeleteNote,
+    AskSignNote,
     Button,
     ChooseClient,
+    CopyNote,
     Digest,
     DigestItem,
+    EditNote,
     NewClient,
     NoteDraft,
     PickClient,
     Reformat,
     Reply,
     RetryWithModel,
+    ShowTranscript,
 )
 from core.records import MemoRecord
 
@@ -39,11 +43,22 @@ def note_buttons(note: NoteDraft, candidates: Sequence[ClientRecord] = (), sugge
         rows.append((Button("New client…", NewClient(note.note_id)), Button("Other client…", ChooseClient(note.note_id))))
     else:
         rows.append((Button("Change client", ChooseClient(note.note_id)),))
+    rows.append(tools_row(note))
     rows.append(tuple(Button(f, Reformat(note.note_id, f)) for f in NOTE_FORMATS if f != note.format))
     if note.writer == "offline-fallback":
         rows.append((Button("Try the model again", RetryWithModel(note.note_id)),))
     rows.append((Button("Delete", AskDeleteNote(note.note_id)),))
     return tuple(rows)
+
+
+def tools_row(note: NoteDraft) -> tuple[Button, ...]:
+    """What every stored note offers later too: edit (an addendum once signed), its transcript, a copy for
+    the EHR, and signing (core/notebook)."""
+    row = [Button("Addendum…" if note.signed else "Edit…", EditNote(note.note_id)),
+           Button("Transcript", ShowTranscript(note.note_id)), Button("Copy", CopyNote(note.note_id))]
+    if not note.needs_client and not note.signed:
+        row.append(Button("Sign", AskSignNote(note.note_id)))
+    return tuple(row)
 
 
 def client_picker(note_id: int, clients: Sequence[ClientRecord]) -> tuple[tuple[Button, ...], ...]:
@@ -124,7 +139,20 @@ def note_text(note: NoteDraft) -> str:
     if note.alliance:
         lines.append("\nAlliance:")
         lines.extend(f"- {flag_label(f)}: \"{f.evidence}\"" for f in note.alliance)
+    if note.signed_at:
+        lines.append("\n" + signature_line(note))
+    for addendum in note.addenda:
+        lines.append(f"\n{addendum_heading(addendum)}:\n{addendum.text}")
     return "\n".join(lines)
+
+
+def signature_line(note: NoteDraft) -> str:
+    """ "Signed Wed 25 Nov 2026 10:02": the time as the note carries it (the therapist's zone when shown)."""
+    return f"Signed {note.signed_at:%a %d %b %Y %H:%M}" if note.signed_at else ""
+
+
+def addendum_heading(addendum) -> str:
+    return f"Addendum {addendum.at:%a %d %b %Y %H:%M}"
 
 
 def flag_label(flag) -> str:

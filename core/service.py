@@ -15,16 +15,17 @@ from core.answering import answer_for
 from core.buttons import BUTTONS, EXPIRED
 from core.commands import COMMANDS, Command, help_text, parse_command
 from core.context import Context, Who
-from core.errors import AllianceError, NotEnrolled, NotPrivate
+from core.errors import AllianceError, NotEnrolled, NotPrivate, SimilarTherapist
 from core.handlers import ask, write_typed_note
 from core.jobs import Jobs
 from core.language.names import looks_like_name
 from core.memo_flow import MemoFlow
-from core.models.revise import revise_note
+from core.notebook import handlers as notebook
 from core.schedule.commands import calendar_file
 from core.schedule.digests import digest_for
 from core.schedule.notifications import due_notifications
-from core.types import Answer, AudioMemo, Digest, MemoReceipt, NewClientName, Outgoing, Reply, Sender
+from core.therapist_names import console_key, legacy_key, resembles
+from core.types import Answer, AudioMemo, Digest, MemoReceipt, NewClientName, NoteChange, Outgoing, Reply, Sender
 from core.records import Account
 
 log = logging.getLogger(__name__)
@@ -69,19 +70,32 @@ class Assistant:
 
     @staticmethod
     def _user_key(uow, sender: Sender) -> str:
-        # The console identifies a therapist by name; keep only a keyed hash of it.
+        # The console identifies a therapist by name, however punctuated; keep only a keyed hash of it.
         if sender.platform == "console":
-            return uow.index(" ".join(sender.user_id.lower().split()))
+            legacy = uow.index(legacy_key(sender.user_id))  # as typed: how a database kept it before
+            if uow.therapists.by_account("console", "", legacy) is not None:
+                return legacy
+            return uow.index(console_key(sender.user_id))
         return sender.user_id
 
-    def console_sender(self, name: str) -> Sender:
-        """The terminal channel: a therapist is created on first use of a name."""
+    def console_sender(self, name: str, *, new_therapist: bool = False) -> Sender:
+        """The terminal channel: a therapist is created on first use of a name. A name that resembles a
+        therapist on file raises SimilarTherapist unless `new_therapist` confirms it is someone else."""
         sender = Sender("console", "", name, "console")
         with self.ctx.uow() as uow:
-            key = self._user_key(uow, sender)
+            key = uow.index(console_key(name))
+            found = uow.therapists.by_account("console", "", self._user_key(uow, sender))
+            known = [] if found is not None else [uow.therapists.get(t.id) for t in uow.therapists.all()]  # names decrypted
+            if found is None:  # the same name stored under an older key ("Dr. Rivera" before "Dr Rivera")
+                found = next((t.id for t in known if console_key(t.name) == console_key(name)
+                              and any(a.platform == "console" for a in uow.therapists.accounts(t.id))), None)
+            if found is None:
+                similar = [t.name for t in known if resembles(name, t.name)]
+                if similar and not new_therapist:
+                    raise SimilarTherapist(name, similar)
+                found = uow.therapists.add(name, timezone=self.settings.default_timezone)
             if uow.therapists.by_account("console", "", key) is None:
-                therapist_id = uow.therapists.add(name, timezone=self.settings.default_timezone)
-                uow.therapists.link(therapist_id, Account("console", "", key))
+                uow.therapists.link(found, Account("console", "", key))
                 uow.commit()
         return sender
 
@@ -161,7 +175,7 @@ class Assistant:
                 memo = uow.memos.by_reply_ref(who.therapist_id, reply_to)
             if memo is not None and memo.note_id is not None:  # a reply to a note is about that note
                 awaited = await self._awaited_answer(who, command.args)
-                return awaited or await revise_note(self.ctx, who, memo.note_id, command.args)
+                return awaited or await notebook.reply_to_note(self.ctx, who, memo.note_id, command.args)
         return await self.run_command(sender, command, origin=origin, message_id=message_id)
 
     async def run_command(self, sender: Sender, command: Command, *, origin: str | None = None,
@@ -185,6 +199,13 @@ class Assistant:
     async def _awaited_answer(self, who: Who, text: str) -> Reply | None:
         """The bot asked for a new client's name for a draft note: a short answer that reads like a name
         is that name; anything else is handled as usual (and the question is dropped)."""
+        with self.ctx.uow() as uow:
+            awaiting = uow.therapists.get(who.therapist_id).awaiting
+            if isinstance(awaiting, NoteChange):  # "what should change in note 12?" (core/notebook)
+                uow.therapists.update(who.therapist_id, awaiting=None)
+                uow.commit()
+        if isinstance(awaiting, NoteChange):
+            return await notebook.awaited_change(self.ctx, who, awaiting.note_id, text)
         with self.ctx.uow() as uow:
             awaiting = uow.therapists.get(who.therapist_id).awaiting
             if not isinstance(awaiting, NewClientName):

@@ -128,6 +128,12 @@ class NoteDraft:
     client_id: int | None = None
     version: int = 1
     needs_client: bool = False  # kept as a draft until the therapist picks the client
+    signed_at: datetime | None = None  # signed notes are locked: a later change is an addendum
+    addenda: tuple["Addendum", ...] = ()  # filled when one note is read (not in lists)
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_at is not None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -148,6 +154,8 @@ class NoteDraft:
             "writer": self.writer,
             "version": self.version,
             "needs_client": self.needs_client,
+            **({"signed_at": self.signed_at.isoformat()} if self.signed_at else {}),
+            **({"addenda": [{"text": a.text, "at": a.at.isoformat()} for a in self.addenda]} if self.addenda else {}),
         }
 
     @classmethod
@@ -170,6 +178,8 @@ class NoteDraft:
             writer=data.get("writer", "offline"),
             version=data.get("version", 1),
             needs_client=data.get("needs_client", False),
+            signed_at=datetime.fromisoformat(data["signed_at"]) if data.get("signed_at") else None,
+            addenda=tuple(Addendum(a["text"], datetime.fromisoformat(a["at"])) for a in data.get("addenda", ())),
         )
 
 
@@ -205,6 +215,14 @@ measure_to_json, measure_from_json = _measure_json, _measure_from
 
 
 @dataclass(frozen=True)
+class Addendum:
+    """A change to a signed note, kept beside it (the signed text itself never changes)."""
+
+    text: str
+    at: datetime  # aware
+
+
+@dataclass(frozen=True)
 class Document:
     filename: str
     content: bytes
@@ -223,11 +241,12 @@ class Reply:
     digest: "Digest | None" = None
     client_menu: tuple[Button, ...] = ()  # every client, for a channel that can show "change client" as a menu
     outcome: str | None = None  # "failed" when this says a memo could not be written up
+    copy: str = ""  # text to paste elsewhere (an EHR): shown verbatim, in a block that is easy to copy
 
     @property
     def silent(self) -> bool:
         """Nothing to send (a redelivered message)."""
-        return not (self.text or self.note or self.document or self.digest)
+        return not (self.text or self.note or self.document or self.digest or self.copy)
 
 
 @dataclass(frozen=True)
@@ -362,9 +381,55 @@ class MarkRepaired(Action):  # the therapist marks the ruptures of a note repair
     note_id: int
 
 
+# notes as things you can reach (core/notebook)
+@dataclass(frozen=True)
+class ListNotes(Action):  # the therapist's notes, newest first, a page at a time (1, 2, ...)
+    page: int
+
+
+@dataclass(frozen=True)
+class ListDrafts(Action):  # notes waiting for their client
+    pass
+
+
+@dataclass(frozen=True)
+class ShowNote(Action):
+    note_id: int
+
+
 @dataclass(frozen=True)
 class UndoAllianceEntry(Action):  # take back an entered score or a repaired mark
     entry_id: int
+
+
+@dataclass(frozen=True)
+class ShowTranscript(Action):
+    note_id: int
+
+
+@dataclass(frozen=True)
+class ShowVersions(Action):
+    note_id: int
+
+
+@dataclass(frozen=True)
+class CopyNote(Action):
+    note_id: int
+
+
+@dataclass(frozen=True)
+class AskSignNote(Action):
+    note_id: int
+
+
+@dataclass(frozen=True)
+class SignNote(Action):  # confirmed
+    note_id: int
+
+
+@dataclass(frozen=True)
+class EditNote(Action):  # ask for the change to make
+    note_id: int
 
 
 class Awaiting:
@@ -373,4 +438,9 @@ class Awaiting:
 
 @dataclass(frozen=True)
 class NewClientName(Awaiting):
+    note_id: int
+
+
+@dataclass(frozen=True)
+class NoteChange(Awaiting):  # the change to make to a note (core/notebook/instructions.py)
     note_id: int

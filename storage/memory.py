@@ -13,8 +13,10 @@ from typing import Iterable, Sequence
 
 from core.language.client_match import ClientRecord
 from core.schedule.occurrences import expand_occurrences
-from core.types import Measure, NoteDraft
-from core.records import Account, AllianceEntry, AppointmentRecord, AuditEntry, CalendarFeedRecord, MemoRecord, MemoStatus, Occurrence, TherapistRecord
+from core.errors import NoteLocked
+from core.types import Addendum, Measure, NoteDraft
+from core.records import (Account, AllianceEntry, AppointmentRecord, AuditEntry, CalendarFeedRecord, MemoRecord, MemoStatus,
+                          NoteEntry, Occurrence, TherapistRecord)
 
 
 @dataclass
@@ -161,7 +163,7 @@ class MemoryNotes(_Repo):
 
     def _draft(self, note_id: int, entry: dict) -> NoteDraft:
         return replace(entry["draft"], note_id=note_id, version=len(entry["versions"]) + 1,
-                       needs_client=entry["status"] == "draft")
+                       needs_client=entry["status"] == "draft", signed_at=entry.get("signed_at"), addenda=())
 
     def add(self, therapist_id: int, draft: NoteDraft, *, memo_id: int | None, status: str = "final") -> int:
         note_id = self._id()
@@ -170,7 +172,35 @@ class MemoryNotes(_Repo):
 
     def get(self, therapist_id: int, note_id: int) -> NoteDraft | None:
         entry = self._entry(therapist_id, note_id)
-        return self._draft(note_id, entry) if entry else None
+        return replace(self._draft(note_id, entry), addenda=tuple(a for a, _ in entry.get("addenda", ()))) if entry else None
+
+    def entries(self, therapist_id: int, *, client_id: int | None = None, drafts_only: bool = False,
+                start: date | None = None, end: date | None = None) -> list[NoteEntry]:
+        found = [self.entry(therapist_id, n) for n, e in self.st.notes.items() if e["therapist_id"] == therapist_id]
+        found = [e for e in found if (client_id is None or e.client_id == client_id) and (not drafts_only or e.status == "draft")
+                 and (start is None or e.session_date >= start) and (end is None or e.session_date <= end)]
+        return sorted(found, key=lambda e: (e.session_date, e.id), reverse=True)
+
+    def entry(self, therapist_id: int, note_id: int) -> NoteEntry | None:
+        entry = self._entry(therapist_id, note_id)
+        if entry is None:
+            return None
+        draft = entry["draft"]
+        return NoteEntry(note_id, draft.client_id, draft.session_date, draft.format, entry["status"],
+                         len(entry["versions"]) + 1, entry["memo_id"], entry.get("signed_at"), entry.get("signed_by"))
+
+    def sign(self, therapist_id: int, note_id: int, actor: str, at: datetime) -> bool:
+        entry = self._entry(therapist_id, note_id)
+        if entry is None or entry["status"] != "final":
+            return False
+        entry.update(status="signed", signed_at=at, signed_by=actor)
+        return True
+
+    def add_addendum(self, therapist_id: int, note_id: int, text: str, actor: str, at: datetime) -> None:
+        entry = self._entry(therapist_id, note_id)
+        if entry is None:
+            raise KeyError("no such note")
+        entry.setdefault("addenda", []).append((Addendum(text, at), actor))
 
     def memo_id(self, therapist_id: int, note_id: int) -> int | None:
         entry = self._entry(therapist_id, note_id)
@@ -183,6 +213,8 @@ class MemoryNotes(_Repo):
         entry = self._entry(therapist_id, note_id)
         if entry is None:
             raise KeyError("no such note")
+        if entry["status"] == "signed":
+            raise NoteLocked()
         entry["versions"].append(self._draft(note_id, entry))
         entry.update(draft=draft, status=status)
         return self._draft(note_id, entry)
@@ -201,7 +233,7 @@ class MemoryNotes(_Repo):
         return True
 
     def _final(self, therapist_id: int) -> list[NoteDraft]:
-        notes = [self._draft(n, e) for n, e in self.st.notes.items() if e["therapist_id"] == therapist_id and e["status"] == "final"]
+        notes = [self._draft(n, e) for n, e in self.st.notes.items() if e["therapist_id"] == therapist_id and e["status"] in ("final", "signed")]
         return sorted(notes, key=lambda n: (n.session_date, n.note_id))
 
     def for_client(self, therapist_id: int, client_id: int) -> list[NoteDraft]:

@@ -94,11 +94,13 @@ class Note(SQLModel, table=True):
     memo_id: Optional[int] = None
     session_date: date = Field(index=True)
     format: str = "SOAP"
-    status: str = "final"  # draft (client not yet known) | final
+    status: str = "final"  # draft (client not yet known) | final | signed (locked: changes are addenda)
     version: int = 1
     content_enc: bytes = Field(sa_column=_blob(False))
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    signed_at: Optional[datetime] = None
+    signed_by: Optional[str] = None  # the audit actor who signed ("console", "telegram:123")
 
 
 class NoteVersion(SQLModel, table=True):
@@ -106,6 +108,17 @@ class NoteVersion(SQLModel, table=True):
     therapist_id: int = Field(foreign_key="therapist.id", index=True)
     note_id: int = Field(foreign_key="note.id", index=True)
     version: int
+    content_enc: bytes = Field(sa_column=_blob(False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class NoteAddendum(SQLModel, table=True):
+    """A change to a signed note, kept beside it (clinical records: the signed text never changes)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    therapist_id: int = Field(foreign_key="therapist.id", index=True)
+    note_id: int = Field(foreign_key="note.id", index=True)
+    actor: str
     content_enc: bytes = Field(sa_column=_blob(False))
     created_at: datetime = Field(default_factory=utcnow)
 

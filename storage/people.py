@@ -13,7 +13,7 @@ from core.language.client_match import ClientRecord
 from core.records import Account, TherapistRecord
 from storage.crypto import Cipher
 from storage.records import in_chunks
-from storage.models import AllianceEntry, Appointment, Client, Identity, Invite, Memo, Note, NoteVersion, Therapist
+from storage.models import AllianceEntry, Appointment, Client, Identity, Invite, Memo, Note, NoteAddendum, NoteVersion, Therapist
 
 # Fields the core may change on a therapist as plain values; the rest are stored transformed.
 PLAIN_FIELDS = {
@@ -138,6 +138,7 @@ class SqlClients:
             return False
         note_ids = select(Note.id).where(Note.therapist_id == therapist_id, Note.client_id == client_id)
         self.s.exec(delete(NoteVersion).where(NoteVersion.therapist_id == therapist_id, NoteVersion.note_id.in_(note_ids)))
+        self.s.exec(delete(NoteAddendum).where(NoteAddendum.therapist_id == therapist_id, NoteAddendum.note_id.in_(note_ids)))
         self.s.exec(delete(Note).where(Note.therapist_id == therapist_id, Note.client_id == client_id))
         self.s.exec(delete(Memo).where(Memo.therapist_id == therapist_id, Memo.client_id == client_id))
         self.s.exec(delete(Appointment).where(Appointment.therapist_id == therapist_id, Appointment.client_id == client_id))

@@ -3,16 +3,20 @@ and decrypted only here, inside one therapist's scope."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 from typing import Iterable, Sequence
 
 from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, select
 
-from core.types import NoteDraft
-from core.records import MemoRecord, MemoStatus
+from core.errors import NoteLocked
+from core.types import Addendum, NoteDraft
+from core.records import MemoRecord, MemoStatus, NoteEntry
 from storage.crypto import Cipher
-from storage.models import Memo, Note, NoteVersion, utcnow
+from storage.models import Memo, Note, NoteAddendum, NoteVersion, utcnow
+
+READABLE = ("final", "signed")  # what questions, digests and exports read: every note with its client
 
 ENCRYPTED_MEMO_FIELDS = {"audio": "audio_enc", "transcript": "transcript_enc", "client_hint": "client_hint_enc"}
 
@@ -134,7 +138,7 @@ class SqlNotes:
             session_date=draft.session_date,
             format=draft.format,
             status=status,
-            content_enc=self.cipher.encrypt_json(draft.to_json()),
+            content_enc=self._content(draft),
         )
         self.s.add(row)
         self.s.flush()
@@ -144,8 +148,57 @@ class SqlNotes:
         return self.s.exec(select(Note).where(Note.therapist_id == therapist_id, Note.id == note_id)).first()
 
     def get(self, therapist_id: int, note_id: int) -> NoteDraft | None:
+        """One note, with its addenda (lists leave them out: a question never needs them)."""
         row = self._row(therapist_id, note_id)
-        return self.draft(row) if row else None
+        if row is None:
+            return None
+        addenda = self.s.exec(
+            select(NoteAddendum).where(NoteAddendum.therapist_id == therapist_id, NoteAddendum.note_id == note_id)
+            .order_by(NoteAddendum.id)
+        )
+        return replace(self.draft(row), addenda=tuple(Addendum(self.cipher.decrypt(a.content_enc), a.created_at) for a in addenda))
+
+    def entries(self, therapist_id: int, *, client_id: int | None = None, drafts_only: bool = False,
+                start: date | None = None, end: date | None = None) -> list[NoteEntry]:
+        """Notes as a list shows them, newest session first; nothing is decrypted."""
+        query = select(Note).where(Note.therapist_id == therapist_id)
+        if client_id is not None:
+            query = query.where(Note.client_id == client_id)
+        if drafts_only:
+            query = query.where(Note.status == "draft")
+        if start is not None:
+            query = query.where(Note.session_date >= start)
+        if end is not None:
+            query = query.where(Note.session_date <= end)
+        return [self._entry(r) for r in self.s.exec(query.order_by(Note.session_date.desc(), Note.id.desc()))]
+
+    def entry(self, therapist_id: int, note_id: int) -> NoteEntry | None:
+        row = self._row(therapist_id, note_id)
+        return self._entry(row) if row else None
+
+    def sign(self, therapist_id: int, note_id: int, actor: str, at: datetime) -> bool:
+        """Lock a final note (a draft has no client yet; a signed one stays as first signed)."""
+        result = self.s.exec(
+            update(Note).where(Note.therapist_id == therapist_id, Note.id == note_id, Note.status == "final")
+            .values(status="signed", signed_at=at, signed_by=actor, updated_at=utcnow())
+        )
+        return result.rowcount == 1
+
+    def add_addendum(self, therapist_id: int, note_id: int, text: str, actor: str, at: datetime) -> None:
+        if self._row(therapist_id, note_id) is None:
+            raise KeyError("no such note")
+        self.s.add(NoteAddendum(therapist_id=therapist_id, note_id=note_id, actor=actor,
+                                content_enc=self.cipher.encrypt(text), created_at=at))
+        self.s.flush()
+
+    @staticmethod
+    def _entry(row: Note) -> NoteEntry:
+        return NoteEntry(row.id, row.client_id, row.session_date, row.format, row.status, row.version, row.memo_id,
+                         row.signed_at, row.signed_by, row.updated_at)
+
+    def _content(self, draft: NoteDraft) -> bytes:
+        # signing and addenda live in their own columns and table, never inside the note's text
+        return self.cipher.encrypt_json(replace(draft, signed_at=None, addenda=()).to_json())
 
     def memo_id(self, therapist_id: int, note_id: int) -> int | None:
         return self.s.exec(select(Note.memo_id).where(Note.therapist_id == therapist_id, Note.id == note_id)).first()
@@ -158,13 +211,15 @@ class SqlNotes:
         row = self._row(therapist_id, note_id)
         if row is None:
             raise KeyError("no such note")
+        if row.status == "signed":
+            raise NoteLocked()
         self.s.add(NoteVersion(therapist_id=therapist_id, note_id=note_id, version=row.version, content_enc=row.content_enc))
         row.version += 1
         row.client_id = draft.client_id
         row.session_date = draft.session_date
         row.format = draft.format
         row.status = status
-        row.content_enc = self.cipher.encrypt_json(draft.to_json())
+        row.content_enc = self._content(draft)
         row.updated_at = utcnow()
         self.s.add(row)
         self.s.flush()
@@ -176,9 +231,12 @@ class SqlNotes:
             .where(NoteVersion.therapist_id == therapist_id, NoteVersion.note_id == note_id)
             .order_by(NoteVersion.version)
         )
-        return [NoteDraft.from_json(self.cipher.decrypt_json(r.content_enc)) for r in rows]
+        # the version number is the row's: a stored text may carry the number its writer guessed
+        return [NoteDraft.from_json({**self.cipher.decrypt_json(r.content_enc), "version": r.version, "note_id": note_id})
+                for r in rows]
 
     def delete(self, therapist_id: int, note_id: int) -> bool:
+        self.s.exec(delete(NoteAddendum).where(NoteAddendum.therapist_id == therapist_id, NoteAddendum.note_id == note_id))
         self.s.exec(delete(NoteVersion).where(NoteVersion.therapist_id == therapist_id, NoteVersion.note_id == note_id))
         result = self.s.exec(delete(Note).where(Note.therapist_id == therapist_id, Note.id == note_id))
         self.s.exec(update(Memo).where(Memo.therapist_id == therapist_id, Memo.note_id == note_id).values(note_id=None))
@@ -187,7 +245,7 @@ class SqlNotes:
     def for_client(self, therapist_id: int, client_id: int) -> list[NoteDraft]:
         rows = self.s.exec(
             select(Note)
-            .where(Note.therapist_id == therapist_id, Note.client_id == client_id, Note.status == "final")
+            .where(Note.therapist_id == therapist_id, Note.client_id == client_id, Note.status.in_(READABLE))
             .order_by(Note.session_date, Note.id)
         )
         return [self.draft(r) for r in rows]
@@ -195,7 +253,7 @@ class SqlNotes:
     def latest(self, therapist_id: int, limit: int = 10) -> list[NoteDraft]:
         rows = self.s.exec(
             select(Note)
-            .where(Note.therapist_id == therapist_id, Note.status == "final")
+            .where(Note.therapist_id == therapist_id, Note.status.in_(READABLE))
             .order_by(Note.session_date.desc(), Note.id.desc())
             .limit(limit)
         )
@@ -220,7 +278,7 @@ class SqlNotes:
                     .over(partition_by=(Note.therapist_id, Note.client_id), order_by=(Note.session_date.desc(), Note.id.desc()))
                     .label("rank"),
                 )
-                .where(Note.therapist_id.in_(therapist_ids), Note.client_id.in_(part), Note.status == "final",
+                .where(Note.therapist_id.in_(therapist_ids), Note.client_id.in_(part), Note.status.in_(READABLE),
                        Note.session_date < before)
                 .subquery()
             )
@@ -235,5 +293,7 @@ class SqlNotes:
     def draft(self, row: Note) -> NoteDraft:
         data = self.cipher.decrypt_json(row.content_enc)
         data.update(note_id=row.id, client_id=row.client_id, version=row.version,
-                    session_date=row.session_date.isoformat(), format=row.format, needs_client=row.status == "draft")
+                    session_date=row.session_date.isoformat(), format=row.format, needs_client=row.status == "draft",
+                    signed_at=row.signed_at.isoformat() if row.signed_at else None)
+        data.pop("addenda", None)
         return NoteDraft.from_json(data)

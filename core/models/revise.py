@@ -13,14 +13,15 @@ from dataclasses import replace
 from core import note_ops
 from core.context import Context, Who
 from core.models.client import LLMError
+from core.notebook.instructions import HOW
 from core.replies import present_note
 from core.types import Reply
 
 log = logging.getLogger(__name__)
 
 NEEDS_MODEL = (
-    "Editing a note by reply needs a language model (ALLIANCE_LLM=openai). "
-    "Meanwhile use the buttons under the note, or /note with the corrected text."
+    "Editing a note by reply in your own words needs a language model (ALLIANCE_LLM=openai); the note is unchanged. "
+    "Without one, reply with an instruction I understand.\n\n" + HOW
 )
 MODEL_DOWN = "I couldn't reach the language model just now, so the note is unchanged. Please try again in a minute."
 GONE = "That note no longer exists."
