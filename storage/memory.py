@@ -237,7 +237,8 @@ class MemoryNotes(_Repo):
         return sorted(notes, key=lambda n: (n.session_date, n.note_id))
 
     def for_client(self, therapist_id: int, client_id: int) -> list[NoteDraft]:
-        return [n for n in self._final(therapist_id) if n.client_id == client_id]
+        return [replace(n, addenda=tuple(a for a, _ in self.st.notes[n.note_id].get("addenda", ())))
+                for n in self._final(therapist_id) if n.client_id == client_id]
 
     def latest(self, therapist_id: int, limit: int = 10) -> list[NoteDraft]:
         return list(reversed(self._final(therapist_id)))[:limit]

@@ -248,7 +248,20 @@ class SqlNotes:
             .where(Note.therapist_id == therapist_id, Note.client_id == client_id, Note.status.in_(READABLE))
             .order_by(Note.session_date, Note.id)
         )
-        return [self.draft(r) for r in rows]
+        return self._with_addenda(therapist_id, [self.draft(r) for r in rows])
+
+    def _with_addenda(self, therapist_id: int, notes: list[NoteDraft]) -> list[NoteDraft]:
+        """A signed note's corrections travel with it, so answers quote them too (one query)."""
+        signed = [n.note_id for n in notes if n.signed_at is not None]
+        if not signed:
+            return notes
+        found: dict[int, list[Addendum]] = defaultdict(list)
+        for part in in_chunks(signed):
+            rows = self.s.exec(select(NoteAddendum).where(NoteAddendum.therapist_id == therapist_id, NoteAddendum.note_id.in_(part))
+                               .order_by(NoteAddendum.id))
+            for a in rows:
+                found[a.note_id].append(Addendum(self.cipher.decrypt(a.content_enc), a.created_at))
+        return [replace(n, addenda=tuple(found[n.note_id])) if n.note_id in found else n for n in notes]
 
     def latest(self, therapist_id: int, limit: int = 10) -> list[NoteDraft]:
         rows = self.s.exec(

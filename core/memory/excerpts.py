@@ -50,7 +50,7 @@ def units(note: NoteDraft, kind: str) -> tuple[str, ...]:
         fields = (*note.follow_ups, *note.plan)
     else:
         fields = (note.summary, *note.key_points, *(text for _, text in note.sections), *note.homework,
-                  *note.plan, *note.follow_ups)
+                  *note.plan, *note.follow_ups, *(a.text for a in getattr(note, "addenda", ())))
     seen: set[str] = set()
     done: set[str] = set()
     out = []

@@ -208,3 +208,22 @@ async def test_a_draft_is_listed_and_filed_under_its_client(practice):
     filed = await say(service, sender, f"/edit {draft.note_id} client: Maya Thompson")
     assert filed.note.client_name == "Maya Thompson" and not filed.note.needs_client
     assert "No drafts" in (await say(service, sender, "/notes drafts")).text
+
+
+async def test_an_addendum_to_a_signed_note_reaches_answers(tmp_path):
+    """A correction made after signing is part of the record: questions quote it too."""
+    from tests.core.flow_support import enrol, in_memory
+
+    service, _ = in_memory(tmp_path)
+    sender = enrol(service)
+    note = await service.receive_text(sender, "/note Session with Nadia Okoro today. She talked about her brother's wedding.",
+                                      message_id="1")
+    assert note.note is not None
+    number = note.note.note_id
+    assert (await service.receive_text(sender, f"/sign {number}", message_id="2")).text.startswith("Signed.")
+    added = await service.receive_text(sender, f"/edit {number} addendum: She also mentioned trouble sleeping since the wedding.",
+                                       message_id="3")
+    assert added.text.startswith("Addendum added")
+    answer = await service.answer(sender, "has Nadia Okoro mentioned sleep?")
+    assert answer.found and "trouble sleeping" in answer.text
+
