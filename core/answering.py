@@ -17,15 +17,20 @@ MAX_QUESTION_CHARS = 2000  # longer is a paste, not a question: matching it woul
 class StoredCaseload:
     """core.memory.caseload.Caseload over one therapist's unit of work; notes loaded per client, once."""
 
-    def __init__(self, uow: UnitOfWork, therapist_id: int, tz):
+    def __init__(self, uow: UnitOfWork, therapist_id: int, tz, *, whole: bool = False):
         self.uow, self.therapist_id, self.tz = uow, therapist_id, tz
+        self.whole = whole  # read every note asked about in full (a model answers from their context)
         self.clients = uow.clients.list(therapist_id)
         self.loaded: dict[int, list[NoteDraft]] = {}
 
-    def notes(self, client_id: int) -> list[NoteDraft]:
-        if client_id not in self.loaded:
-            self.loaded[client_id] = self.uow.notes.for_client(self.therapist_id, client_id)
-        return self.loaded[client_id]
+    def notes(self, client_id: int, *, latest: int | None = None, until: date | None = None) -> list[NoteDraft]:
+        if self.whole:
+            latest = None
+        if client_id in self.loaded and latest is None:
+            return self.loaded[client_id]
+        notes = self.uow.notes.for_client(self.therapist_id, client_id, latest=latest, until=until)
+        self.loaded[client_id] = notes
+        return notes
 
     def entries(self, client_id: int):
         """Alliance entries (scores entered with /score, ruptures marked repaired) of one client."""
@@ -44,7 +49,7 @@ def answer_for(ctx: Context, who: Who, question: str) -> Answer:
     tz = ctx.tz(who.therapist_id)
     today = ctx.clock.now().astimezone(tz).date()
     with ctx.uow() as uow:
-        caseload = StoredCaseload(uow, who.therapist_id, tz)
+        caseload = StoredCaseload(uow, who.therapist_id, tz, whole=ctx.answerer is not None)
         answer = answer_question(question, caseload, today)
     if ctx.answerer is not None and caseload.loaded:  # a model only ever sees the notes retrieved here
         notes = [n for notes in caseload.loaded.values() for n in notes]

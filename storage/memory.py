@@ -236,9 +236,13 @@ class MemoryNotes(_Repo):
         notes = [self._draft(n, e) for n, e in self.st.notes.items() if e["therapist_id"] == therapist_id and e["status"] in ("final", "signed")]
         return sorted(notes, key=lambda n: (n.session_date, n.note_id))
 
-    def for_client(self, therapist_id: int, client_id: int) -> list[NoteDraft]:
-        return [replace(n, addenda=tuple(a for a, _ in self.st.notes[n.note_id].get("addenda", ())))
-                for n in self._final(therapist_id) if n.client_id == client_id]
+    def for_client(self, therapist_id: int, client_id: int, *, latest: int | None = None,
+                   until: date | None = None) -> list[NoteDraft]:
+        notes = [replace(n, addenda=tuple(a for a, _ in self.st.notes[n.note_id].get("addenda", ())))
+                 for n in self._final(therapist_id) if n.client_id == client_id]
+        if latest is not None:
+            notes = [n for n in notes if until is None or n.session_date <= until][-latest:]
+        return notes
 
     def latest(self, therapist_id: int, limit: int = 10) -> list[NoteDraft]:
         return list(reversed(self._final(therapist_id)))[:limit]

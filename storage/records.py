@@ -17,6 +17,9 @@ from storage.crypto import Cipher
 from storage.models import Memo, Note, NoteAddendum, NoteVersion, utcnow
 
 READABLE = ("final", "signed")  # what questions, digests and exports read: every note with its client
+# What draft() reads of a note: plain columns are a third cheaper than ORM objects at hundreds of notes.
+NOTE_COLUMNS = (Note.id, Note.client_id, Note.version, Note.session_date, Note.format, Note.status, Note.signed_at,
+                Note.content_enc)
 
 ENCRYPTED_MEMO_FIELDS = {"audio": "audio_enc", "transcript": "transcript_enc", "client_hint": "client_hint_enc"}
 
@@ -242,12 +245,19 @@ class SqlNotes:
         self.s.exec(update(Memo).where(Memo.therapist_id == therapist_id, Memo.note_id == note_id).values(note_id=None))
         return result.rowcount == 1
 
-    def for_client(self, therapist_id: int, client_id: int) -> list[NoteDraft]:
-        rows = self.s.exec(
-            select(Note)
-            .where(Note.therapist_id == therapist_id, Note.client_id == client_id, Note.status.in_(READABLE))
-            .order_by(Note.session_date, Note.id)
-        )
+    def for_client(self, therapist_id: int, client_id: int, *, latest: int | None = None,
+                   until: date | None = None) -> list[NoteDraft]:
+        """A client's readable notes, oldest first; plain columns, not ORM objects (a question may read
+        hundreds). With `latest`, only the newest that many dated up to `until` are read and decrypted."""
+        query = select(*NOTE_COLUMNS).where(Note.therapist_id == therapist_id, Note.client_id == client_id,
+                                            Note.status.in_(READABLE))
+        if latest is not None:
+            if until is not None:
+                query = query.where(Note.session_date <= until)
+            query = query.order_by(Note.session_date.desc(), Note.id.desc()).limit(latest)
+            rows = list(self.s.exec(query))[::-1]
+        else:
+            rows = list(self.s.exec(query.order_by(Note.session_date, Note.id)))
         return self._with_addenda(therapist_id, [self.draft(r) for r in rows])
 
     def _with_addenda(self, therapist_id: int, notes: list[NoteDraft]) -> list[NoteDraft]:
@@ -303,7 +313,8 @@ class SqlNotes:
                 out[(row.therapist_id, row.client_id)].append(self.draft(row))
         return out
 
-    def draft(self, row: Note) -> NoteDraft:
+    def draft(self, row) -> NoteDraft:
+        """A note row (or a NOTE_COLUMNS row) decrypted into the core's NoteDraft."""
         data = self.cipher.decrypt_json(row.content_enc)
         data.update(note_id=row.id, client_id=row.client_id, version=row.version,
                     session_date=row.session_date.isoformat(), format=row.format, needs_client=row.status == "draft",

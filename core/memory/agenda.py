@@ -69,7 +69,8 @@ def schedule_answer(query: Query, caseload: Caseload, today: date) -> Answer:
             out.lines.append(line)
             continue
         if client.id not in notes_of:
-            notes_of[client.id] = usable(caseload.notes(client.id), client, min(today, session.starts_at.date()))
+            until = min(today, session.starts_at.date())
+            notes_of[client.id] = usable(caseload.notes(client.id, latest=PREP_NOTES, until=until), client, until)
         notes = notes_of[client.id]
         if not notes:
             out.lines.append(line + " — no notes yet")
@@ -135,10 +136,14 @@ def _report(item: str, later: list[NoteDraft]) -> tuple[str, NoteDraft | None, s
     return status
 
 
+PREP_NOTES = 3  # what to prepare comes from the latest notes
+HOMEWORK_NOTES = 10  # open homework: the latest assignment within the last ten sessions, and what came after
+
+
 def homework_answer(query: Query, caseload: Caseload, today: date) -> Answer:
     overdue = bool(_OVERDUE.search(query.question.lower()))
     rows, seen = [], 0
-    for client, notes in each_client(caseload, today):
+    for client, notes in each_client(caseload, today, latest=HOMEWORK_NOTES):
         seen += bool(notes)
         index = next((i for i, n in enumerate(notes) if n.homework), None)
         if index is None:

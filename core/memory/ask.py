@@ -41,7 +41,19 @@ def answer_question(question: str, caseload: Caseload, today: date, *, meaning: 
         return _CASELOAD[query.kind](query, caseload, today)
     if query.status != "match" or query.client is None:
         return _which_client(query)
-    return answer_from_notes(query, caseload.notes(query.client.id), today, meaning)
+    return answer_from_notes(query, caseload.notes(query.client.id, **_how_many(query), until=today), today, meaning)
+
+
+def _how_many(query: Query) -> dict:
+    """Only what the question's time picks out is read (and decrypted): "last time" needs one note. A
+    question about a topic reads all, to say where the topic was mentioned when the session didn't."""
+    if query.terms:
+        return {}
+    if query.time == "last":
+        return {"latest": 1}
+    if query.time in ("last_n", "nth"):
+        return {"latest": max(1, query.count or 1)}
+    return {}
 
 
 def _which_client(query: Query) -> Answer:
