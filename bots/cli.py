@@ -19,6 +19,7 @@ from bots.cli_common import (
     record_number,
     therapist_of,
 )
+from bots.cli_keys import add_parsers as add_key_parsers
 from core.types import AudioMemo, Reply
 
 
@@ -332,6 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     from bots.cli_schedule import add_parsers as add_schedule_parsers
 
     add_schedule_parsers(sub, therapist)
+    add_key_parsers(sub)  # keys list/rotate/retire, backup, restore
     p = therapist(sub.add_parser("clients", help="list your clients, or add some (names help transcription)"))
     p.add_argument("--add", action="append", metavar="NAME", help="add a client (repeatable)")
     p.add_argument("--alias", action="append", metavar="ALIAS", help='another name for the added client, e.g. "Danny"')
