@@ -75,14 +75,22 @@ class Assistant:
         return sender.user_id
 
     def console_sender(self, name: str) -> Sender:
-        """The terminal channel: a therapist is created on first use of a name."""
+        """The terminal channel: a therapist is created on first use of a name. Idempotent when several
+        processes first use the same name at once: the account is unique, so the loser's transaction
+        (therapist and account together) is rolled back whole and it finds the winner's."""
         sender = Sender("console", "", name, "console")
-        with self.ctx.uow() as uow:
-            key = self._user_key(uow, sender)
-            if uow.therapists.by_account("console", "", key) is None:
-                therapist_id = uow.therapists.add(name, timezone=self.settings.default_timezone)
-                uow.therapists.link(therapist_id, Account("console", "", key))
-                uow.commit()
+        for attempt in range(3):
+            try:
+                with self.ctx.uow() as uow:
+                    key = self._user_key(uow, sender)
+                    if uow.therapists.by_account("console", "", key) is None:
+                        therapist_id = uow.therapists.add(name, timezone=self.settings.default_timezone)
+                        uow.therapists.link(therapist_id, Account("console", "", key))
+                        uow.commit()
+                return sender
+            except Exception:  # the storage's "already exists": look again (anything else fails again)
+                if attempt == 2:
+                    raise
         return sender
 
     def create_invite(self, name: str, days: int | None = None) -> InviteInfo:

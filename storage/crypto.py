@@ -8,11 +8,12 @@ import hmac
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 KEY_FILE = "secret.key"
+Reload = Callable[[], tuple[list[str], "str | None"]]  # -> (the keys configured now, the database's primary id)
 
 
 def key_id(key: str) -> str:
@@ -26,13 +27,21 @@ def legacy_index_key(key: str) -> bytes:
 
 
 class Cipher:
-    def __init__(self, keys: list[str], index_key: bytes | None = None):
+    def __init__(self, keys: list[str], index_key: bytes | None = None, reload: Reload | None = None):
         if not keys:
             raise ValueError("at least one key is needed")
-        self.keys = list(keys)
-        self._fernets = [Fernet(k.encode() if isinstance(k, str) else k) for k in keys]
-        self._fernet = MultiFernet(self._fernets)
+        self._use(list(keys))
         self._index_key = index_key if index_key is not None else legacy_index_key(keys[0])
+        self._reload = reload
+
+    def _use(self, keys: list[str]) -> None:
+        fernets = [Fernet(k.encode() if isinstance(k, str) else k) for k in keys]
+        # One assignment: a thread reading while another reloads sees the old set or the new one.
+        self._keys = (keys, fernets, MultiFernet(fernets))
+
+    @property
+    def keys(self) -> list[str]:
+        return self._keys[0]
 
     @property
     def primary_id(self) -> str:
@@ -40,10 +49,27 @@ class Cipher:
 
     def encrypt(self, value: str | bytes) -> bytes:
         raw = value.encode() if isinstance(value, str) else value
-        return self._fernet.encrypt(raw)
+        return self._keys[2].encrypt(raw)
 
     def decrypt_bytes(self, token: bytes) -> bytes:
-        return self._fernet.decrypt(bytes(token))
+        try:
+            return self._keys[2].decrypt(bytes(token))
+        except InvalidToken:
+            if not self._reloaded():
+                raise
+            return self._keys[2].decrypt(bytes(token))
+
+    def _reloaded(self) -> bool:
+        """A value this process can't open may have been re-encrypted by `alliance keys rotate` since it
+        started: take the keys (and the primary) as they are now. True when anything changed."""
+        if self._reload is None:
+            return False
+        keys, primary = self._reload()
+        ordered = sorted(dict.fromkeys(self.keys + keys), key=lambda k: key_id(k) != primary)
+        if ordered == self.keys:
+            return False
+        self._use(ordered)
+        return True
 
     def decrypt(self, token: bytes | None) -> str | None:
         return None if token is None else self.decrypt_bytes(token).decode()
@@ -61,7 +87,8 @@ class Cipher:
     def key_of(self, token: bytes) -> str | None:
         """The fingerprint of the key that made a token (checked by its signature, not decrypted);
         None when none of these keys did."""
-        for key, fernet in zip(self.keys, self._fernets):
+        keys, fernets, _ = self._keys
+        for key, fernet in zip(keys, fernets):
             try:
                 fernet.extract_timestamp(bytes(token))
                 return key_id(key)
@@ -71,7 +98,7 @@ class Cipher:
 
     def reencrypt(self, token: bytes) -> bytes:
         """The same value encrypted with the primary key."""
-        return self._fernet.rotate(bytes(token))
+        return self._keys[2].rotate(bytes(token))
 
 
 # ---- the key file ------------------------------------------------------------------------------------------

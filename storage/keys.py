@@ -114,6 +114,21 @@ def missing_key(keys: Keys, where: str) -> str:
 
 # ---- opening (every process, under storage.db.schema_lock) -------------------------------------------------
 def open_cipher(engine: Engine, secret: str | None, data_dir: Path) -> Cipher:
+    cipher = _open(engine, secret, data_dir)
+    cipher._reload = _reloader(engine, secret, data_dir)
+    return cipher
+
+
+def _reloader(engine: Engine, secret: str | None, data_dir: Path):
+    def reload() -> tuple[list[str], str | None]:
+        keys = [k for k in Keys.configured(secret, data_dir).values if is_valid_key(k)]
+        with engine.connect() as connection:
+            return keys, (recorded(connection) or Recorded()).primary
+
+    return reload
+
+
+def _open(engine: Engine, secret: str | None, data_dir: Path) -> Cipher:
     """The cipher for this database, or KeyProblem. On an empty database this creates the key file (when
     no key is configured) and records its fingerprint; on a database from before the keyring it adopts
     the configured keys once they are shown to decrypt its data."""
@@ -136,10 +151,10 @@ def _checked(found: Recorded, keys: Keys, where: str) -> Cipher:
     have = keys.by_id
     ordered = [have[found.primary]] + [have[k] for k in found.data if k != found.primary]
     extra = [k for k in have if k not in found.data]
-    if extra:
+    if extra:  # kept for reading only: the rotation that adds it may run while this process does
         log.warning("key %s in %s is not used by this database; `alliance keys rotate` starts using it",
                     ", ".join(extra), keys.source)
-    return Cipher(ordered, index_key=_index_key(found, ordered))
+    return Cipher(ordered + [have[k] for k in extra], index_key=_index_key(found, ordered))
 
 
 def _index_key(found: Recorded, keys: list[str]) -> bytes:
