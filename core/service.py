@@ -88,6 +88,8 @@ class Assistant:
                         uow.therapists.link(therapist_id, Account("console", "", key))
                         uow.commit()
                 return sender
+            except AllianceError:  # a full disk, a wrong key: said as it is
+                raise
             except Exception:  # the storage's "already exists": look again (anything else fails again)
                 if attempt == 2:
                     raise

@@ -17,6 +17,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import create_engine
 
+from core.errors import AllianceError
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -24,14 +26,32 @@ SCHEMA_LOCK_ID = 0x616C6C69  # "alli": the PostgreSQL advisory lock every starti
 PRIVATE_FILE, PRIVATE_DIR = 0o600, 0o700
 
 
+class StorageFull(AllianceError):
+    def __init__(self) -> None:
+        super().__init__("The server's disk is full, so I couldn't save that (everything saved before is intact). "
+                         "Whoever runs alliance needs to free some space; then please try again.")
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "handle_error", _disk_full)
+    return engine
+
+
+def _disk_full(context) -> Exception | None:
+    """A full disk, said plainly (StorageFull, an AllianceError every channel shows as it is), not as a
+    driver error that reads like a bug."""
+    original = context.original_exception
+    text = str(original).lower()
+    if "database or disk is full" in text or "no space left on device" in text or getattr(original, "sqlstate", None) == "53100":
+        return StorageFull()
+    return None
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
