@@ -120,7 +120,7 @@ def _mode(path: Path) -> int:
 
 
 def _mode_line(path: Path, want: int) -> str:
-    return f"{path} was mode {_mode(path):o} (readable by others); it should be {want:o}"
+    return f"{path} has mode {_mode(path):o} (readable by others); it should be {want:o}"
 
 
 def _tighten(path: Path, want: int) -> list[str]:
