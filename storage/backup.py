@@ -49,8 +49,7 @@ def backup(engine: Engine, cipher: Cipher, out_dir: Path, work_dir: Path) -> tup
             _sqlite_snapshot(engine, dump)
             counts = _counts_sqlite(dump)
         else:
-            counts = _counts(engine)  # before the dump: the dump holds at least these rows
-            _pg_dump(engine, dump)
+            counts = _pg_snapshot(engine, dump)
         digest, size = _encrypt_file(cipher, dump, temp / "database.enc")
         manifest = {
             "format": FORMAT, "version": VERSION, "created_at": stamp.isoformat(timespec="seconds"),
@@ -161,21 +160,22 @@ def _run(tool: str, args: list[str], env: dict[str, str]) -> None:
         raise BackupProblem(f"{tool} failed: {done.stderr.strip()[:300]}")
 
 
-def _pg_dump(engine: Engine, dump: Path) -> None:
+def _pg_snapshot(engine: Engine, dump: Path) -> dict[str, int]:
+    """pg_dump of one exported snapshot, counted in that same snapshot (so the manifest is exact)."""
     dsn, env = _libpq(engine)
-    _run("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", f"--file={dump}", f"--dbname={dsn}"], env)
+    with engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection, connection.begin():
+        snapshot = connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
+        present = set(connection.dialect.get_table_names(connection))
+        counts = {t.name: connection.execute(select(func.count()).select_from(t)).scalar()
+                  for t in SQLModel.metadata.sorted_tables if t.name in present}
+        _run("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
+                         f"--file={dump}", f"--dbname={dsn}"], env)
+    return counts
 
 
 def _pg_restore(engine: Engine, dump: Path) -> None:
     dsn, env = _libpq(engine)
     _run("pg_restore", ["--no-owner", "--no-privileges", "--exit-on-error", f"--dbname={dsn}", str(dump)], env)
-
-
-def _counts(engine: Engine) -> dict[str, int]:
-    with engine.connect() as connection:
-        present = set(connection.dialect.get_table_names(connection))
-        return {t.name: connection.execute(select(func.count()).select_from(t)).scalar()
-                for t in SQLModel.metadata.sorted_tables if t.name in present}
 
 
 # ---- shared ------------------------------------------------------------------------------------------------
