@@ -79,7 +79,7 @@ def describe(url: str) -> str:
         return str(path)
     parts = urlsplit(url)
     port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{parts.hostname or ''}{port}{parts.path}"
+    return f"{parts.scheme.split('+')[0]}://{parts.hostname or ''}{port}{parts.path}"
 
 
 # ---- file modes -------------------------------------------------------------------------------------------

@@ -130,6 +130,13 @@ class SqlClients:
         return self._record(row) if row else None
 
     def add(self, therapist_id: int, name: str, aliases: Sequence[str] = ()) -> ClientRecord:
+        """A new client, or the one already on file under that name (any case). Two processes adding the same
+        name at once are serialised on the therapist's row (a no-op update: a row lock on PostgreSQL, the
+        write lock on SQLite), so the second finds the first's client instead of doubling it."""
+        self.s.exec(update(Therapist).where(Therapist.id == therapist_id).values(id=Therapist.id))
+        for client in self.list(therapist_id):
+            if client.name.casefold() == name.casefold():
+                return client
         aliases = tuple(aliases)
         row = Client(
             therapist_id=therapist_id,
