@@ -41,7 +41,7 @@ def stored(service, tid):
     return [(a.starts_at, a.client_id, a.cancelled) for a in support.appointments(service, tid, source="ics", include_cancelled=True)]
 
 
-@pytest.mark.parametrize("rule", ["FREQ=MINUTELY", "FREQ=SECONDLY", "FREQ=HOURLY;INTERVAL=1"])
+@pytest.mark.parametrize("rule", ["FREQ=MINUTELY", "FREQ=SECONDLY", "FREQ=HOURLY;INTERVAL=1", "FREQ=DAILY;BYHOUR=9,10,11"])
 def test_series_repeating_more_often_than_daily_are_skipped_and_said(practice, rule):
     service, tid = practice
     result = import_ics(service.ctx, tid, calendar(WEEKLY, event("flood", NOW, rule=rule)))
@@ -67,6 +67,15 @@ def test_a_daily_series_without_end_stops_at_the_window(make_service):
     tid = therapist(service, "Dr. Ines Varga", tz="UTC")
     result = import_ics(service.ctx, tid, calendar(event("daily", NOW + timedelta(hours=3), rule="FREQ=DAILY")))
     assert result.added == 30
+
+
+def test_a_rule_with_no_possible_date_is_given_up_on_a_century_ahead(practice):
+    from dateutil import rrule
+
+    service, tid = practice
+    feb30 = event("feb30", NOW + timedelta(days=2), rule="FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30")
+    assert import_ics(service.ctx, tid, calendar(WEEKLY, feb30)).added == 1  # its first date, nothing after
+    assert rrule.datetime.MAXYEAR < NOW.year + 200  # not year 9999: seconds per such series (bench_hostile_ics)
 
 
 def test_a_huge_title_is_cut_to_a_title(practice):
