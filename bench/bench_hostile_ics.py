@@ -87,10 +87,45 @@ async def run(db: str, url: str | None) -> dict:
     return {"db": db, "results": results, "machine": machine()}
 
 
+def hostile_text() -> dict:
+    """Naming the client in long text (core.language.client_match.resolve_client), and a 1 MB /note in a
+    chat (refused by ALLIANCE_MAX_NOTE_CHARS before anything is read or stored)."""
+    import random
+
+    from bots.bootstrap import build_assistant
+    from core.config import Settings
+    from core.language.client_match import ClientRecord, resolve_client
+
+    rng = random.Random(1)
+    clients = [ClientRecord(i, n) for i, n in enumerate(["Maya Thompson", "Daniel Okafor", "Priya Raman", "Jordan Lee"])]
+    words = ("Session with Maya today. She reported that the week was hard and Jordan came up again. I mean, the "
+             "homework was done. Priya was mentioned by her mother").split()
+    out = {}
+    for size in (20_000, 40_000, 125_000, 1_000_000):
+        text = ""
+        while len(text) < size:
+            text += " ".join(rng.choice(words) for _ in range(12)) + ". "
+        began = time.perf_counter()
+        resolve_client(text[:size], clients)
+        out[f"resolve_client_{size // 1000}kB_s"] = round(time.perf_counter() - began, 3)
+    with tempfile.TemporaryDirectory(prefix="alliance-text-") as tmp:
+        service = build_assistant(Settings(data_dir=Path(tmp)))
+        sender = service.console_sender("Dr. Ines Varga")
+        began = time.perf_counter()
+        reply = asyncio.run(service.receive_text(sender, "/note " + "Session with Maya. " * 55_000, message_id="big"))
+        out["chat_note_1MB_s"] = round(time.perf_counter() - began, 3)
+        out["chat_note_1MB_reply"] = reply.text[:100]
+        service.ctx.uow.engine.dispose()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--text", action="store_true", help="also: hostile text (long notes, a 1 MB /note)")
     args = parser.parse_args()
+    if args.text:
+        print(json.dumps({"hostile_text": hostile_text(), "machine": machine()}))
     if args.db in ("sqlite", "both"):
         print(json.dumps(asyncio.run(run("sqlite", None))))
     if args.db in ("postgresql", "both") and os.environ.get("ALLIANCE_TEST_DATABASE_URL"):

@@ -1,6 +1,7 @@
 """Load and key faults (issue 12): 8 processes start at once on a fresh database (SQLite data dir, then a
 fresh PostgreSQL database) and each writes 50 typed notes as the same new therapist (`--as`, the CLI's
-way). Then the key faults run against that database: a second machine without the key, a wrong key, a
+way), while `alliance backup` runs; the archive is restored elsewhere and its notes read back. Then the
+key faults run against that database: a second machine without the key, a wrong key, a
 deleted key file, keys rotated in the environment, and `alliance keys rotate` + `retire`. Prints JSON.
 
     .venv/bin/python bench/bench_writers.py                  # SQLite, and PostgreSQL when configured
@@ -84,7 +85,42 @@ def counts(url: str, key_file: Path) -> dict:
     return out
 
 
-def run(db: str, url: str | None, processes: int, notes: int) -> dict:
+def backup_during_load(env: dict, url: str, tmp: Path, key_file: Path) -> dict:
+    """`alliance backup` while the writers write (once a tenth of the notes are in)."""
+    while True:
+        time.sleep(0.2)
+        with contextlib.suppress(Exception):
+            if key_file.exists() and counts(url, key_file)["notes"] >= 40:
+                break
+    started = time.perf_counter()
+    code, line = run_cli(env, "backup", "--out", str(tmp / "backups"))
+    took = time.perf_counter() - started
+    archives = sorted((tmp / "backups").glob("alliance-backup-*.tar"))
+    return {"exit": code, "seconds": round(took, 2), "line": line[:100], "archive": str(archives[-1]) if archives else None}
+
+
+def restore_elsewhere(archive: str | None, tmp: Path, key_file: Path, restore_url: str | None) -> dict:
+    """`alliance restore` into an empty data dir (or database) holding only a copy of the key: every note
+    in the archive's manifest is read back."""
+    import tarfile
+
+    if archive is None:
+        return {"exit": None}
+    target = tmp / "restored"
+    target.mkdir()
+    (target / "secret.key").write_text(key_file.read_text())
+    url = restore_url or f"sqlite:///{target / 'alliance.db'}"
+    env = {**os.environ, "ALLIANCE_DATA_DIR": str(target), "ALLIANCE_DATABASE_URL": url, "ALLIANCE_LOG_LEVEL": "ERROR"}
+    env.pop("ALLIANCE_SECRET_KEY", None)
+    code, line = run_cli(env, "restore", archive)
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+    got = counts(url, target / "secret.key")
+    return {"exit": code, "manifest_notes": manifest["counts"]["note"], "notes": got["notes"],
+            "notes_the_key_cannot_open": got["notes_the_key_cannot_open"]}
+
+
+def run(db: str, url: str | None, processes: int, notes: int, restore_url: str | None = None) -> dict:
     from cryptography.fernet import Fernet
 
     with tempfile.TemporaryDirectory(prefix="alliance-writers-") as tmp:
@@ -95,6 +131,7 @@ def run(db: str, url: str | None, processes: int, notes: int) -> dict:
         started = time.perf_counter()
         procs = [subprocess.Popen([sys.executable, __file__, "--worker", str(w), "--notes", str(notes)], env=env, cwd=REPO,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for w in range(processes)]
+        backup = backup_during_load(env, url, Path(tmp), data / "secret.key")
         results = []
         for proc in procs:
             out, err = proc.communicate()
@@ -105,6 +142,9 @@ def run(db: str, url: str | None, processes: int, notes: int) -> dict:
             "error_samples": sorted({e for r in results for e in r["errors"]})[:5],
             **{f"after_load_{k}": v for k, v in counts(url, data / "secret.key").items()},
         }
+
+        load["backup_during_load"] = backup
+        load["restored"] = restore_elsewhere(backup.pop("archive", None), Path(tmp), data / "secret.key", restore_url)
 
         faults = {}
         other = {**env, "ALLIANCE_DATA_DIR": str(Path(tmp) / "second-machine")}
@@ -142,8 +182,8 @@ def main() -> None:
     if args.db in ("postgresql", "both") and os.environ.get("ALLIANCE_TEST_DATABASE_URL"):
         from tests.pg import temporary_pg_database
 
-        with temporary_pg_database("alliance_bench_writers") as url:
-            print(json.dumps(run("postgresql", url, args.processes, args.notes)))
+        with temporary_pg_database("alliance_bench_writers") as url, temporary_pg_database("alliance_bench_restore") as target:
+            print(json.dumps(run("postgresql", url, args.processes, args.notes, target)))
 
 
 if __name__ == "__main__":
