@@ -32,7 +32,7 @@ class Cipher:
             raise ValueError("at least one key is needed")
         self._use(list(keys))
         self._index_key = index_key if index_key is not None else legacy_index_key(keys[0])
-        self._reload = reload
+        self.reload = reload  # storage.keys sets it: how to read the keys again after a rotation
 
     def _use(self, keys: list[str]) -> None:
         fernets = [Fernet(k.encode() if isinstance(k, str) else k) for k in keys]
@@ -62,9 +62,9 @@ class Cipher:
     def _reloaded(self) -> bool:
         """A value this process can't open may have been re-encrypted by `alliance keys rotate` since it
         started: take the keys (and the primary) as they are now. True when anything changed."""
-        if self._reload is None:
+        if self.reload is None:
             return False
-        keys, primary = self._reload()
+        keys, primary = self.reload()
         ordered = sorted(dict.fromkeys(self.keys + keys), key=lambda k: key_id(k) != primary)
         if ordered == self.keys:
             return False
@@ -138,16 +138,3 @@ def write_key_file(data_dir: Path, keys: list[str], *, new: bool = False) -> Non
 
 def new_key() -> str:
     return Fernet.generate_key().decode()
-
-
-def load_keys(secret: str | None, data_dir: Path) -> list[str]:
-    """Keys for a new data dir: the configured ones, or a new key file. (Processes start through
-    storage.keys.open_cipher, which refuses to make a key for a database that holds data.)"""
-    keys = configured_keys(secret, data_dir)
-    if keys:
-        return keys
-    try:
-        write_key_file(data_dir, [new_key()], new=True)
-    except FileExistsError:
-        pass
-    return configured_keys(None, data_dir)

@@ -115,7 +115,7 @@ def missing_key(keys: Keys, where: str) -> str:
 # ---- opening (every process, under storage.db.schema_lock) -------------------------------------------------
 def open_cipher(engine: Engine, secret: str | None, data_dir: Path) -> Cipher:
     cipher = _open(engine, secret, data_dir)
-    cipher._reload = _reloader(engine, secret, data_dir)
+    cipher.reload = _reloader(engine, secret, data_dir)
     return cipher
 
 
@@ -259,50 +259,60 @@ def start_rotation(engine: Engine, keys: Keys) -> tuple[Cipher, str | None]:
 
 
 def reencrypt(engine: Engine, cipher: Cipher, progress: Progress | None = None) -> int:
-    """Re-encrypt every value not yet under the primary key, a batch per transaction (interrupt it and run
-    it again: values already done are skipped). A value changed meanwhile is left for the next run.
+    """Re-encrypt every value not yet under the primary key, a batch of rows per transaction (interrupt it
+    and run it again: values already done are skipped). A value changed meanwhile is left for the next run.
     Returns how many values still use another key."""
     primary = cipher.primary_id
-    for table_name, columns in encrypted_columns():
-        table = SQLModel.metadata.tables[table_name]
+    for table, columns in _encrypted_tables():
         with engine.connect() as connection:
             total = connection.execute(select(func.count()).select_from(table)).scalar()
         done, last = 0, 0
         while True:
             with engine.begin() as connection:
-                rows = connection.execute(select(table.c.id, *[table.c[c] for c in columns])
-                                          .where(table.c.id > last).order_by(table.c.id).limit(BATCH)).all()
-                for row in rows:
-                    for column in columns:
-                        old = row._mapping[column]
-                        if old is None or cipher.key_of(old) == primary:
-                            continue
-                        connection.execute(update(table).where(table.c.id == row.id, table.c[column] == old)
+                ids = _ids_after(connection, table, last)
+                for row_id, column, old in _values(connection, table, columns, ids):
+                    if cipher.key_of(old) != primary:
+                        connection.execute(update(table).where(table.c.id == row_id, table.c[column] == old)
                                            .values({column: cipher.reencrypt(old)}))
-            if not rows:
+            if not ids:
                 break
-            last, done = rows[-1].id, done + len(rows)
+            last, done = ids[-1], done + len(ids)
             if progress:
-                progress(table_name, done, total)
+                progress(table.name, done, total)
     return sum(count_using(engine, cipher, k) for k in cipher.keys[1:])
 
 
 def count_using(engine: Engine, cipher: Cipher, old_key: str) -> int:
     """How many stored values still need `old_key` (one of the cipher's keys)."""
     wanted, count = key_id(old_key), 0
-    for table_name, columns in encrypted_columns():
-        table = SQLModel.metadata.tables[table_name]
+    for table, columns in _encrypted_tables():
         last = 0
         while True:
             with engine.connect() as connection:
-                rows = connection.execute(select(table.c.id, *[table.c[c] for c in columns])
-                                          .where(table.c.id > last).order_by(table.c.id).limit(BATCH)).all()
-            if not rows:
+                ids = _ids_after(connection, table, last)
+                count += sum(cipher.key_of(v) == wanted for _, _, v in _values(connection, table, columns, ids))
+            if not ids:
                 break
-            last = rows[-1].id
-            count += sum(1 for row in rows for c in columns
-                         if row._mapping[c] is not None and cipher.key_of(row._mapping[c]) == wanted)
+            last = ids[-1]
     return count
+
+
+def _encrypted_tables():
+    return [(SQLModel.metadata.tables[name], columns) for name, columns in encrypted_columns()]
+
+
+def _ids_after(connection: Connection, table, last: int) -> list[int]:
+    return list(connection.execute(select(table.c.id).where(table.c.id > last).order_by(table.c.id).limit(BATCH)).scalars())
+
+
+def _values(connection: Connection, table, columns: list[str], ids: list[int]):
+    """(row id, column, ciphertext) of the rows, one row read at a time: a memo's audio may be 50 MB, and a
+    batch of them must not be in memory at once."""
+    for row_id in ids:
+        row = connection.execute(select(*[table.c[c] for c in columns]).where(table.c.id == row_id)).first()
+        for column, value in zip(columns, row or ()):
+            if value is not None:
+                yield row_id, column, bytes(value)
 
 
 def retire(engine: Engine, keys: Keys, old: str) -> str:

@@ -89,7 +89,9 @@ async def fetch_ics(url: str, *, timeout: float = TIMEOUT_S, max_bytes: int = MA
                 target, headers, extensions = await _pinned(url, policy)
                 async with client.stream("GET", target, headers=headers, extensions=extensions) as response:
                     if response.is_redirect and response.headers.get("location"):
-                        url = normalise_url(urljoin(url, response.headers["location"]), policy)
+                        url = urljoin(url, response.headers["location"])
+                        if urlsplit(url).scheme not in policy.schemes():  # e.g. https -> http
+                            raise CalendarError(UNREACHABLE)
                         continue
                     if response.status_code >= 300:
                         raise CalendarError(UNREACHABLE)
