@@ -84,21 +84,20 @@ def describe(url: str) -> str:
 
 # ---- file modes -------------------------------------------------------------------------------------------
 def secure_files(data_dir: Path, url: str) -> list[str]:
-    """Make the data dir 0700 and the SQLite files 0600 (creating an empty database file with that mode
-    first, so SQLite's -wal and -shm, which copy the database's mode, are private too). Returns what was
-    looser than that, for a warning."""
-    fixed = []
+    """Make the data dir 0700 and the key file and SQLite files 0600 (creating an empty database file with
+    that mode first, so SQLite's -wal and -shm, which copy the database's mode, are private too). A database
+    elsewhere gets its files fixed, never its directory (that may be shared, /tmp say). Returns what was
+    looser than that, each said in a warning."""
     data_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
-    fixed += _tighten(data_dir, PRIVATE_DIR)
+    fixed = _tighten(data_dir, PRIVATE_DIR)
+    files = [data_dir / "secret.key"]
     path = sqlite_path(url)
-    if path is None:
-        return fixed
-    path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
-    if path.parent != data_dir:
-        fixed += _tighten(path.parent, PRIVATE_DIR)
-    with contextlib.suppress(FileExistsError):
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
-    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), data_dir / "secret.key"):
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+        files += [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
+    for candidate in files:
         if candidate.exists():
             fixed += _tighten(candidate, PRIVATE_FILE)
     for line in fixed:
