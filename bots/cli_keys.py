@@ -47,7 +47,7 @@ def _keys(settings: Settings):
 async def cmd_keys_list(args) -> int:
     from storage.keys import key_list
 
-    engine, cipher = _open(Settings())
+    engine, _ = _open(Settings())
     for key, state in key_list(engine).items():
         print(f"{key}  {'primary: new data is written with it' if state == 'primary' else 'old: still readable'}")
     engine.dispose()
