@@ -15,14 +15,24 @@ LLM_CHOICES = ("offline", "openai")
 
 
 def build_uow(settings: Settings) -> UnitOfWorkFactory:
-    from storage.crypto import Cipher, load_keys
-    from storage.db import make_engine, migrate
+    """The database, migrated, opened with the keys it was encrypted with. Raises storage.keys.KeyProblem
+    (an AllianceError naming the fix) when the configured key is missing or not this database's: a process
+    never creates a new key for a database that holds data, nor writes under a key it doesn't record."""
+    from storage.db import make_engine, migrate, schema_lock, secure_files
+    from storage.keys import open_cipher
     from storage.uow import SqlUnitOfWorkFactory
 
-    settings.ensure_data_dir()
-    engine = make_engine(settings.resolved_database_url)
-    migrate(engine)
-    return SqlUnitOfWorkFactory(engine, Cipher(load_keys(settings.secret_key, settings.data_dir)))
+    url = settings.resolved_database_url
+    secure_files(settings.data_dir, url)
+    engine = make_engine(url)
+    try:
+        with schema_lock(engine):  # any number of processes may start at once on a fresh database
+            migrate(engine)
+            cipher = open_cipher(engine, settings.secret_key, settings.data_dir)
+    except Exception:
+        engine.dispose()
+        raise
+    return SqlUnitOfWorkFactory(engine, cipher)
 
 
 def _choice(value: str | None, default: str) -> str:

@@ -23,6 +23,7 @@ from bots.cli_common import (
     therapist_of,
     version_text,
 )
+from bots.cli_keys import add_parsers as add_key_parsers
 from core.types import AudioMemo, Reply
 
 
@@ -353,6 +354,8 @@ def build_parser() -> argparse.ArgumentParser:
     from bots.cli_notes import add_parsers as add_notes_parsers, cmd_export
 
     add_notes_parsers(sub, therapist)
+
+    add_key_parsers(sub)  # keys list/rotate/retire, backup, restore
     p = therapist(sub.add_parser("clients", help="list your clients, or add some (names help transcription)"))
     p.add_argument("--add", action="append", metavar="NAME", help="add a client (repeatable)")
     p.add_argument("--alias", action="append", metavar="ALIAS", help='another name for the added client, e.g. "Danny"')

@@ -159,7 +159,7 @@ async def run_calendar(service, args) -> int:
         if action == "import":
             if _is_url(args.source):
                 if args.once:
-                    data = await feeds.fetch_ics(args.source)
+                    data = await feeds.settings_fetch(ctx)(args.source)
                     result = import_ics(ctx, therapist_id, data)
                 else:
                     feed_id = feeds.add_feed(ctx, therapist_id, args.source)

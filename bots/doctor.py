@@ -12,9 +12,12 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
+from sqlalchemy import text
+
 from core.config import Settings
 
 OK, PROBLEM, OFF = "OK", "PROBLEM", "--"
+MIN_FREE_MB = 200  # below this a memo's audio (up to ALLIANCE_MAX_MEMO_MB) and its note may no longer fit
 
 
 @dataclass(frozen=True)
@@ -60,35 +63,88 @@ def check_database(settings: Settings) -> Check:
 
 
 def check_secret_key(settings: Settings) -> Check:
-    from cryptography.fernet import Fernet
+    """The configured key against the fingerprints the database records (storage/keys.py): the same
+    verdict a start would reach, said before anything starts."""
+    from storage.keys import Keys, is_valid_key
 
-    if settings.secret_key:
-        keys = [k.strip() for k in settings.secret_key.split(",") if k.strip()]
-        source = "ALLIANCE_SECRET_KEY"
-    else:
-        key_file = settings.data_dir / "secret.key"
-        if not key_file.exists():
-            if _has_notes(settings):
-                return Check(PROBLEM, "secret key", f"{key_file} is missing but the database holds encrypted data")
-            return Check(OK, "secret key", f"none yet; {key_file} is created (mode 0600) on first start")
-        try:
-            keys = [k.strip() for k in key_file.read_text().split(",") if k.strip()]
-        except OSError as error:
-            return Check(PROBLEM, "secret key", f"{key_file} is not readable ({type(error).__name__})")
-        mode = key_file.stat().st_mode & 0o777
+    keys = Keys.configured(settings.secret_key, settings.data_dir)
+    if not settings.secret_key and (settings.data_dir / "secret.key").exists():
+        mode = (settings.data_dir / "secret.key").stat().st_mode & 0o777
         if mode & 0o077:
-            return Check(PROBLEM, "secret key", f"{key_file} is readable by others (mode {mode:o}); run chmod 600")
-        source = str(key_file)
+            return Check(PROBLEM, "secret key", f"{keys.source} is readable by others (mode {mode:o}); run chmod 600")
+    if keys.values and not all(is_valid_key(k) for k in keys.values):
+        return Check(PROBLEM, "secret key", f"{keys.source} does not hold a valid Fernet key")
+    verdict = _key_verdict(settings, keys)
+    if verdict is not None:
+        return Check(PROBLEM, "secret key", verdict)
+    if not keys.values:
+        return Check(OK, "secret key", f"none yet; {keys.source} is created (mode 0600) on first start")
+    return Check(OK, "secret key", f"present ({keys.source}), fits the database; back it up apart from the database")
+
+
+def _key_verdict(settings: Settings, keys) -> str | None:
+    """Why these keys won't open the database (None when they will, or there is no database yet)."""
+    from storage.crypto import Cipher
+    from storage.db import describe
+    from storage.keys import holds_data, problem, recorded
+
+    url = settings.resolved_database_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return None
+    engine = _engine(url)
     try:
-        for key in keys:
-            Fernet(key.encode())
-    except ValueError:
-        return Check(PROBLEM, "secret key", f"{source} does not hold a valid Fernet key")
-    if not keys:
-        return Check(PROBLEM, "secret key", f"{source} is empty")
-    if not _key_opens_notes(settings, keys):
-        return Check(PROBLEM, "secret key", f"the key from {source} cannot decrypt the stored data")
-    return Check(OK, "secret key", f"present ({source})")
+        with engine.connect() as connection:
+            found, has_data = recorded(connection), holds_data(connection)
+            sample = connection.execute(text("SELECT name_enc FROM therapist LIMIT 1")).scalar() if has_data else None
+    except Exception:
+        return None  # check_database says what is wrong with the database itself
+    finally:
+        engine.dispose()
+    where = describe(url)
+    if not keys.values and (has_data or (found is not None and found.data)):
+        return (f"{keys.source} is missing but the database holds encrypted data; restore it from your backup "
+                "(alliance never makes a new key for a database that holds data)")
+    if found is not None and found.data:
+        if keys.values and not set(found.data) & set(keys.by_id):
+            return (f"the key from {keys.source} (id {', '.join(keys.by_id)}) cannot decrypt the stored data "
+                    f"(encrypted with key {', '.join(found.data)}); put the database's key back from your backup")
+        return problem(found, keys, where)
+    if not has_data:
+        return None
+    if Cipher(keys.values).key_of(sample) is None:  # a database from before the keyring
+        return f"the key from {keys.source} cannot decrypt the stored data"
+    return None
+
+
+def check_files(settings: Settings) -> Check:
+    """Modes (data dir 0700, database files 0600), free space, and that the data dir takes a write."""
+    import os
+    import shutil
+
+    from storage.db import loose_modes
+
+    data = settings.data_dir
+    if not data.exists():
+        return Check(OK, "files", f"{data} does not exist yet; it is created (mode 0700) on first start")
+    loose = loose_modes(data, settings.resolved_database_url)
+    if loose:
+        return Check(PROBLEM, "files", f"{loose[0]}; alliance fixes it on start, or run chmod")
+    free_mb = shutil.disk_usage(data).free / 1_048_576
+    probe = data / f".doctor-{os.getpid()}"
+    try:
+        with open(probe, "wb") as handle:
+            handle.write(b"\0" * 65536)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as error:
+        full = error.errno == 28
+        return Check(PROBLEM, "files", "the disk is full: nothing new can be saved; free some space" if full
+                     else f"cannot write in {data} ({type(error).__name__})")
+    finally:
+        probe.unlink(missing_ok=True)
+    if free_mb < MIN_FREE_MB:
+        return Check(PROBLEM, "files", f"only {free_mb:.0f} MB free on the disk of {data}; notes can't be saved once it is full")
+    return Check(OK, "files", f"{data} private and writable, {free_mb / 1024:.1f} GB free")
 
 
 def check_transcriber(settings: Settings) -> Check:
@@ -187,6 +243,7 @@ def check_slack(settings: Settings) -> Check:
 CHECKS: tuple[Callable[[Settings], Check], ...] = (
     check_database,
     check_secret_key,
+    check_files,
     check_transcriber,
     check_llm,
     check_telegram,
@@ -223,45 +280,10 @@ def _safe_url(url: str) -> str:
     return f"{parts.scheme}://{host}{port}{parts.path}"
 
 
-def _note_tokens(settings: Settings, limit: int = 1) -> list[bytes] | None:
-    """A few encrypted note payloads, or None when there is no database to look in."""
-    url = settings.resolved_database_url
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
-        return None
-    from sqlalchemy import inspect, text
-
+def _engine(url: str):
     from storage.db import make_engine
 
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            if "note" not in inspect(connection).get_table_names():
-                return None
-            rows = connection.execute(text("SELECT content_enc FROM note LIMIT :n"), {"n": limit}).all()
-            return [bytes(r[0]) for r in rows]
-    except Exception:
-        return None
-    finally:
-        engine.dispose()
-
-
-def _has_notes(settings: Settings) -> bool:
-    return bool(_note_tokens(settings))
-
-
-def _key_opens_notes(settings: Settings, keys: list[str]) -> bool:
-    from cryptography.fernet import InvalidToken
-
-    from storage.crypto import Cipher
-
-    tokens = _note_tokens(settings)
-    if not tokens:
-        return True
-    try:
-        Cipher(keys).decrypt_bytes(tokens[0])
-        return True
-    except InvalidToken:
-        return False
+    return make_engine(url)
 
 
 if __name__ == "__main__":  # python -m bots.doctor

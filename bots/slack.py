@@ -9,6 +9,8 @@ PHI only in the bot's DM: anything from a channel, shared channel or group DM ge
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 import re
 from dataclasses import replace
@@ -166,6 +168,11 @@ class SlackBot:
         self._spawn(self._command(body), "command")
 
     async def _command(self, body: dict[str, Any]) -> None:
+        # A retried or replayed command (the same signed request again, within Slack's five minutes) is
+        # handled once: keyed by its trigger_id, or by the whole request when there is none.
+        key = body.get("trigger_id") or hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:32]
+        if not self.service.claim_event(f"slack:command:{key}"):
+            return
         user, channel = body.get("user_id") or "", body.get("channel_id") or ""
         private = await self._is_bot_dm(user, channel)
         sender = Sender("slack", body.get("team_id") or "", user, "im" if private else "channel")
@@ -181,8 +188,7 @@ class SlackBot:
             elif command.name == "help":
                 reply = Reply(help_text(f"{COMMAND} "))
             else:
-                reply = await self.service.run_command(sender, command, origin=channel,
-                                                       message_id=f"{channel}:command:{body.get('trigger_id') or ''}")
+                reply = await self.service.run_command(sender, command, origin=channel, message_id=f"{channel}:command:{key}")
         except AllianceError as error:
             reply = Reply(self.refusal(error))
         await self._post(sender, channel, reply)

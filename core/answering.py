@@ -11,7 +11,15 @@ from core.memory.caseload import UNASSIGNED, Session
 from core.ports import UnitOfWork
 from core.types import Answer, NoteDraft
 
-MAX_QUESTION_CHARS = 2000  # longer is a paste, not a question: matching it would be slow and echo it back
+MAX_QUESTION_CHARS = 2000  # the default of settings.max_question_chars: longer is a paste, not a question
+
+
+def question_too_long(ctx: Context, question: str) -> str | None:
+    """The message for a question over the limit (every way a question comes in checks it), else None."""
+    limit = ctx.settings.max_question_chars
+    if len(question) <= limit:
+        return None
+    return f"That question is very long ({len(question)} characters); please ask it in fewer than {limit} characters."
 
 
 class StoredCaseload:
@@ -46,6 +54,9 @@ class StoredCaseload:
 
 def answer_for(ctx: Context, who: Who, question: str) -> Answer:
     """Blocking (reads and, with a model, a network call): callers run it in a thread."""
+    too_long = question_too_long(ctx, question)
+    if too_long:
+        return Answer(too_long, found=False)
     tz = ctx.tz(who.therapist_id)
     today = ctx.clock.now().astimezone(tz).date()
     with ctx.uow() as uow:

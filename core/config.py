@@ -53,6 +53,17 @@ class Settings(BaseSettings):
     openai_api_key: str | None = Field(None, validation_alias=_env("OPENAI_API_KEY"))
     openai_base_url: str | None = Field(None, validation_alias=_env("OPENAI_BASE_URL"))
 
+    # limits on what comes in (bounded work for any input; storage/ and core/ check them)
+    max_note_chars: int = Field(20_000, validation_alias=_env("ALLIANCE_MAX_NOTE_CHARS"))  # a typed note
+    max_question_chars: int = Field(2_000, validation_alias=_env("ALLIANCE_MAX_QUESTION_CHARS"))
+    calendar_days: int = Field(180, validation_alias=_env("ALLIANCE_CALENDAR_DAYS"))  # sessions stored ahead
+    calendar_max_sessions: int = Field(2_000, validation_alias=_env("ALLIANCE_CALENDAR_MAX_SESSIONS"))
+    calendar_max_mb: float = Field(5.0, validation_alias=_env("ALLIANCE_CALENDAR_MAX_MB"))
+    calendar_read_seconds: float = Field(10.0, validation_alias=_env("ALLIANCE_CALENDAR_READ_SECONDS"))
+    # Calendar feeds: https only, public addresses only, unless these allow more (e.g. a feed on the LAN).
+    calendar_allow_http: bool = Field(False, validation_alias=_env("ALLIANCE_CALENDAR_ALLOW_HTTP"))
+    calendar_allow_hosts: str = Field("", validation_alias=_env("ALLIANCE_CALENDAR_ALLOW_HOSTS"))  # names, IPs, CIDRs
+
     # invites and defaults
     invite_days: int = Field(7, validation_alias=_env("ALLIANCE_INVITE_DAYS"))
     default_timezone: str = Field("UTC", validation_alias=_env("ALLIANCE_TIMEZONE"))

@@ -9,6 +9,10 @@ class AudioError(AllianceError):
     pass
 
 
+class RecordingTooLong(AudioError):
+    """Over the size or length limit: no retry can use the audio, so it is not kept."""
+
+
 class NoSpeech(AudioError):
     def __init__(self) -> None:
         super().__init__("I couldn't hear any speech in that memo. Please record it again.")

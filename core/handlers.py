@@ -8,7 +8,7 @@ import asyncio
 import hashlib
 
 from core import roster
-from core.answering import MAX_QUESTION_CHARS, answer_for
+from core.answering import answer_for, question_too_long
 from core.context import Context, Who
 from core.preferences import apply_setting, settings_text
 from core.types import AudioMemo, Button, Cancel, ForgetClient, Reply
@@ -16,8 +16,9 @@ from core.records import MemoStatus
 
 
 async def ask(ctx: Context, who: Who, question: str) -> Reply:
-    if len(question) > MAX_QUESTION_CHARS:
-        return Reply(f"That question is very long; please ask it in fewer than {MAX_QUESTION_CHARS} characters.")
+    too_long = question_too_long(ctx, question)
+    if too_long:  # before the thread: nothing is read
+        return Reply(too_long)
     answer = await asyncio.to_thread(answer_for, ctx, who, question)
     return Reply(answer.text)
 
@@ -40,12 +41,27 @@ async def note(ctx: Context, who: Who, text: str) -> Reply:
     """A note from typed text: the same flow as a voice memo, starting at the transcript."""
     if not any(ch.isalpha() for ch in text):  # empty, or only digits and punctuation: nothing to note
         return Reply("Add the note's text after /note, e.g. /note Session with Maya today. She reported…")
+    too_long = note_too_long(ctx, text)
+    if too_long:  # before hashing or storing anything
+        return Reply(too_long)
     key = hashlib.sha256(text.encode()).hexdigest()[:16]
     memo = AudioMemo(f"{ctx.clock.now():%Y%m%d%H%M%S%f}-{key}", None)
     return await write_typed_note(ctx, who, text, memo)
 
 
+def note_too_long(ctx: Context, text: str) -> str | None:
+    limit = ctx.settings.max_note_chars
+    if len(text) <= limit:
+        return None
+    return (f"That note is very long ({len(text):,} characters); I take typed notes of up to {limit:,} characters. "
+            "Please shorten it or split it by session. Nothing was saved.")
+
+
 async def write_typed_note(ctx: Context, who: Who, text: str, memo: AudioMemo, origin: str | None = None) -> Reply:
+    """Every typed note comes through here (chat /note, Slack, the CLI): checked for size before it is stored."""
+    too_long = note_too_long(ctx, text)
+    if too_long:
+        return Reply(too_long)
     receipt = await ctx.flow.receive(who, memo, typed=text, origin=origin)
     if not receipt.accepted:
         return Reply(receipt.message)

@@ -18,7 +18,7 @@ from typing import Mapping
 
 from core import roster
 from core.context import Context, Who
-from core.errors import AllianceError, AudioError, FetchFailed
+from core.errors import AllianceError, AudioError, FetchFailed, RecordingTooLong
 from core.language.client_match import ClientRecord, resolve_client
 from core.language.dates import session_date_from
 from core.ports import Channel, Transcriber, UnitOfWork
@@ -143,6 +143,8 @@ class MemoFlow:
                 await self._draft(memo)
             elif memo.status == MemoStatus.DRAFTED:
                 await self.deliver(memo)
+        except RecordingTooLong as error:  # no retry can use it: the audio is not kept either
+            await self.fail(memo, str(error), drop_audio=True)
         except (AudioError, FetchFailed) as error:  # the recording itself: retrying cannot help
             await self.fail(memo, str(error))
         except AllianceError as error:
@@ -258,9 +260,9 @@ class MemoFlow:
             log.warning("memo %s: delivery failed: %s", memo.id, type(error).__name__)
             raise DeliveryFailed() from None
 
-    async def fail(self, memo: MemoRecord, message: str) -> None:
+    async def fail(self, memo: MemoRecord, message: str, *, drop_audio: bool = False) -> None:
         """Keep the memo with the reason, and tell the therapist where the note would have gone."""
-        self._save(memo, status=MemoStatus.FAILED, failure=message, attempts=memo.attempts + 1)
+        self._save(memo, status=MemoStatus.FAILED, failure=message, attempts=memo.attempts + 1, drop_audio=drop_audio)
         try:
             await self._send(memo, Reply(message, memo_id=memo.id, outcome="failed"))
         except DeliveryFailed:

@@ -79,9 +79,23 @@ class Assistant:
         return sender.user_id
 
     def console_sender(self, name: str, *, new_therapist: bool = False) -> Sender:
-        """The terminal channel: a therapist is created on first use of a name. A name that resembles a
-        therapist on file raises SimilarTherapist unless `new_therapist` confirms it is someone else."""
+        """The terminal channel: a therapist is created on first use of a name ("Dr Rivera" and "dr. rivera"
+        are one). A name that resembles a therapist on file raises SimilarTherapist unless `new_therapist`
+        confirms it is someone else. Idempotent when several processes first use a name at once: the account
+        is unique, so the loser's transaction is rolled back whole and it finds the winner's."""
         sender = Sender("console", "", name, "console")
+        for attempt in range(3):
+            try:
+                self._console_account(name, sender, new_therapist)
+                return sender
+            except AllianceError:  # a full disk, a wrong key, a similar name: said as it is
+                raise
+            except Exception:  # the storage's "already exists": look again (anything else fails again)
+                if attempt == 2:
+                    raise
+        return sender
+
+    def _console_account(self, name: str, sender: Sender, new_therapist: bool) -> None:
         with self.ctx.uow() as uow:
             key = uow.index(console_key(name))
             found = uow.therapists.by_account("console", "", self._user_key(uow, sender))

@@ -94,6 +94,9 @@ class MemoryClients(_Repo):
         return client if owner == therapist_id else None
 
     def add(self, therapist_id: int, name: str, aliases: Sequence[str] = ()) -> ClientRecord:
+        existing = [c for c in self.list(therapist_id) if c.name.casefold() == name.casefold()]
+        if existing:  # as the SQL repository: a name on file is returned, not doubled
+            return existing[0]
         client = ClientRecord(self._id(), name, tuple(aliases))
         self.st.clients[client.id] = (therapist_id, client)
         return client

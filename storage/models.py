@@ -189,3 +189,18 @@ class AuditEvent(SQLModel, table=True):
     record_type: str
     record_id: Optional[int] = None
     at: datetime = Field(default_factory=utcnow)
+
+
+class KeyringEntry(SQLModel, table=True):
+    """Which keys this database's data is encrypted with (storage/keys.py). A data key is recorded by its
+    fingerprint only; the index key (lookup hashes) is stored encrypted under the primary data key, so
+    rotating data keys never changes a lookup hash."""
+
+    __tablename__ = "keyring"
+    __table_args__ = (UniqueConstraint("kind", "key_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str  # data | index
+    key_id: str  # data: the key's fingerprint; index: "index-v1", "index-v2", ...
+    state: str  # data: primary | old (rows may still use it); index: current
+    wrapped: Optional[bytes] = Field(default=None, sa_column=_blob())  # index: the key, encrypted
+    created_at: datetime = Field(default_factory=utcnow)

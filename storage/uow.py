@@ -7,16 +7,23 @@
 Leaving the block without commit() rolls back. Blocks are short: SQLite has one writer at a time."""
 from __future__ import annotations
 
+import logging
+
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from storage.alliance import SqlAllianceEntries
 from storage.crypto import Cipher
-from storage.db import refresh_statistics
+from storage.db import StorageFull, refresh_statistics
 from storage.ledger import SqlAudit, SqlLedger
+from storage.models import AuditEvent
 from storage.people import SqlClients, SqlTherapists
 from storage.records import SqlMemos, SqlNotes
 from storage.schedule import SqlAppointments
+
+
+log = logging.getLogger(__name__)
 
 
 class SqlUnitOfWork:
@@ -34,6 +41,9 @@ class SqlUnitOfWork:
         self.ledger = SqlLedger(s)
         self.audit = SqlAudit(s)
         self.alliance = SqlAllianceEntries(s, c)
+        self.wrote = False  # anything besides audit rows (see commit)
+        event.listen(s, "before_flush", self._flushing)
+        event.listen(s, "do_orm_execute", self._executing)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -41,7 +51,22 @@ class SqlUnitOfWork:
         self.session.close()
 
     def commit(self) -> None:
-        self.session.commit()
+        try:
+            self.session.commit()
+        except StorageFull:
+            if self.wrote:
+                raise
+            # Only a read's audit row was to be written: on a full disk the read still answers.
+            self.session.rollback()
+            log.warning("the disk is full: a read's audit row was not written")
+
+    def _flushing(self, session, _context, _instances) -> None:
+        if any(not isinstance(row, AuditEvent) for row in (*session.new, *session.dirty, *session.deleted)):
+            self.wrote = True
+
+    def _executing(self, state) -> None:
+        if state.is_insert or state.is_update or state.is_delete:
+            self.wrote = True
 
     def rollback(self) -> None:
         self.session.rollback()

@@ -230,9 +230,10 @@ def _without_slips(text: str, clients: Sequence[ClientRecord]) -> str:
     return "".join(out) + text[pos:] if out else text
 
 
-def _with_previous(text: str, mention: Mention) -> str | None:
-    """"Thompson" after "my" -> "my Thompson": a first name the transcriber turned into a small word."""
-    toks = tokenize(text)
+def _with_previous(text: str, mention: Mention, toks: list | None = None) -> str | None:
+    """"Thompson" after "my" -> "my Thompson": a first name the transcriber turned into a small word.
+    `toks`: the text's tokens when the caller has them (tokenizing once per mention was quadratic)."""
+    toks = tokenize(text) if toks is None else toks
     if len(mention.tokens) != 1 or mention.start == 0 or toks[mention.start].brk:
         return None
     prev = toks[mention.start - 1]
@@ -248,10 +249,11 @@ def resolve_client(text: str, clients: Sequence[ClientRecord], *, hint: str | No
     text = _without_slips(text or "", clients)
     found = mentions(text)
     found += _scan_exact(text, clients, found)
+    toks = tokenize(text)
     results = []  # (mention, near clients, clear, score)
     for mention in found:
         scored = match_name(mention.name, clients)
-        extended = _with_previous(text, mention)
+        extended = _with_previous(text, mention, toks)
         if extended:
             ext = match_name(extended, clients)
             if ext and ext[0][1] >= STRONG and (not scored or ext[0][1] > scored[0][1]):

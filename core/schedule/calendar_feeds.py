@@ -1,5 +1,6 @@
-"""Subscribed ICS feeds: fetched with httpx (timeout, size cap), re-synced by UID on a schedule, and a
-feed that fails to load reported to the therapist once — not on every refresh — until it works again.
+"""Subscribed ICS feeds: fetched with httpx (timeout, size cap, https and public addresses only, each
+redirect re-checked), re-synced by UID on a schedule, and a feed that fails to load reported to the
+therapist once — not on every refresh — until it works again.
 
 The URL is a secret (calendar links carry access tokens): it is stored encrypted and never appears in a
 log line, an exception message or a reply.
@@ -7,9 +8,14 @@ log line, an exception message or a reply.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ipaddress
 import logging
+import socket
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Awaitable, Callable
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -22,43 +28,109 @@ log = logging.getLogger(__name__)
 
 MAX_BYTES = 5 * 1024 * 1024
 TIMEOUT_S = 20.0
+MAX_REDIRECTS = 5
 REFRESH_EVERY = timedelta(minutes=15)
 FEED_ERROR = "calendar"  # ledger kind of the one-off "your feed fails" message
+# One message for every way a fetch fails (refused, 404, timeout, an address not allowed): the replies must
+# not tell a closed port from a missing page, or /calendar becomes a probe of the server's network.
+UNREACHABLE = "the calendar server could not be reached, or did not give me a calendar"
 
 Fetch = Callable[[str], Awaitable[bytes]]
 
 
-def normalise_url(url: str) -> str:
+@dataclass(frozen=True)
+class FeedPolicy:
+    """Where feeds may be fetched from: https only, and only addresses that are public after DNS resolution
+    (no loopback, private, link-local, shared or reserved ranges), unless the operator allows more."""
+
+    allow_http: bool = False
+    allowed: tuple[str, ...] = ()  # host names, IP addresses or networks (CIDR) allowed although not public
+
+    @classmethod
+    def of(cls, settings) -> "FeedPolicy":
+        hosts = tuple(h.strip().lower() for h in (settings.calendar_allow_hosts or "").split(",") if h.strip())
+        return cls(settings.calendar_allow_http, hosts)
+
+    def schemes(self) -> tuple[str, ...]:
+        return ("https", "http") if self.allow_http else ("https",)
+
+    def address_ok(self, host: str, address: str) -> bool:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        ip = getattr(ip, "ipv4_mapped", None) or ip
+        if ip.is_global and not ip.is_multicast:
+            return True
+        for entry in self.allowed:
+            if entry == host.lower():
+                return True
+            with contextlib.suppress(ValueError):
+                if ip in ipaddress.ip_network(entry, strict=False):
+                    return True
+        return False
+
+
+def normalise_url(url: str, policy: FeedPolicy = FeedPolicy()) -> str:
     url = url.strip().strip("<>")
     if url.lower().startswith("webcal://"):
         url = "https://" + url[len("webcal://"):]
-    if not url.lower().startswith(("http://", "https://")):
+    if urlsplit(url).scheme.lower() not in policy.schemes() or not urlsplit(url).hostname:
         raise CalendarError("a calendar feed address starts with https:// (or webcal://)")
     return url
 
 
-async def fetch_ics(url: str, *, timeout: float = TIMEOUT_S, max_bytes: int = MAX_BYTES) -> bytes:
-    """GET the feed, streaming so an endless or huge answer is cut off at `max_bytes`."""
-    url = normalise_url(url)
+async def fetch_ics(url: str, *, timeout: float = TIMEOUT_S, max_bytes: int = MAX_BYTES,
+                    policy: FeedPolicy = FeedPolicy()) -> bytes:
+    """GET the feed, streaming so an endless or huge answer is cut off at `max_bytes`. Each hop (redirects
+    are followed by hand) is checked against `policy` after DNS resolution, and the connection goes to the
+    very address that was checked, so a second DNS answer can't point it elsewhere."""
+    url = normalise_url(url, policy)
     try:
-        async with httpx.AsyncClient(timeout=timeout, follow_redirects=True, max_redirects=5) as client:
-            async with client.stream("GET", url, headers={"Accept": "text/calendar, */*"}) as response:
-                if response.status_code >= 400:
-                    raise CalendarError(f"the calendar server answered {response.status_code}")
-                declared = response.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > max_bytes:
-                    raise CalendarError(f"it is larger than {max_bytes // 1_048_576} MB")
-                body = bytearray()
-                async for chunk in response.aiter_bytes():
-                    body += chunk
-                    if len(body) > max_bytes:
-                        raise CalendarError(f"it is larger than {max_bytes // 1_048_576} MB")
-                return bytes(body)
-    except httpx.TimeoutException:
-        raise CalendarError("the calendar server took too long to answer") from None
-    except httpx.HTTPError:
-        # httpx messages include the URL, so only our own words go on.
-        raise CalendarError("the calendar server could not be reached") from None
+        async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+            for _ in range(MAX_REDIRECTS + 1):
+                target, headers, extensions = await _pinned(url, policy)
+                async with client.stream("GET", target, headers=headers, extensions=extensions) as response:
+                    if response.is_redirect and response.headers.get("location"):
+                        url = urljoin(url, response.headers["location"])
+                        if urlsplit(url).scheme not in policy.schemes():  # e.g. https -> http
+                            raise CalendarError(UNREACHABLE)
+                        continue
+                    if response.status_code >= 300:
+                        raise CalendarError(UNREACHABLE)
+                    return await _body(response, max_bytes)
+    except (httpx.HTTPError, OSError, ValueError):  # httpx messages include the URL: only our own words go on
+        raise CalendarError(UNREACHABLE) from None
+    raise CalendarError(UNREACHABLE)  # too many redirects
+
+
+async def _pinned(url: str, policy: FeedPolicy) -> tuple[str, dict, dict]:
+    """(the URL with the host replaced by its checked address, the Host header, TLS's server name)."""
+    parts = urlsplit(url)
+    host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    if not addresses or not all(policy.address_ok(host, a) for a in addresses):
+        raise CalendarError(UNREACHABLE)
+    shown = f"[{addresses[0]}]" if ":" in addresses[0] else addresses[0]
+    target = urlunsplit((parts.scheme, f"{shown}:{port}", parts.path or "/", parts.query, ""))
+    headers = {"Accept": "text/calendar, */*", "Host": host if parts.port is None else f"{host}:{port}"}
+    return target, headers, ({"sni_hostname": host} if parts.scheme == "https" else {})
+
+
+async def _body(response: httpx.Response, max_bytes: int) -> bytes:
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise CalendarError(f"it is larger than {max_bytes // 1_048_576} MB")
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > max_bytes:
+            raise CalendarError(f"it is larger than {max_bytes // 1_048_576} MB")
+    return bytes(body)
+
+
+def settings_fetch(ctx: Context) -> Fetch:
+    """fetch_ics with the operator's policy and size limit."""
+    policy, limit = FeedPolicy.of(ctx.settings), int(ctx.settings.calendar_max_mb * 1_048_576)
+    return lambda url: fetch_ics(url, policy=policy, max_bytes=limit)
 
 
 # ---- the therapist's feeds -----------------------------------------------------------------------------
@@ -69,7 +141,7 @@ def feeds(ctx: Context, therapist_id: int) -> list[CalendarFeedRecord]:
 
 def add_feed(ctx: Context, therapist_id: int, url: str) -> int:
     """Subscribe to a feed (once per address); returns the feed id."""
-    url = normalise_url(url)
+    url = normalise_url(url, FeedPolicy.of(ctx.settings))
     with ctx.uow() as uow:
         for feed in uow.appointments.feeds(therapist_id):
             if feed.url == url:
@@ -118,13 +190,13 @@ def _report_once(ctx: Context, feed: CalendarFeedRecord, reason: str, now: datet
 
 
 async def refresh_feed(
-    ctx: Context, feed: CalendarFeedRecord, now: datetime, *, fetch: Fetch = fetch_ics, force: bool = False
+    ctx: Context, feed: CalendarFeedRecord, now: datetime, *, fetch: Fetch | None = None, force: bool = False
 ) -> tuple[ImportResult | None, Outgoing | None]:
     """Re-sync one feed: (result, None) on success; (None, a message to send once) on failure."""
     if not _take_turn(ctx, feed, now, force):
         return None, None
     try:
-        data = await fetch(feed.url)
+        data = await (fetch or settings_fetch(ctx))(feed.url)
         result = await asyncio.to_thread(import_ics, ctx, feed.therapist_id, data, scope=f"feed{feed.id}", authoritative=True)
     except CalendarError as error:
         log.warning("calendar feed %s of therapist %s failed: %s", feed.id, feed.therapist_id, error)
@@ -139,7 +211,7 @@ async def refresh_feed(
     return result, None
 
 
-async def refresh_feeds(ctx: Context, now: datetime, *, fetch: Fetch = fetch_ics) -> list[Outgoing]:
+async def refresh_feeds(ctx: Context, now: datetime, *, fetch: Fetch | None = None) -> list[Outgoing]:
     """Refresh every feed that is due; returns the failure reports to deliver (each feed's at most once)."""
     reports = []
     with ctx.uow() as uow:

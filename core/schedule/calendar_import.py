@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Iterable, Sequence
 
 from core import roster
@@ -22,10 +22,12 @@ from core.context import Context, Who
 from core.language.client_match import ClientRecord, match_name
 from core.ports import UnitOfWork
 from core.records import AppointmentRecord
+from core.schedule.ics_read import CalendarError, Limits, read_ics
 
-HORIZON_DAYS = 180  # occurrences stored ahead of now; the feed refresh moves the window along
-PAST_DAYS = 1  # a little behind, so today's earlier sessions stay in today's digest
-DEFAULT_MINUTES = 50
+__all__ = ["CalendarError", "CalendarEvent", "ImportResult", "import_ics", "parse_ics", "sync_events", "match_title",
+           "unassigned", "unassigned_text", "assign"]
+
+PAST_DAYS = 1  # a little behind, so today's earlier sessions stay in today's digest (ahead: settings.calendar_days)
 STRONG = 88.0  # as sure as core.language.client_match is before filing a note without asking
 MARGIN = 5.0
 
@@ -36,10 +38,6 @@ FILLER = {
     "w", "and", "the", "for", "client", "patient", "moved", "rescheduled", "tentative", "new", "first",
     "couples", "couple", "family", "individual", "assessment", "review", "min", "mins", "minutes",
 }
-
-
-class CalendarError(Exception):
-    """A calendar could not be read. The message is safe to show and log: no URL, no content."""
 
 
 @dataclass(frozen=True)
@@ -63,66 +61,28 @@ class ImportResult:
     matched: int = 0
     unmatched: int = 0
     unmatched_ids: list[int] = field(default_factory=list)
+    skipped: int = 0  # series repeating more often than daily
 
     def summary(self, assign_hint: str = "see /calendar to assign them") -> str:
         parts = [f"{self.added} new", f"{self.updated} updated", f"{self.cancelled} cancelled"]
         text = "Calendar imported: " + ", ".join(parts) + "."
+        if self.skipped:
+            text += f" {self.skipped} event(s) skipped: they repeat more often than daily, which no session does."
         if self.unmatched:
             text += f" {self.unmatched} session(s) I couldn't match to a client — {assign_hint}."
         return text
 
 
-# ---- parsing (pure) ---------------------------------------------------------------------------------
+# ---- reading (pure, bounded: core.schedule.ics_read) -------------------------------------------------------
 def parse_ics(
-    data: bytes, index, tz: tzinfo, start: datetime, end: datetime
-) -> tuple[list[CalendarEvent], set[str]]:
-    """(timed, non-cancelled occurrences starting in [start, end), every series the file mentions).
-
-    `index` hashes a UID (Cipher.index); `tz` places floating times (no zone) in the therapist's zone."""
-    import icalendar
-    import recurring_ical_events
-
-    try:
-        calendar = icalendar.Calendar.from_ical(data)
-        recurring, mentioned = set(), set()
-        for component in calendar.walk("VEVENT"):
-            uid = str(component.get("UID", ""))
-            mentioned.add(uid)
-            if any(k in component for k in ("RRULE", "RDATE", "RECURRENCE-ID")):
-                recurring.add(uid)
-        occurrences = recurring_ical_events.of(calendar, skip_bad_series=True).between(start, end)
-    except Exception as error:  # icalendar raises ValueError and friends on anything malformed
-        raise CalendarError("it is not an iCalendar (.ics) calendar I can read") from error
-    events = []
-    for component in occurrences:
-        if str(component.get("STATUS", "")).upper() == "CANCELLED":
-            continue
-        begins = component["DTSTART"].dt
-        if not isinstance(begins, datetime):
-            continue  # all-day entries (holidays, conferences) are not sessions
-        begins = begins if begins.tzinfo else begins.replace(tzinfo=tz)
-        uid = str(component.get("UID", ""))
-        try:
-            ends = component.end
-            ends = ends if ends.tzinfo else ends.replace(tzinfo=tz)
-            minutes = int((ends - begins).total_seconds() // 60)
-        except Exception:
-            minutes = DEFAULT_MINUTES
-        occurrence = "-"
-        if uid in recurring:
-            rid = component["RECURRENCE-ID"].dt
-            rid = rid if not isinstance(rid, datetime) or rid.tzinfo else rid.replace(tzinfo=tz)
-            occurrence = rid.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S") if isinstance(rid, datetime) else rid.isoformat()
-        events.append(
-            CalendarEvent(
-                series=index(uid)[:32],
-                occurrence=occurrence,
-                starts_at=begins.astimezone(timezone.utc),
-                minutes=min(max(minutes, 5), 600) if minutes > 0 else DEFAULT_MINUTES,
-                title=str(component.get("SUMMARY", "")).strip()[:200],
-            )
-        )
-    return events, {index(uid)[:32] for uid in mentioned}
+    data: bytes, index, tz: tzinfo, start: datetime, end: datetime, limits: Limits = Limits()
+) -> tuple[list[CalendarEvent], set[str], int]:
+    """(timed, non-cancelled occurrences starting in [start, end), every series the file mentions, how many
+    series were skipped for repeating more often than daily). `index` hashes a UID (Cipher.index)."""
+    reading = read_ics(data, tz, start, end, limits)
+    events = [CalendarEvent(series=index(e.uid)[:32], occurrence=e.occurrence, starts_at=e.starts_at,
+                            minutes=e.minutes, title=e.title) for e in reading.events]
+    return events, {index(uid)[:32] for uid in reading.mentioned}, reading.skipped
 
 
 def _initials(name: str) -> str:
@@ -222,14 +182,18 @@ def sync_events(
 def import_ics(
     ctx: Context, therapist_id: int, data: bytes, *, scope: str = "file", authoritative: bool = False
 ) -> ImportResult:
-    """Import an .ics file (or a feed's body). Raises CalendarError when it cannot be read."""
+    """Import an .ics file (or a feed's body). Raises CalendarError when it cannot be read or describes more
+    than the limits allow (then nothing is changed). Blocking: callers off the event loop run it in a thread."""
     now = ctx.clock.now()
-    window = (now - timedelta(days=PAST_DAYS), now + timedelta(days=HORIZON_DAYS))
+    window = (now - timedelta(days=PAST_DAYS), now + timedelta(days=ctx.settings.calendar_days))
     tz = ctx.tz(therapist_id)
     with ctx.uow() as uow:
-        events, mentioned = parse_ics(data, uow.index, tz, *window)
+        index = uow.index
+    events, mentioned, skipped = parse_ics(data, index, tz, *window, Limits.of(ctx.settings))  # no transaction open
+    with ctx.uow() as uow:
         result = sync_events(uow, therapist_id, events, scope=scope, mentioned=mentioned, window=window,
                              authoritative=authoritative)
+        result.skipped = skipped
         uow.audit.record(therapist_id, "system", "import", "calendar", None)
         uow.commit()
     return result

@@ -27,7 +27,7 @@ import av
 import numpy as np
 
 from core.config import Settings
-from core.errors import AllianceError, AudioError, NoSpeech
+from core.errors import AllianceError, AudioError, NoSpeech, RecordingTooLong
 from core.speech.languages import decoder_language, normalise_language
 from core.speech.models import ModelMissing, model_dir
 from core.speech.priming import MAX_HINT_CHARS, hint_prompt, prompt_tokens, vocabulary_setting  # noqa: F401
@@ -212,7 +212,7 @@ class LocalTranscriber:
         if not audio:
             raise AudioError("That memo is empty — there is no audio in it. Please record it again.")
         if len(audio) > self.max_bytes:
-            raise AudioError(
+            raise RecordingTooLong(
                 f"That memo is {len(audio) / 1048576:.1f} MB, over the {self.max_mb:g} MB limit. "
                 "Please send a shorter recording or split it into parts."
             )
@@ -232,7 +232,7 @@ class LocalTranscriber:
 
     def _check_minutes(self, seconds: float) -> None:
         if seconds > self.max_minutes * 60:
-            raise AudioError(
+            raise RecordingTooLong(
                 f"That memo is {seconds / 60:.1f} minutes long, over the {self.max_minutes:g}-minute limit. "
                 "Please send a shorter recording or split it into parts."
             )

@@ -32,6 +32,8 @@ def _transcribe(audio: bytes, hint_names: Sequence[str], language: str | None):
         return "ok", _transcriber.transcribe(audio, hint_names=hint_names, language=language)
     except errors.NoSpeech as error:
         return "no_speech", str(error)
+    except errors.RecordingTooLong as error:
+        return "too_long", str(error)
     except errors.AudioError as error:
         return "audio", str(error)
     except errors.AllianceError as error:
@@ -57,7 +59,7 @@ class PooledTranscriber:
             return value
         if kind == "no_speech":
             raise errors.NoSpeech()
-        raise (errors.AudioError if kind == "audio" else errors.AllianceError)(value)
+        raise {"too_long": errors.RecordingTooLong, "audio": errors.AudioError}.get(kind, errors.AllianceError)(value)
 
     def memory_mb(self, audio: bytes) -> int:
         return self.local.memory_mb(audio)

@@ -82,7 +82,8 @@ async def test_calendar_import_file_list_and_assign(make_service, capsys):
 
 
 async def test_calendar_import_unreachable_url_fails_cleanly(make_service, capsys):
-    service = make_service(clock=FakeClock(local("Europe/Berlin", 2026, 11, 1, 8, 0)))
+    service = make_service(clock=FakeClock(local("Europe/Berlin", 2026, 11, 1, 8, 0)), calendar_allow_http=True,
+                           calendar_allow_hosts="127.0.0.1")
     args = parser().parse_args(["calendar", "import", "http://127.0.0.1:9/private/t0ken.ics", "--as", "Dr. Ines Varga"])
     assert await run_calendar(service, args) == 1
     err = capsys.readouterr().err

@@ -94,7 +94,8 @@ async def test_serve_catches_up_at_start_and_stops(make_service):
 async def test_feed_failure_report_goes_out_through_the_notifier(make_service):
     from core.schedule.calendar_feeds import add_feed
 
-    service = make_service(clock=FakeClock(local("Europe/Berlin", 2026, 12, 1, 9, 5)))
+    service = make_service(clock=FakeClock(local("Europe/Berlin", 2026, 12, 1, 9, 5)),
+                           calendar_allow_http=True, calendar_allow_hosts="127.0.0.1")
     tid = therapist(service, "Dr. Ines Varga", tz="Europe/Berlin", telegram="31")
     add_feed(service.ctx, tid, "http://127.0.0.1:9/closed-port.ics")  # nothing listens on port 9
     notifier = RecordingNotifier("telegram")

@@ -183,3 +183,20 @@ async def test_a_typed_name_answers_which_client_a_draft_is_for(practice):
     # A question afterwards is a question again.
     answer = await service.receive_text(sender, "what did Priya Raman talk about last time?", message_id="501:21")
     assert "new job" in answer.text
+
+
+async def test_a_recording_over_the_length_limit_is_refused_and_not_kept(practice):
+    """No retry can use it, so its audio is not kept (38 MB of it used to stay)."""
+    from core.errors import RecordingTooLong
+
+    service, channel, sender, tid = practice
+
+    def too_long(audio, **_):
+        raise RecordingTooLong("That memo is 41.0 minutes long, over the 30-minute limit.")
+
+    service.flow.transcriber.transcribe = too_long
+    receipt = await service.receive_memo(sender, voice(), origin="501:9")
+    await service.ctx.queue.idle()
+    memo = support.memo(service, tid, receipt.memo_id)
+    assert memo.status == MemoStatus.FAILED and memo.audio is None and "limit" in memo.failure
+    assert "limit" in channel.log[-1][2].text

@@ -8,7 +8,8 @@ import pytest
 from core.schedule.appointments import list_text, schedule_from_text
 from core.schedule.commands import assign as assign_command, calendar as calendar_command, calendar_file
 from tests.core.helpers_schedule import FakeClock, local, therapist
-from tests.core.test_calendar_import import FeedServer
+from core.schedule.calendar_feeds import UNREACHABLE
+from tests.core.test_calendar_import import LOCAL_FEEDS, FeedServer
 from tests import support
 
 FIXTURE = (Path(__file__).parent.parent / "fixtures" / "practice.ics").read_bytes()
@@ -17,7 +18,7 @@ FIXTURE = (Path(__file__).parent.parent / "fixtures" / "practice.ics").read_byte
 @pytest.fixture
 def practice(make_service):
     # Sunday 1 November 2026, 08:00 in Berlin.
-    service = make_service(clock=FakeClock(local("Europe/Berlin", 2026, 11, 1, 8, 0)))
+    service = make_service(clock=FakeClock(local("Europe/Berlin", 2026, 11, 1, 8, 0)), **LOCAL_FEEDS)
     tid = therapist(service, "Dr. Ines Varga", tz="Europe/Berlin")
     support.add_client(service, tid, "Maya Thompson")
     support.add_client(service, tid, "Daniel Okafor")
@@ -58,7 +59,7 @@ async def test_calendar_feed_from_chat(practice):
         assert status.text.startswith("Syncing 1 calendar feed(s).")
         server.status = 410
         second = await calendar_command(service.ctx, support.W(tid), server.url.replace("basic.ics", "other.ics"))
-        assert "couldn't load it: the calendar server answered 410" in second.text
+        assert f"couldn't load it: {UNREACHABLE}" in second.text
         assert (await calendar_command(service.ctx, support.W(tid), "off")).text.startswith("Stopped syncing 2 calendar feed(s)")
         assert (await calendar_command(service.ctx, support.W(tid), "ftp://example.invalid/cal")).text.startswith("A calendar feed address")
     finally:
