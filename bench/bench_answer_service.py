@@ -59,8 +59,11 @@ def unique_first_names(count: int, rng: random.Random) -> list[str]:
 
 def seed(service, therapist_id: int, clients: int, per_client: int, rng: random.Random) -> list:
     firsts = unique_first_names(clients, rng)
+    # A nickname only when no other client's name starts the same way (a shared one rightly gets a question).
+    stems = [f[:3] for f in firsts]
     with service.ctx.uow() as uow:
-        records = [uow.clients.add(therapist_id, f"{firsts[i]} {LAST[i % len(LAST)]}", aliases=(firsts[i][:3],))
+        records = [uow.clients.add(therapist_id, f"{firsts[i]} {LAST[i % len(LAST)]}",
+                                   aliases=(stems[i] + "o",) if stems.count(stems[i]) == 1 else ())
                    for i in range(clients)]
         uow.commit()
     start = date(2020, 1, 6)
@@ -96,7 +99,8 @@ def questions(records, count: int, rng: random.Random) -> list[tuple[str, str]]:
             continue
         client = rng.choice(records)
         first, last = client.name.split(" ", 1)
-        form, name = rng.choice([("full name", client.name), ("nickname", client.aliases[0]), ("first name", first)])
+        forms = [("full name", client.name), ("first name", first)] + ([("nickname", client.aliases[0])] if client.aliases else [])
+        form, name = rng.choice(forms)
         out.append((form, rng.choice(SINGLE).format(n=name, t=rng.choice(TOPICS)[0])))
     return out
 

@@ -73,7 +73,7 @@ def percentile(values: list[float], share: float) -> float:
     return round(values[min(len(values) - 1, int(share * len(values)))], 1) if values else 0.0
 
 
-async def one_setting(concurrency: int, memos: int, seconds: float) -> dict:
+async def one_setting(concurrency: int, memos: int, seconds: float, threads: int = 0) -> dict:
     from bench.bench_transcribe import build_memo
     from bots.bootstrap import build_assistant
     from core import roster
@@ -86,7 +86,8 @@ async def one_setting(concurrency: int, memos: int, seconds: float) -> dict:
     memory = TreeMemory()
     audio, _ = build_memo(seconds)
     channel = FakeChannel(files={f"f{i}": audio for i in range(memos)})
-    settings = Settings(data_dir=Path(tempfile.mkdtemp(prefix="alliance-bench-")), database_url=None, memo_concurrency=concurrency)
+    settings = Settings(data_dir=Path(tempfile.mkdtemp(prefix="alliance-bench-")), database_url=None, memo_concurrency=concurrency,
+                        whisper_threads=threads, memory_limit_mb=8000)
     queue = LocalQueue(concurrency)
     service = build_assistant(settings, queue=queue, channels=[channel], worker=True)
     sender = enrol(service, "Dr. Bench")
@@ -121,7 +122,7 @@ async def one_setting(concurrency: int, memos: int, seconds: float) -> dict:
     if close:
         close()
     return {
-        "concurrency": concurrency, "memos": memos, "memo_seconds": seconds,
+        "concurrency": concurrency, "threads": threads or "rule", "memos": memos, "memo_seconds": seconds,
         "total_s": round(max(arrivals), 1), "memos_per_hour": round(memos / max(arrivals) * 3600),
         "first_note_s": round(min(arrivals), 1), "median_note_s": round(statistics.median(arrivals), 1),
         "question_idle_p50_ms": percentile(idle, 0.5), "question_idle_p95_ms": percentile(idle, 0.95),
@@ -136,14 +137,18 @@ def main() -> None:
     parser.add_argument("--memos", type=int, default=6)
     parser.add_argument("--seconds", type=float, default=123)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a single setting, in this process
+    parser.add_argument("--threads", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(asyncio.run(one_setting(args.one, args.memos, args.seconds))))
+        print(json.dumps(asyncio.run(one_setting(args.one, args.memos, args.seconds, args.threads))))
         return
+    # First the way main worked before: one memo at a time, decoding with the library's default 4 threads.
+    settings = [(1, 4)] + [(int(c), 0) for c in args.concurrency.split(",")]
     runs = []
-    for concurrency in (int(c) for c in args.concurrency.split(",")):
-        out = subprocess.run([sys.executable, __file__, "--one", str(concurrency), "--memos", str(args.memos),
-                              "--seconds", str(args.seconds)], capture_output=True, text=True, cwd=REPO, check=True)
+    for concurrency, threads in settings:
+        out = subprocess.run([sys.executable, __file__, "--one", str(concurrency), "--threads", str(threads),
+                              "--memos", str(args.memos), "--seconds", str(args.seconds)],
+                             capture_output=True, text=True, cwd=REPO, check=True)
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
     one = runs[0]["memos_per_hour"]

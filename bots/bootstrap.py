@@ -83,23 +83,26 @@ def build_answerer(settings: Settings, *, llm=None) -> Answerer | None:
 
 
 def memo_concurrency(settings: Settings) -> int:
-    """Memos transcribed at once: one per core by default (each decoding with one thread; measured in
-    docs/benchmarks.md). The memory budget still holds back a memo that would not fit."""
-    from core.speech.resources import available_cores
+    """Memos transcribed at once: one per core by default (each in its own process with one decoding
+    thread; measured in docs/benchmarks.md), as many as fit under the memory ceiling."""
+    from core.speech.resources import available_cores, concurrency_for_memory, memory_ceiling_mb
 
-    return max(1, settings.memo_concurrency or available_cores())
+    wanted = max(1, settings.memo_concurrency or available_cores())
+    if _choice(settings.transcriber, "local") != "local":
+        return wanted
+    return concurrency_for_memory(settings, wanted, memory_ceiling_mb(settings.memory_limit_mb))
 
 
 def memo_memory_budget(settings: Settings, *, worker: bool = False) -> int:
     """MB the memos in flight may take together: the ceiling less this process and the loaded model(s)
     (a worker's transcriber processes each hold one)."""
-    if _choice(settings.transcriber, "local") != "local" or not settings.memory_limit_mb:
+    if _choice(settings.transcriber, "local") != "local":
         return 0
-    from core.speech.resources import PROCESS_BASE_MB, model_memory_mb
+    from core.speech.resources import PROCESS_BASE_MB, WORKER_PARENT_MB, memory_ceiling_mb, model_memory_mb
 
     holders = memo_concurrency(settings) if worker and memo_concurrency(settings) > 1 else 0
-    fixed = PROCESS_BASE_MB + (holders or 1) * model_memory_mb(settings, concurrency=0) + holders * PROCESS_BASE_MB
-    return max(1, settings.memory_limit_mb - fixed)
+    fixed = WORKER_PARENT_MB + (holders or 1) * model_memory_mb(settings, concurrency=0) + holders * PROCESS_BASE_MB
+    return max(1, memory_ceiling_mb(settings.memory_limit_mb) - fixed)
 
 
 def build_queue(settings: Settings, *, workers: bool = True) -> JobQueue:

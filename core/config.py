@@ -33,8 +33,9 @@ class Settings(BaseSettings):
     max_memo_mb: float = Field(50.0, validation_alias=_env("ALLIANCE_MAX_MEMO_MB"))
     keep_audio: bool = Field(False, validation_alias=_env("ALLIANCE_KEEP_AUDIO"))
     memo_concurrency: int = Field(0, validation_alias=_env("ALLIANCE_MEMO_CONCURRENCY"))  # 0: one per core
-    # The process's memory ceiling: memos transcribe together only while they fit (0: no ceiling).
-    memory_limit_mb: int = Field(900, validation_alias=_env("ALLIANCE_MEMORY_LIMIT_MB"))
+    # A worker's memory ceiling: how many memos transcribe at once, and which may start together.
+    # 0: 70% of the machine's memory, at most 4 GB (on a 1 GB machine: one memo at a time).
+    memory_limit_mb: int = Field(0, validation_alias=_env("ALLIANCE_MEMORY_LIMIT_MB"))
     # Recovery: how often the clock queues memos left unfinished, and when a silent worker counts as dead
     # (its jobs go to another worker); a worker says it is alive every heartbeat.
     # Transcription is batch work: worker processes run at this lower CPU priority (nice), so the web

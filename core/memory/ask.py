@@ -160,9 +160,10 @@ def _gist(query: Query, scoped: list[NoteDraft], client: ClientRecord) -> Answer
 
 def _topic(query: Query, scoped: list[NoteDraft], usable: list[NoteDraft], client: ClientRecord) -> Answer:
     hits: list[tuple[float, NoteDraft, int, str]] = []
-    query = present_terms(query, (u for n in scoped for u in units(n, "general")))
-    for note in scoped:
-        for pos, unit in enumerate(units(note, "general")):
+    pieces = [(note, units(note, "general")) for note in scoped]  # split once: a client may have hundreds
+    query = present_terms(query, (u for _, note_units in pieces for u in note_units))
+    for note, note_units in pieces:
+        for pos, unit in enumerate(note_units):
             score = relevance(unit, query)
             if score >= 0.5:
                 hits.append((score, note, pos, unit))

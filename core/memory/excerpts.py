@@ -9,8 +9,8 @@ from typing import Iterable
 from rapidfuzz import fuzz
 
 from core.language.client_match import ClientRecord
-from core.memory.query import Query, stem, text_keys
-from core.memory.topics import text_stems
+from core.memory.query import Query, stem
+from core.memory.topics import text_keys, text_stems, text_words
 from core.types import Citation, NoteDraft
 
 NO_NOTE = "I have no note about that"
@@ -51,9 +51,8 @@ def units(note: NoteDraft, kind: str) -> tuple[str, ...]:
     else:
         fields = (note.summary, *note.key_points, *(text for _, text in note.sections), *note.homework,
                   *note.plan, *note.follow_ups, *(a.text for a in getattr(note, "addenda", ())))
-    seen: set[str] = set()
+    kept: dict[str, str] = {}  # comparable form -> the piece as written, in reading order
     done: set[str] = set()
-    out = []
     for field in fields:
         if field in done:
             continue
@@ -61,26 +60,29 @@ def units(note: NoteDraft, kind: str) -> tuple[str, ...]:
         pieces = [field.strip()] if kind in ("homework", "follow_ups") else sentences(field)
         for piece in pieces:
             key = _NON_WORD.sub(" ", piece.lower()).strip()
-            if key and key not in seen and not _NOT_DISCUSSED.match(piece):
-                seen.add(key)
-                out.append(piece)
+            if key and key not in kept and not _NOT_DISCUSSED.match(piece):
+                kept[key] = piece
     # "Check in on her father's visit" repeats "Next time, check in on her father's visit": keep the fuller one
-    keys = [_NON_WORD.sub(" ", piece.lower()).strip() for piece in out]
-    return tuple(p for p, k in zip(out, keys) if not any(k != other and f" {k} " in f" {other} " for other in keys))
+    padded = [f" {k} " for k in kept]
+    return tuple(piece for key, piece in kept.items()
+                 if not any(len(other) > len(key) + 2 and f" {key} " in other for other in padded))
 
 
 def relevance(unit: str, query: Query) -> float:
     """Share of the topic terms the unit contains (stems and synonyms), fuzzy spelling counting 0.7."""
     if not query.terms:
         return 1.0
-    keys = text_keys(unit)
-    own = text_stems(unit)
+    words = text_words(unit)
+    own = text_stems(words)
+    keys = None  # synonyms: only looked up when a term's own stem is not there
     lower = unit.lower()
     total = 0.0
     for term, word in zip(query.terms, query.words):
         if stem(word) in own:
             total += 1.0
-        elif term in keys:  # a synonym: "dad" for "father", "manager" for "work"
+            continue
+        keys = keys if keys is not None else text_keys(words)
+        if term in keys:  # a synonym: "dad" for "father", "manager" for "work"
             total += 0.8
         elif len(word) >= 5 and fuzz.partial_ratio(word, lower, score_cutoff=88):
             total += 0.7

@@ -14,10 +14,10 @@ from core.language.client_match import STRONG, ClientRecord, close_matches, matc
 from core.memory.categories import alliance_kinds, direction, risk_kinds
 from core.memory.intent import caseload_kind, day_ahead, forward, unseen_days
 from core.memory.question_time import parse_time, yearless
-from core.memory.topics import QUERY_ONLY, query_key, stem, text_keys, word_keys
+from core.memory.topics import QUERY_ONLY, query_key, stem, word_keys
 from core.language.words import COMMON, MONTH_ABBR, MONTHS, TITLES, WEEKDAYS
 
-__all__ = ["Query", "parse_question", "parse_time", "stem", "text_keys", "word_keys", "query_key", "KINDS", "TIMES"]
+__all__ = ["Query", "parse_question", "parse_time", "stem", "word_keys", "query_key", "KINDS", "TIMES"]
 
 KINDS = ("general", "homework", "risk", "measures", "follow_ups", "alliance")
 TIMES = ("all", "last", "last_n", "nth", "date", "range", "first")

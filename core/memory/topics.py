@@ -159,16 +159,20 @@ def query_key(word: str) -> str:
 _WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+(?:-\d+)*")
 
 
-def text_stems(text: str) -> frozenset[str]:
-    """The stems of the words of a sentence, without synonyms: an exact word counts more than a synonym."""
-    return frozenset(stem(m.group(0)) for m in _WORD.finditer(text.lower()))
+def text_words(text: str) -> list[str]:
+    """The words of a sentence, lowercased, for text_stems and text_keys (tokenise once, use twice)."""
+    return [m.group(0) for m in _WORD.finditer(text.lower())]
 
 
-def text_keys(text: str) -> frozenset[str]:
+def text_stems(words: list[str]) -> frozenset[str]:
+    """The stems of a sentence's words, without synonyms: an exact word counts more than a synonym."""
+    return frozenset(stem(word) for word in words)
+
+
+def text_keys(words: list[str]) -> frozenset[str]:
     """The keys of every word in a sentence. Not cached by sentence, so note text is not kept in memory."""
     keys: set[str] = set()
-    for m in _WORD.finditer(text.lower()):
-        word = m.group(0)
+    for word in words:
         keys |= word_keys(word)
         if "-" in word:
             keys.add(stem(word.replace("-", "")))

@@ -46,6 +46,38 @@ def available_cores() -> int:
     return max(1, cores)
 
 
+def machine_memory_mb() -> int:
+    """This machine's memory, capped by a cgroup v2 memory limit when one is set."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 1_048_576
+    try:
+        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        if limit != "max":
+            total = min(total, int(limit) // 1_048_576)
+    except (OSError, ValueError):
+        pass
+    return int(total)
+
+
+WORKER_PARENT_MB = 250  # a worker process without the model: Python, the database and chat clients (measured)
+
+
+def memory_ceiling_mb(configured: int) -> int:
+    """The memory a worker may use: the configured ceiling, or (0) 70% of the machine, at most 4 GB."""
+    return configured or min(4096, int(machine_memory_mb() * 0.7))
+
+
+def concurrency_for_memory(settings: Settings, wanted: int, ceiling_mb: int) -> int:
+    """The most memos at once (up to `wanted`) whose transcriber processes fit under the ceiling with a
+    2-minute memo each; at least one (the memory budget then holds back any memo that would not fit)."""
+    from core.speech.models import model_name
+
+    name = model_name(settings.whisper_model)
+    key = name if name in MODEL_RESIDENT_MB else _UNMEASURED
+    per_memo = PROCESS_BASE_MB + MODEL_RESIDENT_MB[key] + MEMO_2MIN_MB[key]
+    fits = (ceiling_mb - WORKER_PARENT_MB) // per_memo
+    return max(1, min(wanted, fits))
+
+
 def decoding_threads(concurrency: int, cores: int | None = None) -> int:
     """Threads per memo when `concurrency` memos decode at once: (cores - 1) shared equally, at least 1."""
     cores = available_cores() if cores is None else cores
