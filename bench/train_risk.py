@@ -15,9 +15,10 @@ The classifier speaks only for a sentence where no pattern matched; its status c
 negation and history rules (core.notes.safety._status). The script prints, rules alone vs rules plus
 classifier: per-kind recall and false-flag rate on bench/data/risk_check_v2.jsonl (written after the
 frame patterns, tuned on by neither), and the flags the classifier adds to the invented therapy memos of
-the tests and to ACI-Bench valid visits. Result (docs/benchmarks-notes.md): recall up on the check set,
-but false flags on therapy memos ("Couples session with ... her husband", "cutting class", "three or
-four glasses of wine") that the tests forbid, so it is not part of core/notes.
+the tests and to ACI-Bench valid visits. Result (docs/benchmarks.md, "The offline note writer and risk
+detection"): recall up on the check set, but false flags on therapy memos ("Couples session with ... her
+husband", "cutting class", "three or four glasses of wine") that the tests forbid, so it is not part of
+core/notes.
 """
 from __future__ import annotations
 

@@ -128,8 +128,7 @@ def _safety_lines(scoped: list[NoteDraft], flagged) -> list[tuple[NoteDraft, str
     out = []
     for note in scoped:
         for unit in units(note, "general"):
-            key = _plain(unit)
-            if key not in seen and is_safety_line(unit):
+            if is_safety_line(unit) and (key := _plain(unit)) not in seen:
                 seen.add(key)
                 out.append((note, unit))
     return out[:MAX_LINES]

@@ -107,6 +107,8 @@ def _with_mentions(query: Query, answer: Answer, scoped: list[NoteDraft], client
     probes = [replace(query, terms=(topic,), words=(topic,))] if topic else []
     if query.risk_kinds and query.terms and not answer.found:  # nothing flagged: what the question's own words find
         probes.append(present_terms(query, (u for n in scoped for u in units(n, "general"))))
+    if not probes:
+        return answer
     found = [(n, u) for n in scoped for u in units(n, "general")
              if u not in answer.text and any(relevance(u, p) >= 0.5 for p in probes)][:3]
     if not found:
@@ -159,6 +161,8 @@ def _gist(query: Query, scoped: list[NoteDraft], client: ClientRecord) -> Answer
 
 
 def _topic(query: Query, scoped: list[NoteDraft], usable: list[NoteDraft], client: ClientRecord) -> Answer:
+    if query.time == "first":
+        return _first_mention(query, scoped, usable, client)
     hits: list[tuple[float, NoteDraft, int, str]] = []
     pieces = [(note, units(note, "general")) for note in scoped]  # split once: a client may have hundreds
     query = present_terms(query, (u for _, note_units in pieces for u in note_units))
@@ -169,13 +173,6 @@ def _topic(query: Query, scoped: list[NoteDraft], usable: list[NoteDraft], clien
                 hits.append((score, note, pos, unit))
     if not hits:
         return _nothing(query, scoped, usable, client)
-    if query.time == "first":
-        earliest = min(h[1].session_date for h in hits)
-        first_note = min((h[1] for h in hits if h[1].session_date == earliest), key=lambda n: n.note_id or 0)
-        chosen = sorted((h for h in hits if h[1] is first_note), key=lambda h: (-h[0], h[2]))[:3]
-        chosen.sort(key=lambda h: h[2])
-        text = f"{client.name} — first noted {earliest.isoformat()}:\n" + lines([(h[1], h[3]) for h in chosen], False)
-        return Answer(text, cite(client, [first_note]))
     ranked = sorted(hits, key=lambda h: (-h[0], -h[1].session_date.toordinal(), h[2]))
     chosen, per_note = [], {}
     for hit in ranked:
@@ -192,6 +189,24 @@ def _topic(query: Query, scoped: list[NoteDraft], usable: list[NoteDraft], clien
             " and earlier." if len(others) > 8 else "."
         )
     return Answer(text, cite(client, shown))
+
+
+def _first_mention(query: Query, scoped: list[NoteDraft], usable: list[NoteDraft], client: ClientRecord) -> Answer:
+    """The earliest note that mentions the topic: notes are read oldest first, up to that session's date."""
+    query = present_terms(query, (u for note in scoped for u in units(note, "general")))
+    hits: list[tuple[float, NoteDraft, int, str]] = []
+    for note in reversed(scoped):  # scoped is newest first
+        if hits and note.session_date > hits[0][1].session_date:
+            break
+        hits += [(score, note, pos, unit) for pos, unit in enumerate(units(note, "general"))
+                 if (score := relevance(unit, query)) >= 0.5]
+    if not hits:
+        return _nothing(query, scoped, usable, client)
+    first_note = min((h[1] for h in hits), key=lambda n: n.note_id or 0)
+    chosen = sorted((h for h in hits if h[1] is first_note), key=lambda h: (-h[0], h[2]))[:3]
+    chosen.sort(key=lambda h: h[2])
+    text = f"{client.name} — first noted {first_note.session_date.isoformat()}:\n" + lines([(h[1], h[3]) for h in chosen], False)
+    return Answer(text, cite(client, [first_note]))
 
 
 def _nothing(query: Query, scoped: list[NoteDraft], usable: list[NoteDraft], client: ClientRecord) -> Answer:

@@ -63,9 +63,9 @@ def units(note: NoteDraft, kind: str) -> tuple[str, ...]:
             if key and key not in kept and not _NOT_DISCUSSED.match(piece):
                 kept[key] = piece
     # "Check in on her father's visit" repeats "Next time, check in on her father's visit": keep the fuller one
-    padded = [f" {k} " for k in kept]
-    return tuple(piece for key, piece in kept.items()
-                 if not any(len(other) > len(key) + 2 and f" {key} " in other for other in padded))
+    # Keys hold no newline, so a key found twice in the joined text is also inside a longer one.
+    joined = "\n".join(f" {key} " for key in kept)
+    return tuple(piece for key, piece in kept.items() if joined.count(f" {key} ") < 2)
 
 
 def relevance(unit: str, query: Query) -> float:

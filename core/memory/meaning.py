@@ -4,7 +4,7 @@ when no note uses its words ("caffeine" -> "He drinks coffee all day").
 The model is WordLlama's static token embeddings (l2_supercat, 32k tokens x 256 dimensions, MIT), read
 from the files inside the `wordllama` wheel: no download at run time, no PyTorch. A sentence's vector is
 the mean of its token vectors, normalised. bench/bench_questions.py measures it against the word index;
-it is off by default because it does not answer more without answering wrongly (docs/benchmarks-memory.md).
+it is off by default because it does not answer more without answering wrongly (docs/benchmarks.md, "Questions").
 Note text is embedded per question and never cached.
 """
 from __future__ import annotations

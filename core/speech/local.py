@@ -5,7 +5,7 @@ AudioError for the audio's own faults, a plain AllianceError (memo kept for /ret
 Logs carry sizes, durations, timings and the language code only — never transcript text, names or
 file names (a file name can hold a client's name).
 
-Decoding choices (measured; docs/benchmarks.md "Transcription", docs/benchmarks-speech.md):
+Decoding choices (measured; docs/benchmarks.md, "Transcription" and "Speech"):
 - Client names, after a short clinical vocabulary, prime the decoder (core/speech/priming.py).
 - Which weights: core/speech/models.py; which language: core/speech/languages.py; threads and
   memory: core/speech/resources.py.
@@ -145,7 +145,7 @@ def pieces(samples: np.ndarray, seconds: float = PIECE_S) -> list[np.ndarray]:
     (of its second half, for pieces under 40 s).
 
     faster-whisper runs the VAD and the log-mel features over the whole input at once: a 30-minute
-    memo peaked at +1.9 GB. In 5-minute pieces it peaked at +0.6 GB (docs/benchmarks-speech.md,
+    memo peaked at +1.9 GB. In 5-minute pieces it peaked at +0.6 GB (docs/benchmarks.md, "Speech",
     "Memory"); what is left is mostly the decoded audio itself.
     """
     size, window = int(seconds * SAMPLE_RATE), int(0.5 * SAMPLE_RATE)

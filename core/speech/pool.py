@@ -1,8 +1,8 @@
 """Local transcription in worker processes: N memos decode at once on N cores.
 
-Measured on 2 cores (docs/benchmarks.md, "Memo throughput"): two memos in one process, two threads,
-decode no faster than one after the other (faster-whisper's Python-side work holds the GIL), while two
-processes with one decoding thread each nearly double the memos per hour. So a worker with
+Measured on 2 cores (docs/benchmarks.md, "Real transcription under a burst"): two memos in one process, two
+threads, decode no faster than one after the other (faster-whisper's Python-side work holds the GIL), while
+two processes with one decoding thread each nearly double the memos per hour. So a worker with
 `--concurrency 2` keeps two transcriber processes, each loading the model once, and hands each memo's
 audio to a free one. Errors come back as the same safe-to-show errors."""
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What primes the decoder: a short clinical vocabulary, then the therapist's client names, written
-as Whisper's own previous-window text. Measured in docs/benchmarks.md ("Transcription") and
-docs/benchmarks-speech.md:
+as Whisper's own previous-window text. Measured in docs/benchmarks.md
+("Transcription" and "Speech"):
 - A *timestamped* initial prompt, `<|0.00|> PHQ-9, ..., Maya Thompson, Siobhan. <|2.00|>`. A
   plain-text prompt (`hotwords` or a string `initial_prompt`) makes Whisper stop emitting timestamps,
   and on memos longer than one 30 s window whole sentences were then silently dropped.

@@ -1,14 +1,14 @@
 """CPU and memory a local Whisper model needs: how many decoding threads, how many megabytes.
 
 Threads. CTranslate2's default is 4 threads per model whatever the machine has. Measured on 2 cores
-(docs/benchmarks-speech.md, "Decoding threads"), one decoding thread per memo was the fastest for
+(docs/benchmarks.md, "Speech", "Decoding threads"), one decoding thread per memo was the fastest for
 tiny.en and base, alone or two memos at once, with the least system CPU: the decoder works token by
 token on small matrices, and the rest of a transcription (audio decoding, the VAD, features) and of
 the service needs a core too. The rule: keep one core for all that, share the others equally between
 the memos decoded at once, at least one each — `decoding_threads(concurrency)`, on the cores this
 process may use (CPU affinity, cgroup quota). ALLIANCE_WHISPER_THREADS (0 = the rule) overrides it.
 
-Memory. Measured by bench/bench_speech_memory.py (docs/benchmarks-speech.md, "Memory"), int8 weights,
+Memory. Measured by bench/bench_speech_memory.py (docs/benchmarks.md, "Speech", "Memory"), int8 weights,
 resident set size in MB, each in a fresh process: PROCESS_BASE_MB before any speech import; the
 model loaded (faster-whisper imported, weights in memory); and the peak above that while memos are in
 flight. A memo's peak grows with its length until the 5-minute pieces cap it (core/speech/local.py):

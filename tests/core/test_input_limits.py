@@ -37,7 +37,7 @@ async def test_a_question_over_the_limit_gets_a_clear_answer(make_service):
 
 def test_naming_the_client_reads_the_text_a_fixed_number_of_times(monkeypatch):
     """Each name found used to re-tokenize the whole text (a 125 KB note took 100 s): now the text is read
-    a fixed number of times however many names it holds. (Timings: docs/benchmarks-harden.md.)"""
+    a fixed number of times however many names it holds. (Timings: docs/benchmarks.md, "Keys, faults and hostile input".)"""
     from core.language import client_match, names
 
     read = []
