@@ -13,6 +13,8 @@ from core.context import Context, Who
 from core.preferences import apply_setting, settings_text
 from core.types import AudioMemo, Button, Cancel, ForgetClient, Reply
 from core.records import MemoStatus
+from core.replies import present_note
+from core.schedule.digests import digest_for, digest_reply
 
 
 async def ask(ctx: Context, who: Who, question: str) -> Reply:
@@ -32,8 +34,6 @@ async def clients(ctx: Context, who: Who, args: str) -> Reply:
 
 
 async def today(ctx: Context, who: Who, args: str) -> Reply:
-    from core.schedule.digests import digest_for, digest_reply
-
     return digest_reply(digest_for(ctx, who.therapist_id, ctx.today(who.therapist_id)))
 
 
@@ -68,12 +68,11 @@ async def write_typed_note(ctx: Context, who: Who, text: str, memo: AudioMemo, o
     if origin is not None:  # a chat: the acknowledgement becomes the note, through the job
         return Reply("")
     finished = await ctx.flow.run(who.therapist_id, receipt.memo_id)  # no chat to edit: answer directly
-    return _finished_reply(ctx, who, finished)
+    return finished_reply(ctx, who, finished)
 
 
-def _finished_reply(ctx: Context, who: Who, memo) -> Reply:
-    from core.replies import present_note
-
+def finished_reply(ctx: Context, who: Who, memo) -> Reply:
+    """What the therapist sees for a memo that has run: its note, or why it failed."""
     if memo is None:
         return Reply("I can't find that memo any more.")
     if memo.status == MemoStatus.FAILED or memo.note_id is None:
@@ -127,7 +126,7 @@ async def retry(ctx: Context, who: Who, args: str) -> Reply:
         written = sum(m.status == "delivered" for m in memos)
         failed = len(memos) - written
         return Reply(f"Retried {len(memos)} memo(s): {written} note(s) written" + (f", {failed} still failing." if failed else "."))
-    replies = [_finished_reply(ctx, who, memo) for memo in memos]
+    replies = [finished_reply(ctx, who, memo) for memo in memos]
     notes = [r for r in replies if r.note is not None]
     if len(replies) == 1:
         return replies[0]

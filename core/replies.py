@@ -28,6 +28,7 @@ from core.types import (
     ShowTranscript,
 )
 from core.records import MemoRecord
+from core.roster import clean_name, name_problem
 
 NOT_DISCUSSED = "Not discussed"
 MAX_CANDIDATES = 6
@@ -105,8 +106,6 @@ def draft_candidates(uow: UnitOfWork, therapist_id: int, memo: MemoRecord | None
 
 
 def suggested_name(name: str | None, clients: Sequence[ClientRecord]) -> str | None:
-    from core.roster import clean_name, name_problem
-
     if not name:
         return None
     name = clean_name(name)

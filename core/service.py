@@ -16,7 +16,7 @@ from core.buttons import BUTTONS, EXPIRED
 from core.commands import COMMANDS, Command, help_text, parse_command
 from core.context import Context, Who
 from core.errors import AllianceError, NotEnrolled, NotPrivate, SimilarTherapist
-from core.handlers import ask, write_typed_note
+from core.handlers import ask, finished_reply, write_typed_note
 from core.jobs import Jobs
 from core.language.names import looks_like_name
 from core.memo_flow import MemoFlow
@@ -158,10 +158,8 @@ class Assistant:
 
     async def finish_memo(self, therapist_id: int, memo_id: int) -> Reply:
         """Run a memo to the end in this process (CLI, console, demo) and return its note or its failure."""
-        from core.handlers import _finished_reply
-
         memo = await self.flow.run(therapist_id, memo_id)
-        return _finished_reply(self.ctx, Who(therapist_id, "console"), memo)
+        return finished_reply(self.ctx, Who(therapist_id, "console"), memo)
 
     def unfinished_memos(self, therapist_id: int) -> list[int]:
         """This therapist's memos the terminal left half-way (a killed command): oldest first."""

@@ -23,6 +23,7 @@ import os
 from pathlib import Path
 
 from core.config import Settings
+from core.speech.models import model_name
 
 # Measured: see the module docstring. Keys are the names in core/speech/models.py.
 PROCESS_BASE_MB = 65  # Python with alliance's core imported, before faster-whisper
@@ -69,8 +70,6 @@ def memory_ceiling_mb(configured: int) -> int:
 def concurrency_for_memory(settings: Settings, wanted: int, ceiling_mb: int) -> int:
     """The most memos at once (up to `wanted`) whose transcriber processes fit under the ceiling with a
     2-minute memo each; at least one (the memory budget then holds back any memo that would not fit)."""
-    from core.speech.models import model_name
-
     name = model_name(settings.whisper_model)
     key = name if name in MODEL_RESIDENT_MB else _UNMEASURED
     per_memo = PROCESS_BASE_MB + MODEL_RESIDENT_MB[key] + MEMO_2MIN_MB[key]
@@ -90,8 +89,6 @@ def model_memory_mb(settings: Settings, *, concurrency: int = 1) -> int:
 
     A directory model that was not measured is costed as the largest measured one.
     """
-    from core.speech.models import model_name
-
     name = model_name(settings.whisper_model)
     key = name if name in MODEL_RESIDENT_MB else _UNMEASURED
     return MODEL_RESIDENT_MB[key] + MEMO_PEAK_MB[key] * max(0, concurrency)
@@ -104,8 +101,6 @@ MEMO_2MIN_MB = {"tiny.en": 224, "base": 243}
 
 def memo_memory_mb(settings: Settings, seconds: float | None) -> int:
     """Estimated peak MB one memo of `seconds` adds while it is transcribed (the memory budget's unit)."""
-    from core.speech.models import model_name
-
     name = model_name(settings.whisper_model)
     key = name if name in MODEL_RESIDENT_MB else _UNMEASURED
     short, long = MEMO_2MIN_MB[key], MEMO_PEAK_MB[key]
