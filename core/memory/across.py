@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterator
+from typing import Callable, Iterator
 
 from core.alliance.timeline import build_timeline
 from core.language.client_match import ClientRecord
 from core.memory.caseload import Caseload
-from core.memory.categories import (IDEATION, asks_open, canonical, category_label, flag_label, matches, measure_key,
-                                    worse_when_higher)
+from core.memory.categories import (IDEATION, asks_open, canonical, category_label, flag_label, matches, measure_filter,
+                                    measure_key, worse_when_higher)
 from core.memory.excerpts import NO_NOTE
 from core.memory.query import Query
 from core.memory.selection import usable
@@ -212,17 +212,15 @@ class _Entered:
     session_date: date
 
 
-def _series(notes: list[NoteDraft], wanted: str | None, entries=()):
-    """{measure key: (name, [(note or _Entered, score, uncertain)] oldest first)}."""
+def _series(notes: list[NoteDraft], wanted: Callable[[str], bool], entries=()):
+    """{measure key: (name, [(note or _Entered, score, uncertain)] oldest first)} for the measures wanted."""
     points = [(note, m) for note in reversed(notes) for m in note.measures]
     points += [(_Entered(e.session_date), e.measure) for e in entries if e.kind == "score" and e.measure is not None]
     points.sort(key=lambda p: p[0].session_date)  # stable: a note before an entry of the same day
     out: dict[str, tuple[str, list]] = {}
     for note, m in points:
-        key = measure_key(m.name)
-        if wanted and not (key.startswith(wanted) or wanted.startswith(key)):
-            continue
-        out.setdefault(key, (m.name, []))[1].append((note, m, bool(getattr(m, "uncertain", False))))
+        if wanted(m.name):
+            out.setdefault(measure_key(m.name), (m.name, []))[1].append((note, m, bool(getattr(m, "uncertain", False))))
     return out
 
 
@@ -244,7 +242,7 @@ def _wanted(direction: str | None, name: str, change: float) -> bool:
 
 
 def measures_answer(query: Query, caseload: Caseload, today: date) -> Answer:
-    wanted = measure_key(query.measure) if query.measure else None
+    wanted = measure_filter(query.measure)
     window = _range(query)
     rows, unsure, seen = [], [], 0
     for client, notes in each_client(caseload, today):
@@ -269,11 +267,11 @@ def measures_answer(query: Query, caseload: Caseload, today: date) -> Answer:
             if _wanted(query.direction, name, change):
                 rows.append((abs(change), client, name, before, before_note, last, last_note, change))
     word = {"worse": "got worse", "better": "improved", "up": "went up", "down": "went down"}.get(query.direction, "changed")
-    what = query.measure or "Scores"
+    what = query.measure or "scores"
     out = Lines([], [])
     if not rows:
-        text = f"{NO_NOTE} — no {query.measure or 'scores'} that {word} between the last two scores"
-        text += f" ({plural(seen, 'score series')} looked at)." if seen else " (no scores recorded)."
+        text = f"{NO_NOTE} — no {what} that {word} between the last two scores"
+        text += f" ({seen} score series looked at)." if seen else " (no scores recorded)."
     else:
         rows.sort(key=lambda r: (-r[0], r[1].name))
         for _, client, name, before, before_note, last, last_note, change in rows[:MAX_CLIENTS]:
@@ -281,7 +279,7 @@ def measures_answer(query: Query, caseload: Caseload, today: date) -> Answer:
             sign = "up" if change > 0 else "down"
             out.add(f"- {client.name} — {name} {was} → {_fmt(last.score)} ({_when(last_note)}), {sign} "
                     f"{_fmt(abs(change))}", client, *_noted(before_note), *_noted(last_note))
-        text = f"{what} that {word}{_span(query)}, last two scores — {plural(len(rows), 'change')}:\n" + "\n".join(out.lines)
+        text = f"{what[0].upper() + what[1:]} that {word}{_span(query)}, last two scores — {plural(len(rows), 'change')}:\n" + "\n".join(out.lines)
         text += _more([(0, r[1]) for r in rows], "changes")
     if unsure:
         text += "\nNot compared, the latest score is marked uncertain: " + ", ".join(

@@ -6,7 +6,7 @@ import re
 from typing import Iterable
 
 from core.language.client_match import ClientRecord
-from core.memory.categories import category_label, matches
+from core.memory.categories import category_label, matches, measure_filter, measure_key
 from core.memory.excerpts import MAX_LINES, NO_NOTE, cite, lines, relevance, scope, units, when
 from core.memory.query import Query
 from core.types import Answer, Flag, NoteDraft
@@ -138,21 +138,17 @@ def _plain(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
 
 
-def _measure_key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
-
-
 def measures_answer(query: Query, scoped: list[NoteDraft], client: ClientRecord) -> Answer:
     """Scores per measure, oldest to newest, each with its session date."""
-    wanted = _measure_key(query.measure) if query.measure else None
+    wanted = measure_filter(query.measure)
     series: dict[str, list[tuple[NoteDraft, str]]] = {}
     names: dict[str, str] = {}
     uncertain: list[tuple[NoteDraft, str, str]] = []
     for note in reversed(scoped):
         for m in note.measures:
-            key = _measure_key(m.name)
-            if wanted and not (key.startswith(wanted) or wanted.startswith(key)):
+            if not wanted(m.name):
                 continue
+            key = measure_key(m.name)
             if getattr(m, "uncertain", False):  # never shown as a clean number in a trend
                 series.setdefault(key, []).append((note, f"uncertain ({note.session_date.isoformat()})"))
                 if m.evidence:

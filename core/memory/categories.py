@@ -3,7 +3,9 @@ way a score moving is worse. Pure tables and small functions; no note text is ke
 from __future__ import annotations
 
 import re
+from typing import Callable
 
+from core.notes.scales import is_alliance_measure
 from core.types import Flag
 
 # Risk kinds as the note writer records them (and the older kinds still in stored notes).
@@ -127,6 +129,7 @@ def flag_label(flag: Flag) -> str:
 
 # ---- measures -------------------------------------------------------------------------------------
 HIGHER_IS_BETTER = frozenset({"ors", "srs", "wemwbs", "swls", "whoqol"})  # outcome/session rating: up is good
+FEEDBACK = "session feedback"  # a question about the client's feedback on the therapy, no scale named
 
 
 def measure_key(name: str) -> str:
@@ -135,14 +138,25 @@ def measure_key(name: str) -> str:
 
 def worse_when_higher(name: str) -> bool:
     key = measure_key(name)
-    return not any(key.startswith(k) for k in HIGHER_IS_BETTER)
+    return not (any(key.startswith(k) for k in HIGHER_IS_BETTER) or is_alliance_measure(name))
+
+
+def measure_filter(asked: str | None) -> Callable[[str], bool]:
+    """Which stored measure names a question's measure covers: every one, the feedback scales (SRS,
+    WAI-SR, a session rating), or one scale however it is spelt ("PHQ9" is "PHQ-9")."""
+    if asked is None:
+        return lambda name: True
+    if asked == FEEDBACK:
+        return is_alliance_measure
+    wanted = measure_key(asked)
+    return lambda name: measure_key(name).startswith(wanted) or wanted.startswith(measure_key(name))
 
 
 _WORSE = re.compile(r"\bwors\w*|\bdeteriorat\w*|\bdeclin\w*|\bslipp\w*|\bgetting bad|\bbad(?:ly)? direction|\bregress\w*")
 _BETTER = re.compile(r"\bimprov\w*|\bbetter\b|\bprogress\w*|\brecover\w*")
 _UP = re.compile(r"\bwent up\b|\bgo(?:ne|ing|es)? up\b|\bincreas\w*|\bhigher\b|\brais\w*|\brose\b|\brising\b"
                  r"|\bjump\w*|\bclimb\w*|\bspik\w*")
-_DOWN = re.compile(r"\bwent down\b|\bgo(?:ne|ing|es)? down\b|\bdecreas\w*|\blower\b|\bdrop\w*|\bfell\b|\bfall\w*|\breduc\w*")
+_DOWN = re.compile(r"\bwent down\b|\bgo(?:ne|ing|es)? down\b|\bdecreas\w*|\blower\b|\bdrop\w*|\bdip(?:s|ped|ping)?\b|\bfell\b|\bfall\w*|\breduc\w*")
 
 
 def direction(lower: str) -> str | None:

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Sequence
 
 from core.language.client_match import STRONG, ClientRecord, close_matches, match_name, norm_token
-from core.memory.categories import alliance_kinds, direction, risk_kinds
+from core.memory.categories import FEEDBACK, alliance_kinds, direction, risk_kinds
 from core.memory.intent import caseload_kind, day_ahead, forward, unseen_days
 from core.memory.question_time import parse_time, yearless
 from core.memory.topics import QUERY_ONLY, query_key, stem, word_keys
@@ -66,12 +66,23 @@ _MEASURES = (
 )
 
 
+# The client's feedback on the therapy as scores, with no scale named: "whose session feedback dropped?",
+# "which clients rated the session lower?", "any dip in session ratings?".
+_FEEDBACK = re.compile(
+    r"\bfeedback (?:scores?|ratings?|measures?|forms?)\b|\bsession (?:feedback|ratings?)\b|\balliance (?:scores?|ratings?)\b"
+    r"|\brat(?:ed|es|ing|e) (?:the |their |his |her |our |my |a |each |last |this )?(?:sessions?|therapy|me)\b"
+    r"|\bfeedback (?:\w+ )?(?:dropp?\w*|dipp?\w*|fell|fall\w*|went (?:up|down)|got (?:worse|better)|worse\w*|declin\w*|improv\w*"
+    r"|chang\w*|low\w*|high\w*|ros\w*|increas\w*|decreas\w*)"
+    r"|\b(?:drop|dip|fall|decline|change|rise|increase|decrease)s? in (?:\w+ )?feedback\b"
+)
+
+
 def _kind(q: str) -> tuple[str, str | None]:
-    for kind, pattern in _KIND_PATTERNS:
-        if re.search(pattern, q):
-            measure = next((name for pat, name in _MEASURES if re.search(pat, q)), None) if kind == "measures" else None
-            return kind, measure
-    return "general", None
+    kind = next((kind for kind, pattern in _KIND_PATTERNS if re.search(pattern, q)), "general")
+    named = next((name for pat, name in _MEASURES if re.search(pat, q)), None)
+    if kind in ("general", "measures") and not named and _FEEDBACK.search(q):
+        return "measures", FEEDBACK
+    return kind, named if kind == "measures" else None
 
 
 # ---- the client and the topic ---------------------------------------------------------------------

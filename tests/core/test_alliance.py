@@ -224,3 +224,42 @@ async def test_which_clients_have_an_open_rupture_and_whose_srs_dropped(practice
     answer = await service.answer(sender, "whose SRS dropped?")
     assert "- Maya Thompson — SRS 36 (2026-10-20) → 29 (2026-11-18, entered), down 7" in answer.text
     assert "- Daniel Okafor — SRS 33 (2026-10-07) → 31 (2026-10-14), down 2" in answer.text
+
+
+FEEDBACK_QUESTIONS = (
+    "whose session feedback dropped?", "which clients rated the session lower?", "any drop in session ratings?",
+    "whose alliance scores went down?", "did anyone's feedback scores fall?", "whose session ratings got worse?",
+    "has anyone's feedback declined?", "which clients gave lower session ratings lately?",
+    "any dip in feedback across my caseload?", "who rated their sessions lower last time?",
+    "whose feedback went down?", "show me clients whose session feedback got worse",
+    "any clients with falling alliance ratings?", "which of my clients rated therapy lower?",
+    "has session feedback dropped for anyone?", "who rated me lower?", "decrease in feedback scores?",
+    "which clients' feedback ratings decreased?", "any clients whose session ratings are dropping?",
+    "whose feedback scores are lower than before?",
+)
+
+
+@pytest.mark.parametrize("question", FEEDBACK_QUESTIONS)
+async def test_feedback_without_a_scale_named_means_the_feedback_scales_only(practice, question):
+    """A symptom score that fell (PHQ-9 14 -> 9, an improvement) is not session feedback that dropped."""
+    service, sender, tid, maya, daniel = practice
+    for i, (day, text) in enumerate(((date(2026, 11, 3), "Maya Thompson. PHQ-9 14."),
+                                     (date(2026, 11, 10), "Maya Thompson. PHQ-9 9. Sleeping better."))):
+        await support.typed_note(service, sender, text, message_id=f"phq{i}", session_date=day)
+    answer = await service.answer(sender, question)
+    assert "- Daniel Okafor — SRS 33 (2026-10-07) → 31 (2026-10-14), down 2" in answer.text, (question, answer.text)
+    assert "PHQ" not in answer.text and "Maya" not in answer.text
+
+
+@pytest.mark.parametrize("question", ("how did Maya rate the sessions?", "what were Maya's session ratings?"))
+async def test_one_clients_session_ratings_are_her_feedback_scores(practice, question):
+    service, sender, *_ = practice
+    answer = await service.answer(sender, question)
+    assert "SRS: 38 (2026-10-06) → 30 (2026-10-13) → 36 (2026-10-20)" in answer.text, answer.text
+
+
+async def test_feedback_in_words_is_still_a_topic(practice):
+    service, sender, *_ = practice
+    answer = await service.answer(sender, "what feedback did Maya give about the pace?")
+    assert "said I pushed too fast" in answer.text
+    assert "SRS:" not in answer.text
