@@ -151,6 +151,7 @@ def digest_json(digest) -> dict:
                 "follow_ups": list(i.follow_ups),
                 "risks": flags(i.risks),
                 "alliance": flags(i.alliance),
+                "addenda": [{"session_date": day.isoformat(), "text": text} for day, text in i.addenda],
             }
             for i in digest.items
         ],

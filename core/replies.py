@@ -194,6 +194,7 @@ def item_lines(item: DigestItem, *, short: bool = False) -> list[str]:
     lines.extend(f"  Homework to check: {h}" for h in item.homework)
     if not short:
         lines.extend(f"  Follow up: {f}" for f in item.follow_ups)
+        lines.extend(f"  Addendum to {day:%a %d %b}: {text}" for day, text in item.addenda)
     risks, screenings = split_risks(item.risks)
     lines.extend(f"  ⚠ Risk — {flag_label(f)}: \"{f.evidence}\"" for f in risks)
     lines.extend(f"  Screened — {flag_label(f)}: \"{f.evidence}\"" for f in screenings)

@@ -291,6 +291,7 @@ class DigestItem:
     risks: tuple[Flag, ...] = ()
     alliance: tuple[Flag, ...] = ()
     alliance_items: tuple[AllianceItem, ...] = ()  # open ruptures, feedback drops, quiet goals
+    addenda: tuple[tuple[date, str], ...] = ()  # (the signed note's session date, the addendum), newest first
 
     @property
     def first_session(self) -> bool:

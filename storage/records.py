@@ -261,17 +261,20 @@ class SqlNotes:
         return self._with_addenda(therapist_id, [self.draft(r) for r in rows])
 
     def _with_addenda(self, therapist_id: int, notes: list[NoteDraft]) -> list[NoteDraft]:
-        """A signed note's corrections travel with it, so answers quote them too (one query)."""
-        signed = [n.note_id for n in notes if n.signed_at is not None]
-        if not signed:
-            return notes
-        found: dict[int, list[Addendum]] = defaultdict(list)
-        for part in in_chunks(signed):
-            rows = self.s.exec(select(NoteAddendum).where(NoteAddendum.therapist_id == therapist_id, NoteAddendum.note_id.in_(part))
-                               .order_by(NoteAddendum.id))
+        """A signed note's corrections travel with it, so answers and digests quote them too (one query)."""
+        found = self._addenda([therapist_id], [n.note_id for n in notes if n.signed_at is not None])
+        return [replace(n, addenda=tuple(found[(therapist_id, n.note_id)])) if (therapist_id, n.note_id) in found else n
+                for n in notes]
+
+    def _addenda(self, therapist_ids: Sequence[int], note_ids: list[int]) -> dict[tuple[int, int], list[Addendum]]:
+        """{(therapist id, note id): addenda, oldest first}: a row counts only under its own therapist."""
+        found: dict[tuple[int, int], list[Addendum]] = defaultdict(list)
+        for part in in_chunks(note_ids):
+            rows = self.s.exec(select(NoteAddendum).where(NoteAddendum.therapist_id.in_(list(therapist_ids)),
+                                                          NoteAddendum.note_id.in_(part)).order_by(NoteAddendum.id))
             for a in rows:
-                found[a.note_id].append(Addendum(self.cipher.decrypt(a.content_enc), a.created_at))
-        return [replace(n, addenda=tuple(found[n.note_id])) if n.note_id in found else n for n in notes]
+                found[(a.therapist_id, a.note_id)].append(Addendum(self.cipher.decrypt(a.content_enc), a.created_at))
+        return found
 
     def latest(self, therapist_id: int, limit: int = 10) -> list[NoteDraft]:
         rows = self.s.exec(
@@ -311,7 +314,9 @@ class SqlNotes:
             )
             for row in rows:
                 out[(row.therapist_id, row.client_id)].append(self.draft(row))
-        return out
+        found = self._addenda(therapist_ids, [n.note_id for notes in out.values() for n in notes if n.signed_at is not None])
+        return {key: [replace(n, addenda=tuple(found[(key[0], n.note_id)])) if (key[0], n.note_id) in found else n
+                      for n in notes] for key, notes in out.items()}
 
     def draft(self, row) -> NoteDraft:
         """A note row (or a NOTE_COLUMNS row) decrypted into the core's NoteDraft."""

@@ -2,10 +2,12 @@
 Digest out; sending and scheduling live elsewhere."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, tzinfo
 from typing import Callable, Sequence
 
 from core.alliance.prep import prep_items
+from core.notes.safety import detect_risks
 from core.records import AllianceEntry
 from core.types import Digest, DigestItem, Flag, NoteDraft
 
@@ -33,7 +35,7 @@ def compose_item(
     if not before:
         return DigestItem(appointment_id, client_name, starts_at, last_session=None)
     last = before[-1]
-    recent = before[-RECENT_SESSIONS_FOR_FLAGS:]
+    recent = [_with_addendum_risks(n) for n in before[-RECENT_SESSIONS_FOR_FLAGS:]]
     return DigestItem(
         appointment_id=appointment_id,
         client_name=client_name,
@@ -46,7 +48,17 @@ def compose_item(
         risks=_recent_flags(recent, "risks"),
         alliance=_recent_flags(recent, "alliance"),
         alliance_items=prep_items(before[-RECENT_SESSIONS_FOR_ALLIANCE:], entries, starts_at.date()),
+        addenda=tuple((n.session_date, a.text) for n in reversed(recent) for a in reversed(n.addenda)),
     )
+
+
+def _with_addendum_risks(note: NoteDraft) -> NoteDraft:
+    """A signed note's addenda can carry what was learnt after signing ("she called that night and said she
+    has pills saved up"): their risk flags count like the note's own, quoting the addendum."""
+    if not note.addenda:
+        return note
+    found = detect_risks(" ".join(a.text for a in note.addenda))
+    return replace(note, risks=tuple(found) + note.risks) if found else note  # newer than the note's own
 
 
 def compose_digest(

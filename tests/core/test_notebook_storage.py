@@ -51,6 +51,32 @@ async def test_sign_lock_addenda_and_lists(make_service):
         assert uow.session.execute(text("SELECT count(*) FROM noteaddendum")).scalar_one() == 0
 
 
+async def test_an_addendum_reaches_the_digest_and_its_risk_is_flagged(make_service):
+    """Learnt after signing: the morning digest (one therapist's and the 07:30 batch) shows the addendum and
+    flags the risk in it, quoting it; another therapist's digest shows nothing of it."""
+    from core.replies import digest_text
+    from core.schedule.digests import compose_digests, digest_for
+
+    service = make_service()
+    sender, other = service.console_sender("Dr. Rivera"), service.console_sender("Dr. Osei")
+    tid, other_id = service.therapist_id(sender), service.therapist_id(other)
+    note = (await support.typed_note(service, sender, MAYA, message_id="m1")).note
+    said = "She called that evening and said she has been saving up her pills."
+    with service.ctx.uow() as uow:
+        assert uow.notes.sign(tid, note.note_id, "console", AT)
+        uow.notes.add_addendum(tid, note.note_id, said, "console", AT)
+        uow.commit()
+    day = date(2026, 11, 27)
+    for therapist_id, client_id in ((tid, note.client_id), (other_id, support.add_client(service, other_id, "Maya Thompson").id)):
+        support.add_appointment(service, therapist_id, client_id, datetime(2026, 11, 27, 10, 0, tzinfo=timezone.utc))
+    batch = compose_digests(service.ctx, [(tid, day), (other_id, day)])
+    for digest in (digest_for(service.ctx, tid, day), batch[tid]):
+        text = digest_text(digest)
+        assert f"Addendum to Fri 20 Nov: {said}" in text, text
+        assert f'⚠ Risk — preparatory behaviour: "{said}"' in text, text
+    assert "pills" not in digest_text(batch[other_id]) and "pills" not in digest_text(digest_for(service.ctx, other_id, day))
+
+
 def test_a_database_from_before_0003_keeps_its_notes(database_url, tmp_path):
     from alembic import command
     from alembic.config import Config
