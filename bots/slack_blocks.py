@@ -12,7 +12,8 @@ from dataclasses import replace
 from typing import Any, Iterable, Sequence
 
 from bots.render import split_message
-from core.replies import NOT_DISCUSSED, addendum_heading, flag_label, item_lines, measures_text, signature_line, split_risks
+from core.replies import (NOT_DISCUSSED, addendum_heading, flag_label, item_lines, measures_text, note_lists, signature_line,
+                          split_risks)
 from core.actions import encode
 from core.commands import COMMANDS
 from core.types import Button, ChooseClient, Digest, ListNotes, NoteDraft, Reply, ShowNote
@@ -76,12 +77,8 @@ def note_blocks(note: NoteDraft, heading: str) -> list[Block]:
         blocks += sections(f"*Summary*\n{escape(note.summary)}")
     for name, text in note.sections:
         blocks += sections(f"*{escape(name)}*\n{escape(text) if text.strip() else '_' + NOT_DISCUSSED + '_'}")
-    # The plan list gets its own name when the format already has a "Plan" part, so the note
-    # doesn't show two sections called Plan.
-    plan_title = "Next steps" if any(name.lower() == "plan" for name, _ in note.sections) else "Plan"
-    for title, items in (("Homework", note.homework), (plan_title, note.plan), ("Follow up next time", note.follow_ups)):
-        if items:
-            blocks += sections(f"*{title}*\n" + "\n".join(f"• {escape(i)}" for i in items))
+    for title, items in note_lists(note):
+        blocks += sections(f"*{title}*\n" + "\n".join(f"• {escape(i)}" for i in items))
     if note.measures:
         blocks += sections("*Measures*: " + escape(measures_text(note.measures)))
     if screenings:  # a screening result, not a warning

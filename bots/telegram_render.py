@@ -14,7 +14,7 @@ from telegram.error import BadRequest
 
 from bots.render import plain_text, split_message
 from core.actions import encode
-from core.replies import NOT_DISCUSSED, addendum_heading, flag_label, measures_text, signature_line, split_risks
+from core.replies import NOT_DISCUSSED, addendum_heading, flag_label, measures_text, note_lists, signature_line, split_risks
 from core.types import NoteDraft, Reply
 
 log = logging.getLogger(__name__)
@@ -49,12 +49,8 @@ def note_blocks(heading: str, note: NoteDraft) -> list[str]:
         blocks.append("⚠️ <b>Risk</b>\n" + "\n".join(lines))
     for name, text in note.sections:
         blocks.append(f"<b>{esc(name)}</b>\n{esc(text or NOT_DISCUSSED)}")
-    section_text = " ".join(text for _, text in note.sections).lower()
-    # Plan items already written out in a section would repeat under a second "Plan" heading.
-    plan = tuple(item for item in note.plan if item.lower().rstrip(".") not in section_text)
-    for title, items in (("Homework", note.homework), ("Plan", plan), ("Follow up next time", note.follow_ups)):
-        if items:
-            blocks.append(f"<b>{title}</b>\n" + "\n".join(f"• {esc(item)}" for item in items))
+    for title, items in note_lists(note):
+        blocks.append(f"<b>{title}</b>\n" + "\n".join(f"• {esc(item)}" for item in items))
     if note.measures:
         blocks.append("<b>Measures</b>: " + esc(measures_text(note.measures)))
     if screenings:  # a screening result, not a warning

@@ -2,6 +2,7 @@
 (the console prints these; the bots render the structured parts their own way)."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Sequence
 
@@ -114,6 +115,20 @@ def suggested_name(name: str | None, clients: Sequence[ClientRecord]) -> str | N
     return name
 
 
+def note_lists(note: NoteDraft) -> list[tuple[str, tuple[str, ...]]]:
+    """The note's lists under their headings, for every channel. A plan item already written out in a
+    section, or already listed as homework or a follow-up, is not repeated under a second heading."""
+    def plain(text: str) -> str:
+        return " ".join(re.sub(r"\W+", " ", text.lower()).split())
+
+    written = plain(" ".join(text for _, text in note.sections))
+    listed = {plain(item) for item in (*note.homework, *note.follow_ups)}
+    plan = tuple(item for item in note.plan if plain(item) not in written and plain(item) not in listed)
+    plan_title = "Next steps" if any(name.lower() == "plan" for name, _ in note.sections) else "Plan"
+    lists = (("Homework", note.homework), (plan_title, plan), ("Follow up next time", note.follow_ups))
+    return [(title, items) for title, items in lists if items]
+
+
 def note_text(note: NoteDraft) -> str:
     """A plain-text note, for the console and exports."""
     client = note.client_name or "(client not chosen yet)"
@@ -122,10 +137,9 @@ def note_text(note: NoteDraft) -> str:
         lines.append(f"Summary: {note.summary}")
     for name, text in note.sections:
         lines.append(f"\n{name}:\n{text or NOT_DISCUSSED}")
-    for title, items in (("Homework", note.homework), ("Next steps", note.plan), ("Follow up next time", note.follow_ups)):
-        if items:
-            lines.append(f"\n{title}:")
-            lines.extend(f"- {item}" for item in items)
+    for title, items in note_lists(note):
+        lines.append(f"\n{title}:")
+        lines.extend(f"- {item}" for item in items)
     if note.measures:
         lines.append("\nMeasures: " + measures_text(note.measures))
     risks, screenings = split_risks(note.risks)

@@ -78,3 +78,21 @@ def test_self_hosted_server_urls():
     )
     custom = Settings(telegram_base_url="http://tg:8081/bot", telegram_base_file_url="http://files:8081")
     assert api_urls(custom) == ("http://tg:8081/bot", "http://files:8081/file/bot")
+
+
+def test_a_plan_item_already_written_or_listed_is_not_repeated_on_any_channel():
+    """The demo's note said "keep a thought record" four times: in Plan, Homework, Next steps and Follow up."""
+    from bots.slack_blocks import note_blocks as slack_blocks
+    from core.replies import note_text
+
+    written = note(sections=(("Data", "Anxious at work."), ("Assessment", "Engaged."),
+                             ("Plan", "Keep a thought record before each meeting. Next time, check in on her father's visit.")),
+                   homework=("Keep a thought record before each meeting.",), follow_ups=("Check in on her father's visit.",),
+                   plan=("Keep a thought record before each meeting.", "Next time, check in on her father's visit.",
+                         "Book a review with the GP."))
+    telegram = "\n".join(render(Reply("", note=written)))
+    slack = str(slack_blocks(written, "Note"))
+    for shown in (telegram, slack, note_text(written)):
+        assert shown.count("thought record before each meeting") == 2  # the Plan section and the homework list
+        assert shown.count("father's visit") == 2  # the Plan section and the follow-up list
+        assert shown.count("Book a review with the GP.") == 1  # a plan item said nowhere else stays
