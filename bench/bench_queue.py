@@ -30,15 +30,18 @@ async def main() -> None:
     parser.add_argument("--therapists", type=int, default=20)
     parser.add_argument("--transcribe-s", type=float, default=0.5)
     parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--kills", type=int, default=2, help="SIGKILLs in the last run (0: no kill run)")
+    parser.add_argument("--api-latency-ms", type=float, default=0.0, help="each Bot API answer takes this long")
     args = parser.parse_args()
     audio = (SHARED_DATA / "speech/formats/jfk.ogg").read_bytes()
-    runs = [(int(w), 0) for w in args.workers.split(",")] + [(2, 2)]
+    runs = [(int(w), 0) for w in args.workers.split(",")] + ([(2, args.kills)] if args.kills else [])
     out = {"date": date.today().isoformat(), "machine": machine(), "memos": args.memos, "therapists": args.therapists,
-           "transcribe_s": args.transcribe_s, "runs": []}
+           "transcribe_s": args.transcribe_s, "api_latency_ms": args.api_latency_ms, "runs": []}
     for workers, kills in runs:
         with tempfile.TemporaryDirectory() as tmp, temporary_pg_database("alliance_bench_queue") as url:
             result = await run_load(url, Path(tmp), memos=args.memos, therapists=args.therapists, workers=workers,
-                                    kills=kills, transcribe_s=args.transcribe_s, audio=audio)
+                                    kills=kills, transcribe_s=args.transcribe_s, audio=audio,
+                                    api_latency_s=args.api_latency_ms / 1000)
         out["runs"].append({"workers": workers, **result.summary()})
         print(json.dumps(out["runs"][-1]), file=sys.stderr, flush=True)
     print(json.dumps(out, indent=2))

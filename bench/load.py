@@ -117,7 +117,7 @@ class Processes:
 
 async def run_load(url: str, workdir: Path, *, memos: int = 200, therapists: int = 20, workers: int = 2,
                    kills: int = 0, transcribe_s: float = 0.5, concurrency: int = 1, audio: bytes,
-                   trickle_s: float = 0.25, timeout_s: float = 600) -> LoadResult:
+                   trickle_s: float = 0.25, timeout_s: float = 600, api_latency_s: float = 0.0) -> LoadResult:
     """`memos` spread over `therapists`, `workers` worker processes (concurrency each); `kills` times a
     worker is SIGKILLed mid-run and started again. The first half arrives as one burst (the workers'
     throughput); the second half one every `trickle_s` while the workers are still busy with the backlog
@@ -126,6 +126,7 @@ async def run_load(url: str, workdir: Path, *, memos: int = 200, therapists: int
     data_dir = workdir / "data"
     _seed(url, data_dir, key, therapists)
     telegram = await FakeTelegram().start()
+    telegram.latency_s = api_latency_s
     openai = FakeOpenAI().start()
     openai.every_transcription = Scripted(content=TRANSCRIPT, delay_s=transcribe_s)
     procs = Processes(_env(url, data_dir, key, telegram, openai), workdir, concurrency)

@@ -16,6 +16,7 @@ from telegram.ext import Application, Defaults
 
 from bots.telegram_channel import TelegramChannel, TelegramNotifier
 from bots.telegram_handlers import TelegramHandlers
+from bots.telegram_order import PerChatOrder
 from bots.telegram_render import NO_PREVIEW
 from core.commands import COMMANDS, menu_entry
 from core.config import Settings
@@ -83,6 +84,7 @@ def build_application(service: Assistant, settings: Settings) -> tuple[Applicati
         .base_file_url(base_file_url)
         .defaults(Defaults(link_preview_options=NO_PREVIEW))
         .job_queue(None)  # scheduling is bots/scheduler.py's job, from the database
+        .concurrent_updates(PerChatOrder())  # chats at once, each chat in order
         .build()
     )
     handlers = TelegramHandlers(service, settings)

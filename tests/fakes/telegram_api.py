@@ -45,6 +45,7 @@ class FakeTelegram:
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.latency_s = 0.0  # each API answer waits this long, like a round trip to Telegram (benchmarks)
 
     # ---- lifecycle -----------------------------------------------------------------------------
     async def start(self) -> "FakeTelegram":
@@ -176,6 +177,8 @@ class FakeTelegram:
         method = request.match_info["method"]
         params, files = await _params(request)
         self.calls.append(Call(method, params, files))
+        if self.latency_s and method != "getUpdates":
+            await asyncio.sleep(self.latency_s)
         handler = getattr(self, f"_{method}", None)
         if handler is None:
             return _ok(True)
