@@ -117,11 +117,13 @@ def run(url: str | None, clients: int, per_client: int, count: int) -> dict:
     with service.ctx.uow() as uow:
         uow.optimize()  # what the daily maintenance does: fresh statistics for the planner
     who = Who(therapist_id, "bench")
-    timings, found = {}, {}
+    timings, found, by_caseload_question = {}, {}, {}
     for form, question in questions(records, count, rng):
         tick = time.perf_counter()
         answer = answer_for(service.ctx, who, question)
         timings.setdefault(form, []).append((time.perf_counter() - tick) * 1000)
+        if form == "caseload":
+            by_caseload_question.setdefault(question, []).append(timings[form][-1])
         found.setdefault(form, [0, 0])[0 if answer.found else 1] += 1
     every = sorted(t for ts in timings.values() for t in ts)
     service.ctx.uow.engine.dispose()
@@ -132,6 +134,7 @@ def run(url: str | None, clients: int, per_client: int, count: int) -> dict:
         "max_ms": round(every[-1], 1),
         "by_form": {form: {"p95_ms": round(sorted(ts)[int(len(ts) * 0.95)], 1), "found": found[form][0], "refused": found[form][1]}
                     for form, ts in timings.items()},
+        "caseload_p50_ms": {q: round(statistics.median(ts), 1) for q, ts in sorted(by_caseload_question.items())},
     }
 
 

@@ -31,13 +31,15 @@ class StoredCaseload:
         self.clients = uow.clients.list(therapist_id)
         self.loaded: dict[int, list[NoteDraft]] = {}
 
-    def notes(self, client_id: int, *, latest: int | None = None, until: date | None = None) -> list[NoteDraft]:
+    def notes(self, client_id: int, *, latest: int | None = None, until: date | None = None,
+              since: date | None = None) -> list[NoteDraft]:
         if self.whole:
-            latest = None
-        if client_id in self.loaded and latest is None:
+            latest = since = None
+        if client_id in self.loaded:  # all of them, read before
             return self.loaded[client_id]
-        notes = self.uow.notes.for_client(self.therapist_id, client_id, latest=latest, until=until)
-        self.loaded[client_id] = notes
+        notes = self.uow.notes.for_client(self.therapist_id, client_id, latest=latest, until=until, since=since)
+        if latest is None and since is None:  # only a whole history answers every later question
+            self.loaded[client_id] = notes
         return notes
 
     def entries(self, client_id: int):

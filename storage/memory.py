@@ -240,9 +240,9 @@ class MemoryNotes(_Repo):
         return sorted(notes, key=lambda n: (n.session_date, n.note_id))
 
     def for_client(self, therapist_id: int, client_id: int, *, latest: int | None = None,
-                   until: date | None = None) -> list[NoteDraft]:
+                   until: date | None = None, since: date | None = None) -> list[NoteDraft]:
         notes = [replace(n, addenda=tuple(a for a, _ in self.st.notes[n.note_id].get("addenda", ())))
-                 for n in self._final(therapist_id) if n.client_id == client_id]
+                 for n in self._final(therapist_id) if n.client_id == client_id and (since is None or n.session_date >= since)]
         if latest is not None:
             notes = [n for n in notes if until is None or n.session_date <= until][-latest:]
         return notes

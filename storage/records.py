@@ -246,11 +246,14 @@ class SqlNotes:
         return result.rowcount == 1
 
     def for_client(self, therapist_id: int, client_id: int, *, latest: int | None = None,
-                   until: date | None = None) -> list[NoteDraft]:
+                   until: date | None = None, since: date | None = None) -> list[NoteDraft]:
         """A client's readable notes, oldest first; plain columns, not ORM objects (a question may read
-        hundreds). With `latest`, only the newest that many dated up to `until` are read and decrypted."""
+        hundreds). With `latest`, only the newest that many dated up to `until` are read and decrypted;
+        with `since`, only those of sessions from that day on."""
         query = select(*NOTE_COLUMNS).where(Note.therapist_id == therapist_id, Note.client_id == client_id,
                                             Note.status.in_(READABLE))
+        if since is not None:
+            query = query.where(Note.session_date >= since)
         if latest is not None:
             if until is not None:
                 query = query.where(Note.session_date <= until)

@@ -41,11 +41,12 @@ class Lines:
                 self.cited.append(citation)
 
 
-def each_client(caseload: Caseload, today: date, latest: int | None = None) -> Iterator[tuple[ClientRecord, list[NoteDraft]]]:
-    """Every client with their usable notes, newest first (only the newest `latest` when a question needs
-    no more: decrypting a whole caseload's history is what makes these questions slow)."""
+def each_client(caseload: Caseload, today: date, latest: int | None = None,
+                since: date | None = None) -> Iterator[tuple[ClientRecord, list[NoteDraft]]]:
+    """Every client with their usable notes, newest first (only the newest `latest`, or those from `since`
+    on, when a question needs no more: decrypting a whole caseload's history is what makes these slow)."""
     for client in caseload.clients:
-        notes = caseload.notes(client.id, latest=latest, until=today) if latest else caseload.notes(client.id)
+        notes = caseload.notes(client.id, latest=latest, until=today) if latest else caseload.notes(client.id, since=since)
         yield client, usable(notes, client, today)
 
 
@@ -149,7 +150,8 @@ def open_ruptures_answer(query: Query, caseload: Caseload, today: date) -> Answe
     """Ruptures no later note repaired and the therapist did not mark repaired, however long ago."""
     window = _range(query)
     rows, seen, closed = [], 0, 0
-    for client, notes in each_client(caseload, today):
+    # a rupture in the window can only be repaired later: the notes from the window's start suffice
+    for client, notes in each_client(caseload, today, since=window[0] if window else None):
         seen += bool(notes)
         timeline = build_timeline(notes, _entries(caseload, client.id))
         ruptures = [s for s in timeline.signals if s.kind == "rupture" and (not window or window[0] <= s.session_date <= window[1])]
@@ -181,7 +183,7 @@ def alliance_answer(query: Query, caseload: Caseload, today: date) -> Answer:
     window = _range(query)
     label = (" or ".join(kinds) if kinds else "alliance") + " signals"
     rows, seen = [], 0
-    for client, notes in each_client(caseload, today):
+    for client, notes in each_client(caseload, today, since=window[0] if window else None):
         seen += bool(notes)
         hits = [(n, f) for n in notes for f in n.alliance
                 if (not kinds or f.kind in kinds) and (not window or window[0] <= n.session_date <= window[1])]

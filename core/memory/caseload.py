@@ -30,9 +30,11 @@ class Caseload(Protocol):
 
     clients: Sequence[ClientRecord]
 
-    def notes(self, client_id: int, *, latest: int | None = None, until: date | None = None) -> list[NoteDraft]:
+    def notes(self, client_id: int, *, latest: int | None = None, until: date | None = None,
+              since: date | None = None) -> list[NoteDraft]:
         """Final notes of one client, oldest first; with `latest`, only the newest that many dated up to
-        `until` (a "last time" question needs one note, not a client's whole history decrypted)."""
+        `until` (a "last time" question needs one note, not a client's whole history decrypted); with
+        `since`, only sessions from that day on ("any ruptures this month?")."""
         ...
 
     def sessions(self, start: date, end: date) -> list[Session]:
@@ -54,9 +56,11 @@ class InMemoryCaseload:
     loaded: list[int] = field(default_factory=list)
     by_client_entries: Mapping[int, Sequence[AllianceEntry]] = field(default_factory=dict)
 
-    def notes(self, client_id: int, *, latest: int | None = None, until: date | None = None) -> list[NoteDraft]:
+    def notes(self, client_id: int, *, latest: int | None = None, until: date | None = None,
+              since: date | None = None) -> list[NoteDraft]:
         self.loaded.append(client_id)
-        notes = sorted(self.by_client.get(client_id, ()), key=lambda n: (n.session_date, n.note_id or 0))
+        notes = sorted((n for n in self.by_client.get(client_id, ()) if since is None or n.session_date >= since),
+                       key=lambda n: (n.session_date, n.note_id or 0))
         if latest is not None:  # the newest `latest` sessions of this client, as storage reads them
             mine = [n for n in notes if n.client_id in (None, client_id) and not n.needs_client
                     and (until is None or n.session_date <= until)]
