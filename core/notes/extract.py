@@ -205,8 +205,10 @@ def summary_and_key_points(
         if index in skip or not _usable(sentence) or n_words < 5:
             continue
         scored.append((informativeness(sentence), index))
-    if not scored:  # a very short memo ("Sam felt low."): its first sentence is the summary
-        short = [s for i, s in enumerate(sentences) if i not in skip and _usable(s) and len(words(s)) >= 2]
+    if not scored:  # a very short memo ("Sam felt low."): its first sentence is the summary, preferring
+        # what the client said or did ("Wife supportive.") to a bare score ("GAD-7 7.")
+        short = [s for i, s in enumerate(sentences) if i not in skip and len(words(s)) >= 2 and not s.rstrip().endswith("?")]
+        short.sort(key=lambda s: bool(re.search(r"\d", s)))
         return (short[0], []) if short else ("", [])
 
     def summary_score(item: tuple[float, int]) -> float:

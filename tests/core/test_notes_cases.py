@@ -137,6 +137,16 @@ def test_summary_is_the_theme_not_the_denial_or_the_rupture():
     assert "grief" in write(memo).summary
 
 
+@pytest.mark.parametrize("memo, summary", [
+    ("Session with Alex. Wife supportive. Slept ok. GAD-7 7. Y-BOCS 24.", "Wife supportive."),
+    ("Jo. PHQ-9 12. Mood low. Appetite poor.", "Mood low."),
+    ("Sam felt low.", "Sam felt low."),
+    ("PHQ-9 12. GAD-7 9.", "PHQ-9 12."),  # nothing but scores: a score it is
+])
+def test_a_shorthand_summary_says_what_the_client_reported_before_a_bare_score(memo, summary):
+    assert write(memo).summary == summary
+
+
 def test_risk_labels_cover_every_kind():
     assert set(RISK_LABELS) == set(RISK_KINDS)
     assert RISK_LABELS["access_to_means"] == "access to means"
