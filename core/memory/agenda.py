@@ -17,6 +17,8 @@ from core.memory.excerpts import NO_NOTE, sentences, units
 from core.memory.query import STOP_WORDS, Query
 from core.memory.selection import usable
 from core.memory.topics import IRREGULAR_PAST, query_key
+from core.alliance.prep import prep_items
+from core.schedule.digest import NOTES_READ, RECENT_SESSIONS_FOR_FLAGS
 from core.types import Answer, NoteDraft
 
 _PREP = re.compile(r"\bprep\w*|\bneed\b|\bbrief\b|\bready\b|\bshould\b|\bfollow|\bpick up\b|\bremember\b|\bknow\b|\bbring\b"
@@ -80,6 +82,52 @@ def schedule_answer(query: Query, caseload: Caseload, today: date) -> Answer:
             _prepare(out, client, notes, focus)
     head = f"{span} — {plural(len(found), 'session')}" + (", with what to prepare from the latest notes" if prep else "")
     return Answer(head + ":\n" + "\n".join(out.lines), tuple(out.cited))
+
+
+def client_prep_answer(client: ClientRecord, caseload: Caseload, today: date) -> Answer:
+    """"Anything I should know before seeing Daniel?": what the pre-session reminder covers — the last
+    session, homework to check, follow-ups, recent risk flags and screenings, open alliance items — each
+    line copied from the note it is dated with."""
+    notes = usable(caseload.notes(client.id, latest=NOTES_READ, until=today), client, today)  # newest first
+    if not notes:
+        return Answer(f"{NO_NOTE} — there are no notes for {client.name} yet.", found=False)
+    out, last, recent = Lines([], []), notes[0], notes[:RECENT_SESSIONS_FOR_FLAGS]
+
+    def add(note: NoteDraft, label: str, text: str) -> None:
+        out.add(f"- {note.session_date.isoformat()}{f' ({label})' if label else ''}: {text}", client, note)
+
+    if last.summary.strip():
+        add(last, "last session", last.summary.strip())
+    for point in [p for p in last.key_points if p != last.summary][:3]:
+        add(last, "", point)
+    for item in last.homework:
+        add(last, "homework to check", item)
+    shown: set[str] = set()
+    for note in recent:
+        for item in note.follow_ups:
+            if item not in shown and len(shown) < 5:
+                shown.add(item)
+                add(note, "follow up", item)
+    seen: set[tuple[str, str]] = set()
+    for note in recent:  # the latest mention of each kind and status: a risk, then a later denial, both shown
+        for flag in note.risks:
+            if (flag.kind, flag.status) not in seen:
+                seen.add((flag.kind, flag.status))
+                state = {"denied": "screened, denied", "historical": "history"}.get(flag.status, "risk")
+                quals = f"; {', '.join(flag.qualifiers)}" if flag.qualifiers else ""
+                add(note, f"{state} — {flag_label(flag)}{quals}", flag.evidence)
+    by_id = {n.note_id: n for n in notes}
+    for a in prep_items(list(reversed(notes)), caseload.entries(client.id), today + timedelta(days=1)):
+        note = by_id.get(a.note_id)
+        if a.kind == "score_drop":
+            out.lines.append(f"Feedback dropped: {a.detail}.")  # dates and numbers; the note's words below
+        label = {"rupture": f"alliance — rupture, {a.detail}", "score_drop": "feedback score",
+                 "quiet_goal": "goal not discussed lately"}[a.kind]
+        if a.quote and note is not None:
+            add(note, label, a.quote)
+        if a.suggestion:
+            out.lines.append(a.suggestion)
+    return Answer(f"{client.name} — to prepare, from the latest notes:\n" + "\n".join(out.lines), tuple(out.cited))
 
 
 def _prepare(out: Lines, client: ClientRecord, notes: list[NoteDraft], focus: set[str]) -> None:

@@ -41,6 +41,8 @@ def answer_question(question: str, caseload: Caseload, today: date, *, meaning: 
         return _CASELOAD[query.kind](query, caseload, today)
     if query.status != "match" or query.client is None:
         return _which_client(query)
+    if query.kind == "prep":
+        return agenda.client_prep_answer(query.client, caseload, today)
     return answer_from_notes(query, caseload.notes(query.client.id, **_how_many(query), until=today), today, meaning)
 
 

@@ -19,7 +19,7 @@ from core.language.words import COMMON, MONTH_ABBR, MONTHS, TITLES, WEEKDAYS
 
 __all__ = ["Query", "parse_question", "parse_time", "stem", "word_keys", "query_key", "KINDS", "TIMES"]
 
-KINDS = ("general", "homework", "risk", "measures", "follow_ups", "alliance")
+KINDS = ("general", "homework", "risk", "measures", "follow_ups", "alliance", "prep")
 TIMES = ("all", "last", "last_n", "nth", "date", "range", "first")
 
 
@@ -114,6 +114,18 @@ plan plans next steps step alliance rupture ruptures engagement phq gad pcl bdi 
 
 _WHAT_NEXT = re.compile(r"\bwhat (?:should|do|shall|can) i (?:need to |want to )?(?:bring up|raise|cover|ask|do|focus on|work on|"
                         r"address|remember|talk about|discuss|prepare)\b|\bwhat to (?:bring up|raise|cover|ask|focus on)\b")
+# "Anything I should know before seeing Daniel?", "get me ready for Maya's session": what to prepare, from
+# the latest notes. The words of the ask itself are not a topic; any other word is ("... about her drinking").
+_PREP_ASK = re.compile(
+    r"\b(?:know|remember|keep in mind|be aware of|watch (?:out )?for|look out for)\b.*\b(?:before|ahead of|for (?:the |my |our |"
+    r"(?:his|her|their) )?(?:session|appointment|meeting))\b|\bbefore (?:i see|seeing|meeting|i meet|my session|our session|"
+    r"the session|(?:his|her|their) session)\b|\b(?:prep|prepare|brief)(?: me)?\b|\bget (?:me )?ready\b|\bcatch me up\b"
+    r"|\brefresh my memory\b|\bkeep in mind\b|\bimportant (?:for|about|with|before|to know)\b|\bheads[- ]up\b"
+    r"|\bwhat should i know\b|\bwhat do i need to know\b|\bbe aware of\b"
+)
+_PREP_WORDS = frozenset(query_key(w) for w in """anything something everything know knowing keep mind aware ready get prep prepare
+preparing brief briefing important remember remind seeing see meet meeting session sessions appointment before ahead heads need
+should tomorrow today tonight next upcoming look watch catch refresh memory""".split())
 # Capitalised first words of caseload questions ("Overdue homework?"); any other unknown first word may be a name.
 _OPENERS = frozenset("overdue outstanding open new upcoming recent pending incomplete unfinished late current active "
                      "worsening rising falling worse better improving".split())
@@ -235,6 +247,11 @@ def parse_question(question: str, clients: Sequence[ClientRecord], today: date) 
     if scope == "client" and looking_ahead and kind == "general" and _WHAT_NEXT.search(lower):
         kind = "follow_ups"  # "what should I bring up with Maya tomorrow?"
     terms, words = _topic(tokens, used)
+    if scope == "client" and kind in ("general", "follow_ups") and _PREP_ASK.search(lower):
+        topic = [(t, w) for t, w in zip(terms, words) if t not in _PREP_WORDS]
+        terms, words = tuple(t for t, _ in topic), tuple(w for _, w in topic)
+        if not terms:
+            kind, time, start, end = "prep", "all", None, None
     return Query(q, status, client, tuple(candidates), unknown, kind, time, count, start, end, terms, words, measure,
                  any_year, scope, risks, bond, ahead, direction(lower), unseen_days(lower))
 

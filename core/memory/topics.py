@@ -7,6 +7,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from core.language.words import COMMON
+
 _IRREGULAR = {
     "drank": "drink", "drunk": "drink", "slept": "sleep", "felt": "feel", "fought": "fight", "went": "go",
     "gone": "go", "ate": "eat", "eaten": "eat", "thought": "think", "told": "tell", "said": "say",
@@ -119,6 +121,9 @@ def _build_groups() -> dict[str, tuple[str, ...]]:
 
 _GROUP_OF = _build_groups()
 _VOCABULARY = sorted({m for members, _ in _GROUPS.values() for m in members.split() if len(m) >= 5})
+# A real word is not a misspelling of a topic word: "seeing" is not "sleeping", "waking" not "walking",
+# "morning" not "mourning", "other" not "mother".
+_REAL_WORD_STEMS = frozenset(stem(w) for w in COMMON)
 
 
 def _ancestors(group: str) -> list[str]:
@@ -149,7 +154,7 @@ def query_key(word: str) -> str:
         return groups[0]
     if word.lower() in QUERY_ONLY:
         return QUERY_ONLY[word.lower()]
-    if len(word) >= 5 and not word[:1].isdigit():  # a misspelling of a topic word
+    if len(word) >= 5 and not word[:1].isdigit() and not {s, stem(s)} & _REAL_WORD_STEMS:  # a misspelt topic word
         near = process.extractOne(word.lower(), _VOCABULARY, scorer=fuzz.ratio, score_cutoff=85)
         if near:
             return _GROUP_OF[stem(near[0])][0]

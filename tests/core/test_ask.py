@@ -382,7 +382,7 @@ def test_clients_outside_the_list_are_unreachable():
 @pytest.mark.parametrize(
     "question, first_line_has, cites",
     [
-        ("Prep me for Maya", "Maya Thompson — latest session 2026-11-17:", ["2026-11-17"]),
+        ("Prep me for Maya", "Maya Thompson — to prepare, from the latest notes:", ["2026-11-17"]),
         ("Remind me what Maya and I talked about", "latest session 2026-11-17", ["2026-11-17"]),
         ("the session before last with Daniel", "session 2026-10-27", ["2026-10-27"]),
         ("What did Maya say about her father 3 sessions ago?", "session 2026-09-29", ["2026-09-29"]),
@@ -532,3 +532,52 @@ def test_other_clients_and_phrasings(question, client, day, fragment):
 def test_phq_trend_for_another_client():
     answer, _ = ask("Elena's PHQ-9 over time", OTHER_CLIENTS, OTHER_NOTES)
     assert "- PHQ-9: 19 (2026-06-02) → 16 (2026-06-16) → 11 (2026-07-07)" in answer.text
+
+
+PREP_QUESTIONS = (
+    "Anything I should know before seeing Maya?", "what do I need to know before I see Maya?", "prep me for Maya",
+    "get me ready for my session with Maya", "anything to keep in mind for Maya's session?", "brief me on Maya",
+    "what's important for Maya tomorrow?", "catch me up on Maya", "refresh my memory on Maya before the session",
+    "what should I know about Maya before our session?", "Maya's session is next — anything to be aware of?",
+    "heads up on Maya?", "what should I remember before seeing Maya?", "prepare me for Maya Thompson",
+    "anything important before I meet Maya?",
+)
+
+
+@pytest.mark.parametrize("question", PREP_QUESTIONS)
+def test_what_to_prepare_for_one_client_is_the_reminder_from_her_notes(question):
+    """Last session, homework to check, follow-ups and the open rupture, each a line of the note it cites."""
+    answer, loaded = ask(question)
+    lines = answer.text.splitlines()
+    assert lines[0] == "Maya Thompson — to prepare, from the latest notes:", answer.text
+    assert "- 2026-11-17 (last session): Sleep has improved; worried about her performance review." in lines
+    assert "- 2026-11-17 (homework to check): Write down three things that went well each day." in lines
+    assert any(line.startswith("- 2026-10-20 (alliance — rupture, open):") for line in lines), answer.text
+    assert loaded == [MAYA.id]
+    assert_grounded(answer, MAYA)
+
+
+def test_a_topic_in_a_prep_question_is_still_the_topic():
+    answer, _ = ask("anything I should know about Maya's sleep before the session?")
+    assert "to prepare" not in answer.text and "sleep" in answer.text.lower()
+    assert_grounded(answer, MAYA)
+
+
+@pytest.mark.parametrize("question, wanted, not_wanted", [
+    ("when did Jordan talk about waking up at night?", "waking at 3 am", "walking"),
+    ("what did Jordan say about seeing his brother?", "seeing his brother", "sleep"),
+    ("anything about Jordan's mornings?", "mornings are the worst", "funeral"),
+    ("what did Jordan say about the other guys at work?", "other guys at work", "mother"),
+])
+def test_a_real_word_is_not_read_as_a_misspelt_topic(question, wanted, not_wanted):
+    """"waking" is not a misspelling of "walking", nor "seeing" of "sleeping", "morning" of "mourning"."""
+    from tests.core.ask_fixtures import JORDAN, note
+
+    notes = {JORDAN.id: [
+        note(JORDAN, 1, date(2026, 11, 3), summary="Low week.", subjective="He started walking after dinner. He keeps "
+             "waking at 3 am. He is seeing his brother on Sunday. His mornings are the worst. He went to a funeral."),
+        note(JORDAN, 2, date(2026, 11, 10), summary="Better.", subjective="The other guys at work invited him out. He "
+             "talked about his mother. His sleep is still broken."),
+    ]}
+    answer, _ = ask(question, clients=[JORDAN], notes=notes)
+    assert wanted in answer.text and not_wanted not in answer.text.split("\n", 1)[1], answer.text
