@@ -50,18 +50,18 @@ def each_client(caseload: Caseload, today: date, latest: int | None = None,
         yield client, usable(notes, client, today)
 
 
-def _range(query: Query) -> tuple[date, date] | None:
+def time_window(query: Query) -> tuple[date, date] | None:
     return (query.start, query.end) if query.time in ("date", "range") and query.start else None
 
 
-def _span(query: Query) -> str:
-    window = _range(query)
+def span_text(query: Query) -> str:
+    window = time_window(query)
     if not window:
         return ""
     return f" on {window[0].isoformat()}" if window[0] == window[1] else f" between {window[0].isoformat()} and {window[1].isoformat()}"
 
 
-def _more(rows: list, noun: str = "clients") -> str:
+def more_clients(rows: list, noun: str = "clients") -> str:
     extra = len(rows) - MAX_CLIENTS
     return f"\nAnd {extra} more {noun}: " + ", ".join(r[1].name for r in rows[MAX_CLIENTS:]) + "." if extra > 0 else ""
 
@@ -101,7 +101,7 @@ def open_flags(notes: list[NoteDraft], kinds: tuple[str, ...], window) -> tuple[
 
 def risk_answer(query: Query, caseload: Caseload, today: date) -> Answer:
     label = category_label(query.risk_kinds)
-    window = _range(query)
+    window = time_window(query)
     rows, denied, history, seen = [], [], [], 0
     for client, notes in each_client(caseload, today):
         if not notes:
@@ -123,10 +123,10 @@ def risk_answer(query: Query, caseload: Caseload, today: date) -> Answer:
             out.add(f"- {client.name} — {flag_label(flag)}{start} (latest {note.session_date.isoformat()}{quals}): "
                     f"{flag.evidence}", client, note)
     if rows:
-        text = f"Open {label} flags{_span(query)} — {plural(len(rows), 'client')}, most recent first:\n" + "\n".join(out.lines)
-        text += _more(rows)
+        text = f"Open {label} flags{span_text(query)} — {plural(len(rows), 'client')}, most recent first:\n" + "\n".join(out.lines)
+        text += more_clients(rows)
     else:
-        text = f"No open {label} flags{_span(query)} in the notes of {plural(seen, 'client')}."
+        text = f"No open {label} flags{span_text(query)} in the notes of {plural(seen, 'client')}."
         text = text if history else f"{NO_NOTE} — " + text[0].lower() + text[1:]
     if history:
         text += "\nPast history noted: " + ", ".join(f"{c.name} ({n.session_date.isoformat()})" for c, (n, _) in history[:8]) + "."
@@ -148,7 +148,7 @@ def _entries(caseload: Caseload, client_id: int) -> list:
 
 def open_ruptures_answer(query: Query, caseload: Caseload, today: date) -> Answer:
     """Ruptures no later note repaired and the therapist did not mark repaired, however long ago."""
-    window = _range(query)
+    window = time_window(query)
     rows, seen, closed = [], 0, 0
     # a rupture in the window can only be repaired later: the notes from the window's start suffice
     for client, notes in each_client(caseload, today, since=window[0] if window else None):
@@ -160,7 +160,7 @@ def open_ruptures_answer(query: Query, caseload: Caseload, today: date) -> Answe
         if open_:
             rows.append((open_[0].session_date, client, open_, {n.note_id: n for n in notes}))
     if not rows:
-        text = f"No open rupture{_span(query)} in the notes of {plural(seen, 'client')}"
+        text = f"No open rupture{span_text(query)} in the notes of {plural(seen, 'client')}"
         if not closed:
             return Answer(f"{NO_NOTE} — " + text[0].lower() + text[1:] + ".", found=False)
         return Answer(text + f": all {plural(closed, 'rupture')} noted there were repaired.", found=True)
@@ -171,16 +171,16 @@ def open_ruptures_answer(query: Query, caseload: Caseload, today: date) -> Answe
             partly = f", partly repaired {s.partly_on.isoformat()}" if s.partly_on else ""
             out.add(f"- {client.name} — rupture {s.session_date.isoformat()}, open{partly}: {s.evidence}",
                     client, *(n for n in (by_id.get(s.note_id),) if n is not None))
-    head = (f"Open ruptures{_span(query)} (no repair in a later note, not marked repaired) — "
+    head = (f"Open ruptures{span_text(query)} (no repair in a later note, not marked repaired) — "
             f"{plural(len(rows), 'client')}, most recent first:\n")
-    return Answer(head + "\n".join(out.lines) + _more(rows), tuple(out.cited))
+    return Answer(head + "\n".join(out.lines) + more_clients(rows), tuple(out.cited))
 
 
 def alliance_answer(query: Query, caseload: Caseload, today: date) -> Answer:
     kinds = query.alliance_kinds
     if "rupture" in kinds and asks_open(query.question.lower()):
         return open_ruptures_answer(query, caseload, today)
-    window = _range(query)
+    window = time_window(query)
     label = (" or ".join(kinds) if kinds else "alliance") + " signals"
     rows, seen = [], 0
     for client, notes in each_client(caseload, today, since=window[0] if window else None):
@@ -190,7 +190,7 @@ def alliance_answer(query: Query, caseload: Caseload, today: date) -> Answer:
         if hits:
             rows.append((hits[0][0].session_date, client, hits))
     if not rows:
-        return Answer(f"{NO_NOTE} — no {label}{_span(query)} in the notes of {plural(seen, 'client')}.", found=False)
+        return Answer(f"{NO_NOTE} — no {label}{span_text(query)} in the notes of {plural(seen, 'client')}.", found=False)
     rows.sort(key=lambda r: (r[0], r[1].name), reverse=True)
     out = Lines([], [])
     for _, client, hits in rows[:MAX_CLIENTS]:
@@ -198,8 +198,8 @@ def alliance_answer(query: Query, caseload: Caseload, today: date) -> Answer:
             out.add(f"- {client.name} — {flag.kind} {note.session_date.isoformat()}: {flag.evidence}", client, note)
         if len(hits) > 2:
             out.lines.append(f"  (and {len(hits) - 2} earlier)")
-    head = f"{label[0].upper()}{label[1:]}{_span(query)} — {plural(len(rows), 'client')}, most recent first:\n"
-    return Answer(head + "\n".join(out.lines) + _more(rows), tuple(out.cited))
+    head = f"{label[0].upper()}{label[1:]}{span_text(query)} — {plural(len(rows), 'client')}, most recent first:\n"
+    return Answer(head + "\n".join(out.lines) + more_clients(rows), tuple(out.cited))
 
 
 # ---- scores ---------------------------------------------------------------------------------------
@@ -245,7 +245,7 @@ def _wanted(direction: str | None, name: str, change: float) -> bool:
 
 def measures_answer(query: Query, caseload: Caseload, today: date) -> Answer:
     wanted = measure_filter(query.measure)
-    window = _range(query)
+    window = time_window(query)
     rows, unsure, seen = [], [], 0
     for client, notes in each_client(caseload, today):
         for key, (name, points) in _series(notes, wanted, _entries(caseload, client.id)).items():
@@ -281,8 +281,8 @@ def measures_answer(query: Query, caseload: Caseload, today: date) -> Answer:
             sign = "up" if change > 0 else "down"
             out.add(f"- {client.name} — {name} {was} → {_fmt(last.score)} ({_when(last_note)}), {sign} "
                     f"{_fmt(abs(change))}", client, *_noted(before_note), *_noted(last_note))
-        text = f"{what[0].upper() + what[1:]} that {word}{_span(query)}, last two scores — {plural(len(rows), 'change')}:\n" + "\n".join(out.lines)
-        text += _more([(0, r[1]) for r in rows], "changes")
+        text = f"{what[0].upper() + what[1:]} that {word}{span_text(query)}, last two scores — {plural(len(rows), 'change')}:\n" + "\n".join(out.lines)
+        text += more_clients([(0, r[1]) for r in rows], "changes")
     if unsure:
         text += "\nNot compared, the latest score is marked uncertain: " + ", ".join(
             f"{c.name} {name} ({n.session_date.isoformat()})" for c, name, n in unsure[:8]) + "."
@@ -312,7 +312,7 @@ def not_seen_answer(query: Query, caseload: Caseload, today: date) -> Answer:
         out.add(f"- {client.name} — last session {day.isoformat()} ({ago // 7} weeks ago{next_})", client, note)
     if rows:
         text = f"Not seen in {span} (no note since {cutoff.isoformat()}) — {plural(len(rows), 'client')}, longest first:\n"
-        text += "\n".join(out.lines) + _more(rows)
+        text += "\n".join(out.lines) + more_clients(rows)
     else:
         text = f"Every client with notes has a session note from the last {span} (since {cutoff.isoformat()})."
     if never:

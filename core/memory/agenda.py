@@ -10,7 +10,7 @@ import re
 from datetime import date, timedelta
 
 from core.language.client_match import ClientRecord
-from core.memory.across import MAX_CLIENTS, Lines, each_client, open_flags, plural
+from core.memory.across import MAX_CLIENTS, Lines, each_client, open_flags, plural, time_window
 from core.memory.caseload import Caseload, Session
 from core.memory.categories import flag_label
 from core.memory.excerpts import NO_NOTE, sentences, units
@@ -55,6 +55,10 @@ def schedule_answer(query: Query, caseload: Caseload, today: date) -> Answer:
     span = start.strftime("%A ") + start.isoformat() if end - start == timedelta(days=1) else \
         f"{start.isoformat()} to {(end - timedelta(days=1)).isoformat()}"
     if not found:
+        if end <= today and time_window(query):  # "who had sessions on Friday?": the notes say who was seen
+            from core.memory.mentions import seen_answer
+
+            return seen_answer(query, caseload, today)
         return Answer(f"No sessions booked for {span}.", found=False)
     prep, focus = bool(_PREP.search(lower)), _focus(lower)
     by_id = {c.id: c for c in caseload.clients}

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Sequence
 
 from core.language.client_match import ClientRecord
-from core.memory import across, agenda
+from core.memory import across, agenda, mentions
 from core.memory.answer_kinds import flags_answer, items_answer, measures_answer
 from core.memory.caseload import Caseload
 from core.memory.categories import CATEGORY_TOPICS
@@ -27,6 +27,7 @@ __all__ = ["answer_question", "answer_from_notes", "parse_question", "Query", "N
 _CASELOAD = {
     "risk": across.risk_answer, "alliance": across.alliance_answer, "measures": across.measures_answer,
     "not_seen": across.not_seen_answer, "schedule": agenda.schedule_answer, "homework": agenda.homework_answer,
+    "topic": mentions.topic_answer, "seen": mentions.seen_answer,
 }
 
 

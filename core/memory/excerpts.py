@@ -10,7 +10,7 @@ from rapidfuzz import fuzz
 
 from core.language.client_match import ClientRecord
 from core.memory.query import Query, stem
-from core.memory.topics import text_keys, text_stems, text_words
+from core.memory.topics import is_real_word, text_keys, text_stems, text_words
 from core.types import Citation, NoteDraft
 
 NO_NOTE = "I have no note about that"
@@ -84,11 +84,20 @@ def relevance(unit: str, query: Query) -> float:
         keys = keys if keys is not None else text_keys(words)
         if term in keys:  # a synonym: "dad" for "father", "manager" for "work"
             total += 0.8
-        elif len(word) >= 5 and fuzz.partial_ratio(word, lower, score_cutoff=88):
+        elif len(word) >= 5 and _misspelt(word, words):
             total += 0.7
     if len(query.words) > 1 and " ".join(query.words) in lower:
         total += 0.5
     return total / len(query.terms)
+
+
+def _misspelt(word: str, words: list[str]) -> bool:
+    """A note word that is the question's word misspelt, or the other way round ("anxeity", "procrastinaton"):
+    a whole word, not one inside a longer word ("mother" in "grandmother"), and never two real words a
+    letter apart ("waking" and "walking")."""
+    real = is_real_word(word)
+    return any(fuzz.ratio(word, other, score_cutoff=88) and not (real and is_real_word(other))
+               for other in words if abs(len(other) - len(word)) <= 2)
 
 
 def present_terms(query: Query, pieces: Iterable[str]) -> Query:

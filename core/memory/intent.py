@@ -68,6 +68,11 @@ def caseload_kind(lower: str, kind: str) -> str | None:
     return None
 
 
+def asks_across(lower: str) -> bool:
+    """The question is about clients in general ("which clients…", "who…", "anyone…")."""
+    return bool(_ACROSS.search(lower))
+
+
 def forward(lower: str) -> bool:
     """The question asks what is coming (what to pick up, prepare or plan), not what happened."""
     return bool(_FORWARD.search(lower))

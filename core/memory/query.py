@@ -12,7 +12,7 @@ from typing import Sequence
 
 from core.language.client_match import STRONG, ClientRecord, close_matches, match_name, norm_token
 from core.memory.categories import FEEDBACK, alliance_kinds, direction, risk_kinds
-from core.memory.intent import caseload_kind, day_ahead, forward, unseen_days
+from core.memory.intent import asks_across, caseload_kind, day_ahead, forward, unseen_days
 from core.memory.question_time import parse_time, yearless
 from core.memory.topics import QUERY_ONLY, query_key, stem, word_keys
 from core.language.words import COMMON, MONTH_ABBR, MONTHS, TITLES, WEEKDAYS
@@ -20,6 +20,8 @@ from core.language.words import COMMON, MONTH_ABBR, MONTHS, TITLES, WEEKDAYS
 __all__ = ["Query", "parse_question", "parse_time", "stem", "word_keys", "query_key", "KINDS", "TIMES"]
 
 KINDS = ("general", "homework", "risk", "measures", "follow_ups", "alliance", "prep")
+# kinds of caseload questions beyond core.memory.intent's: a topic across clients, who was seen when
+_SAW = re.compile(r"\b(?:see|saw|seen|met|meet|had (?:a )?sessions?|sessions?|appointments?|in)\b")
 TIMES = ("all", "last", "last_n", "nth", "date", "range", "first")
 
 
@@ -126,6 +128,10 @@ _PREP_ASK = re.compile(
 _PREP_WORDS = frozenset(query_key(w) for w in """anything something everything know knowing keep mind aware ready get prep prepare
 preparing brief briefing important remember remind seeing see meet meeting session sessions appointment before ahead heads need
 should tomorrow today tonight next upcoming look watch catch refresh memory""".split())
+_ACROSS_WORDS = frozenset(query_key(w) for w in "anyone anybody someone somebody everyone everybody client clients patient "
+                                                   "patients people caseload mention mentioned mentions talked spoke said".split())
+_SAW_WORDS = frozenset(query_key(w) for w in "see saw seen seeing met meet meeting had session sessions appointment "
+                                                "appointments visit visits come came in".split())
 # Capitalised first words of caseload questions ("Overdue homework?"); any other unknown first word may be a name.
 _OPENERS = frozenset("overdue outstanding open new upcoming recent pending incomplete unfinished late current active "
                      "worsening rising falling worse better improving".split())
@@ -247,6 +253,12 @@ def parse_question(question: str, clients: Sequence[ClientRecord], today: date) 
     if scope == "client" and looking_ahead and kind == "general" and _WHAT_NEXT.search(lower):
         kind = "follow_ups"  # "what should I bring up with Maya tomorrow?"
     terms, words = _topic(tokens, used)
+    if status == "none" and lead is None and kind == "general" and asks_across(lower):
+        ask_words = _ACROSS_WORDS | (_SAW_WORDS if time in ("date", "range") and _SAW.search(lower) else frozenset())
+        kept = [(t, w) for t, w in zip(terms, words) if t not in ask_words]  # "who did I see this week?": no topic
+        terms, words = tuple(t for t, _ in kept), tuple(w for _, w in kept)
+        if terms or time in ("date", "range"):
+            scope, kind, status = "caseload", "topic" if terms else "seen", "caseload"
     if scope == "client" and kind in ("general", "follow_ups") and _PREP_ASK.search(lower):
         topic = [(t, w) for t, w in zip(terms, words) if t not in _PREP_WORDS]
         terms, words = tuple(t for t, _ in topic), tuple(w for _, w in topic)

@@ -144,6 +144,13 @@ def word_keys(word: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+@lru_cache(maxsize=65536)
+def is_real_word(word: str) -> bool:
+    """An everyday or clinical English word (core.language.words.COMMON, any inflection): not a misspelling."""
+    s = stem(word)
+    return bool({s, stem(s)} & _REAL_WORD_STEMS)
+
+
 @lru_cache(maxsize=8192)
 def query_key(word: str) -> str:
     """The key a question word looks for: its synonym group ("dad" -> "father", "insomina" -> "sleep") or
@@ -154,7 +161,7 @@ def query_key(word: str) -> str:
         return groups[0]
     if word.lower() in QUERY_ONLY:
         return QUERY_ONLY[word.lower()]
-    if len(word) >= 5 and not word[:1].isdigit() and not {s, stem(s)} & _REAL_WORD_STEMS:  # a misspelt topic word
+    if len(word) >= 5 and not word[:1].isdigit() and not is_real_word(word):  # a misspelt topic word
         near = process.extractOne(word.lower(), _VOCABULARY, scorer=fuzz.ratio, score_cutoff=85)
         if near:
             return _GROUP_OF[stem(near[0])][0]
