@@ -71,10 +71,10 @@ def plural(n: int, word: str) -> str:
 
 
 # ---- risk -----------------------------------------------------------------------------------------
-def open_flags(notes: list[NoteDraft], kinds: tuple[str, ...], window) -> tuple[list, NoteDraft | None, list]:
-    """(open flags as (kind, since, note, flag), latest denial note, historical (note, flag)) from notes
-    newest first. A kind is open when its latest mention is present (not denied); with a time window, when
-    it was present within it."""
+def open_flags(notes: list[NoteDraft], kinds: tuple[str, ...], window) -> tuple[list, tuple | None, list]:
+    """(open flags as (kind, since, note, flag), the latest denial as (note, the flags it closed as
+    (note, flag)), historical (note, flag)) from notes newest first. A kind is open when its latest
+    mention is present (not denied); with a time window, when it was present within it."""
     state: dict[str, list] = {}
     denied_at, history = None, []
     for note in reversed(notes):
@@ -85,9 +85,11 @@ def open_flags(notes: list[NoteDraft], kinds: tuple[str, ...], window) -> tuple[
                 continue
             key = canonical(flag)
             if flag.status == "denied":
-                for closed in ((key,) if key not in IDEATION else IDEATION):
-                    state.pop(closed, None)  # "denies suicidal ideation" closes passive and active ideation
-                denied_at = note
+                closed = [state.pop(k) for k in ((key,) if key not in IDEATION else IDEATION) if k in state]
+                # "denies suicidal ideation" closes passive and active ideation
+                if denied_at is None or denied_at[0] is not note:
+                    denied_at = (note, [])
+                denied_at[1].extend((c[2], c[3]) for c in closed)
             elif flag.status == "historical":
                 if not window or note.session_date >= window[0]:
                     history.append((note, flag))
@@ -111,7 +113,7 @@ def risk_answer(query: Query, caseload: Caseload, today: date) -> Answer:
         if open_:
             rows.append((open_[0][2].session_date, client, open_))
         elif denial is not None:
-            denied.append((client, denial))
+            denied.append((client, *denial))
         if past and not open_:
             history.append((client, past[-1]))
     out = Lines([], [])
@@ -134,9 +136,17 @@ def risk_answer(query: Query, caseload: Caseload, today: date) -> Answer:
             out.cite(client, note)
     if denied:
         text += "\nScreened and denied (not a risk): " + ", ".join(
-            f"{c.name} ({n.session_date.isoformat()})" for c, n in denied[:8])
+            f"{c.name} ({n.session_date.isoformat()}{_after(closed)})" for c, n, closed in denied[:8])
         text += (f" and {len(denied) - 8} more" if len(denied) > 8 else "") + "."
     return Answer(text, tuple(out.cited) if rows or history else (), found=bool(rows or history))
+
+
+def _after(closed: list) -> str:
+    """"; after passive ideation noted 2026-11-20": what a denial closed, so an earlier risk is not lost."""
+    if not closed:
+        return ""
+    note, flag = max(closed, key=lambda c: c[0].session_date)
+    return f"; after {flag_label(flag)} noted {note.session_date.isoformat()}"
 
 
 # ---- alliance -------------------------------------------------------------------------------------

@@ -140,7 +140,7 @@ def test_a_denial_closes_an_open_flag_and_is_never_listed_as_a_risk():
     denial = replace(daniel[2], risks=(Flag("suicidal_ideation", "He denies suicidal ideation.", "denied"),))
     caseload = InMemoryCaseload(CLIENTS, {DANIEL.id: [daniel[0], daniel[1], denial]})
     answer = answer_question("who is suicidal?", caseload, TODAY)
-    assert not answer.found and "Daniel Okafor (2026-11-10)" in answer.text
+    assert not answer.found and "Daniel Okafor (2026-11-10; after passive suicidal ideation noted 2026-10-27)" in answer.text
     assert "better off without him" not in answer.text
 
 
