@@ -73,7 +73,8 @@ def _which_client(query: Query) -> Answer:
         text += f"I have no client called {query.unknown_name}."
     else:
         text += ("please include your client's name in the question. About the whole caseload I can answer: risk "
-                 "flags, ruptures, open homework, score changes, clients not seen lately, and who you see on a day.")
+                 "flags, ruptures, open homework, score changes, clients not seen lately, who you see on a day, who you "
+                 "saw when, and which clients' notes mention something (\"who mentioned drinking?\").")
     return Answer(text.strip(), found=False)
 
 

@@ -63,6 +63,8 @@ async def test_question_set_through_the_service(make_service, name):
     leaks = [(q, why) for q, _, why in verdicts if any(w.startswith(("LEAK", "ungrounded")) for w in why)]
     wrong = [(q, why) for q, verdict, why in verdicts if verdict == "wrong"]
     right = sum(verdict == "right" for _, verdict, _ in verdicts)
+    print(f"\n{name}: {len(verdicts)} questions, {right} right, {len(wrong)} wrong, "
+          f"{sum(v == 'refused' for _, v, _ in verdicts)} refused, {len(leaks)} leaks")  # shown with -s (docs/benchmarks.md)
     assert not leaks
     assert not wrong
     assert right >= 0.95 * len(verdicts)
