@@ -1,5 +1,5 @@
-"""Caseload answers about what is coming: whom the therapist sees on a day and what to prepare for each
-session, and homework still open across clients.
+"""Answers about what is coming: whom the therapist sees on a day and what to prepare for each session (or
+for one client), and homework still open across clients.
 
 Sessions come from the calendar (Caseload.sessions); what to prepare is copied from each client's latest
 note before the session (follow-ups, homework, open risk flags), every note used cited.
@@ -9,15 +9,16 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from core.alliance.prep import prep_items
 from core.language.client_match import ClientRecord
 from core.memory.across import MAX_CLIENTS, Lines, each_client, open_flags, plural, time_window
 from core.memory.caseload import Caseload, Session
 from core.memory.categories import flag_label
 from core.memory.excerpts import NO_NOTE, sentences, units
+from core.memory.mentions import seen_answer
 from core.memory.query import STOP_WORDS, Query
 from core.memory.selection import usable
 from core.memory.topics import IRREGULAR_PAST, query_key
-from core.alliance.prep import prep_items
 from core.schedule.digest import NOTES_READ, RECENT_SESSIONS_FOR_FLAGS
 from core.types import Answer, NoteDraft
 
@@ -56,8 +57,6 @@ def schedule_answer(query: Query, caseload: Caseload, today: date) -> Answer:
         f"{start.isoformat()} to {(end - timedelta(days=1)).isoformat()}"
     if not found:
         if end <= today and time_window(query):  # "who had sessions on Friday?": the notes say who was seen
-            from core.memory.mentions import seen_answer
-
             return seen_answer(query, caseload, today)
         return Answer(f"No sessions booked for {span}.", found=False)
     prep, focus = bool(_PREP.search(lower)), _focus(lower)

@@ -20,8 +20,6 @@ from core.language.words import COMMON, MONTH_ABBR, MONTHS, TITLES, WEEKDAYS
 __all__ = ["Query", "parse_question", "parse_time", "stem", "word_keys", "query_key", "KINDS", "TIMES"]
 
 KINDS = ("general", "homework", "risk", "measures", "follow_ups", "alliance", "prep")
-# kinds of caseload questions beyond core.memory.intent's: a topic across clients, who was seen when
-_SAW = re.compile(r"\b(?:see|saw|seen|met|meet|had (?:a )?sessions?|sessions?|appointments?|in)\b")
 TIMES = ("all", "last", "last_n", "nth", "date", "range", "first")
 
 
@@ -128,6 +126,9 @@ _PREP_ASK = re.compile(
 _PREP_WORDS = frozenset(query_key(w) for w in """anything something everything know knowing keep mind aware ready get prep prepare
 preparing brief briefing important remember remind seeing see meet meeting session sessions appointment before ahead heads need
 should tomorrow today tonight next upcoming look watch catch refresh memory""".split())
+# A question about clients in general with a topic ("who mentioned drinking?") or a stretch of days ("who did I
+# see last week?"): the words that only ask it are not the topic.
+_SAW = re.compile(r"\b(?:see|saw|seen|met|meet|had (?:a )?sessions?|sessions?|appointments?|in)\b")
 _ACROSS_WORDS = frozenset(query_key(w) for w in "anyone anybody someone somebody everyone everybody client clients patient "
                                                    "patients people caseload mention mentioned mentions talked spoke said".split())
 _SAW_WORDS = frozenset(query_key(w) for w in "see saw seen seeing met meet meeting had session sessions appointment "
@@ -254,18 +255,22 @@ def parse_question(question: str, clients: Sequence[ClientRecord], today: date) 
         kind = "follow_ups"  # "what should I bring up with Maya tomorrow?"
     terms, words = _topic(tokens, used)
     if status == "none" and lead is None and kind == "general" and asks_across(lower):
-        ask_words = _ACROSS_WORDS | (_SAW_WORDS if time in ("date", "range") and _SAW.search(lower) else frozenset())
-        kept = [(t, w) for t, w in zip(terms, words) if t not in ask_words]  # "who did I see this week?": no topic
-        terms, words = tuple(t for t, _ in kept), tuple(w for _, w in kept)
+        seen = time in ("date", "range") and _SAW.search(lower)
+        terms, words = _without(terms, words, _ACROSS_WORDS | (_SAW_WORDS if seen else frozenset()))
         if terms or time in ("date", "range"):
             scope, kind, status = "caseload", "topic" if terms else "seen", "caseload"
     if scope == "client" and kind in ("general", "follow_ups") and _PREP_ASK.search(lower):
-        topic = [(t, w) for t, w in zip(terms, words) if t not in _PREP_WORDS]
-        terms, words = tuple(t for t, _ in topic), tuple(w for _, w in topic)
+        terms, words = _without(terms, words, _PREP_WORDS)
         if not terms:
             kind, time, start, end = "prep", "all", None, None
     return Query(q, status, client, tuple(candidates), unknown, kind, time, count, start, end, terms, words, measure,
                  any_year, scope, risks, bond, ahead, direction(lower), unseen_days(lower))
+
+
+def _without(terms, words, asking: frozenset[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The topic without the words that only ask the question."""
+    kept = [(t, w) for t, w in zip(terms, words) if t not in asking]
+    return tuple(t for t, _ in kept), tuple(w for _, w in kept)
 
 
 def _topic(tokens, used: set[int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
