@@ -22,7 +22,7 @@ from core.notes.safety import detect_risks  # noqa: E402
 
 CASES = Path(__file__).resolve().parent.parent / "tests" / "core" / "notes_cases"
 DATA = Path(__file__).resolve().parent / "data"
-SETS = ("dev", "heldout", "unseen", "dev_v2", "check_v2", "unseen_v2")
+SETS = ("dev", "heldout", "unseen", "dev_v2", "check_v2", "unseen_v2", "hedges_v3")
 
 
 def load_cases(name: str) -> list[tuple[str, str, str]]:
@@ -79,7 +79,7 @@ def main() -> None:
     args = sys.argv[1:]
     show = "--show-misses" in args
     names = args[args.index("--sets") + 1].split(",") if "--sets" in args else SETS
-    files = {n: f"risk_{n}.jsonl" if n.endswith("_v2") else f"risk_{n}.tsv" for n in names}
+    files = {n: f"risk_{n}.jsonl" if n.endswith(("_v2", "_v3")) else f"risk_{n}.tsv" for n in names}
     print(json.dumps({n: evaluate(load_cases(f), show) for n, f in files.items()}, indent=1))
 
 

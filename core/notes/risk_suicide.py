@@ -56,7 +56,8 @@ SUICIDE_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         r"\bwish(?:es|ed|ing)?\s+(?:that\s+)?(?:I|she|he|they|you)\s+(?:was|were|had|could be|would be)\s+(?:dead|gone|never been born|not born|not here|not alive)\b",
         r"\b(?:go(?:es|ing)?\s+to\s+sleep|fall(?:s|ing)?\s+asleep|sleep)\s+and\s+(?:not|never)\s+wak(?:e|ing)\s+up\b",
         r"\b(?:hope|hopes|hoped|hoping|wish|wishes|wished|pray|prays|prayed|praying)\s+(?:that\s+)?(?:I|she|he|they)\s+(?:just\s+)?(?:won't|wouldn't|will not|would not|don't|doesn't|didn't|never|do not)\s+wake\s+up\b",
-        r"\b(?:and|just|to)\s+(?:not|never)\s+wake\s+up\b|\bnot\s+to\s+wake\s+up\b",
+        r"(?:\b(?:and|just|to)\s+(?:not|never)\s+wake\s+up\b|\bnot\s+to\s+wake\s+up\b)"
+        r"(?!\s+(?:early|earlier|so\s+early|at\s+\d|on\s+time|in\s+time|until|till|before|for\s+(?:work|school|class)))",
         r"\bbetter\s+off\s+(?:dead|gone|without\s+(?:me|her|him|them|us))\b|\bbetter\s+off\s+(?:\w+\s+){0,2}without\s+(?:me|her|him|them)\b",
         r"\bbetter\s+off\s+if\s+(?:I|she|he|they)\s+(?:was|were|wasn't|weren't)\s+(?:dead|gone|here|around|alive)\b",
         r"\b(?:world|family|everyone|everybody|kids|children)\s+would\s+be\s+(?:better|happier|relieved)\s+(?:off\s+)?(?:without\s+(?:me|her|him|them)|if)\b",

@@ -102,10 +102,18 @@ _BARE_CONTRACTIONS = {
 _BARE = re.compile(r"\b(" + "|".join(_BARE_CONTRACTIONS) + r")\b", re.I)
 
 
+# Hedges carry no risk meaning but sit between the words a pattern reads together: "thinks about just not
+# waking up", "I'd rather just be dead", "wishes he could really just disappear". "Not just" is kept: there
+# the hedge is part of a negation's scope ("not just stress").
+_HEDGES = re.compile(r"(?<!\bnot )(?<!\bn't )\b(?:(?:like )?just|really|simply|basically|literally|honestly|kind of|sort of)\s+(?=\w)",
+                     re.I)
+
+
 def _canonical(sentence: str) -> str:
-    """Typed or ASR text without apostrophes ("doesnt", "shes") is matched like the usual spelling."""
+    """Typed or ASR text without apostrophes ("doesnt", "shes") is matched like the usual spelling, and
+    without hedges."""
     sentence = re.sub(r"[’‘`´]", "'", sentence)
-    return _BARE.sub(lambda m: _BARE_CONTRACTIONS[m.group(1).lower()], sentence)
+    return _HEDGES.sub("", _BARE.sub(lambda m: _BARE_CONTRACTIONS[m.group(1).lower()], sentence))
 
 
 def _negated(clause: str, start: int, end: int) -> bool:
