@@ -304,6 +304,14 @@ ALLIANCE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"\b(?:didn't|did\s+not|doesn't)\s+like\s+(?:it\s+)?(?:when|that|how)\s+I\b|\b(?:criticized|criticised|questioned|challenged|snapped\s+at|yelled\s+at)\s+me\b",
         r"\bquestion(?:ed|s|ing)?\s+whether\s+(?:this|therapy|I|coming\s+here|the\s+work)\s+(?:is|was|can|could|am)\b",
         r"\bI\s+(?:pushed|pressed)\s+too\s+(?:hard|much|fast)\b",
+        # the therapy itself called worthless ("therapy feels pointless", "these sessions are a waste of time")
+        r"\b(?:therapy|our\s+work|these\s+sessions|the\s+sessions|our\s+sessions|sessions|coming\s+here|counsell?ing|treatment"
+        r"|talking(?:\s+about\s+it)?)\s+(?:feels|is|seems|are|feel|has\s+been|'s)\s+(?:completely\s+|totally\s+)?"
+        r"(?:pointless|useless|a\s+waste\s+of\s+(?:time|money)|not\s+worth\s+it|going\s+nowhere|a\s+joke)\b",
+        r"\b(?:therapy|counsell?ing|these\s+sessions|the\s+sessions|sessions|coming\s+here|talking(?:\s+about\s+it)?)\s+"
+        r"(?:won't|will\s+not|doesn't|does\s+not|can't|cannot)\s+(?:change|fix|help)\s+(?:anything|a\s+thing|much)\b",
+        r"\b(?:might|may|could|is\s+going\s+to|will)\s+(?:stop|quit)\s+(?:coming(?:\s+to\s+(?:therapy|sessions|see\s+me))?"
+        r"(?!\s+(?:home|back|in|to|over|round|around|by|out|late|early)\b)|therapy|treatment|counsell?ing|the\s+sessions)\b",
     )),
     ("repair", (
         r"\b(?:we\s+)?talk(?:ed)?\s+(?:it|this|that)\s+through\b|\brepair(?:ed|ing)?\b",

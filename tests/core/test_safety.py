@@ -379,9 +379,22 @@ def test_alliance_signals(sentence, kind):
     assert all(f.evidence == sentence for f in flags)
 
 
+@pytest.mark.parametrize("sentence", [
+    "Tom seemed withdrawn and said therapy feels pointless.", "She said these sessions are a waste of time.",
+    "She thinks counselling is pointless.", "He said talking about it won't change anything.",
+    "He said he might stop coming.", "She said therapy is a waste of money.", "He said coming here is going nowhere.",
+    "he said the sessions are kind of pointless", "She said therapy won't fix anything.",
+])
+def test_therapy_called_worthless_is_a_rupture(sentence):
+    assert "rupture" in {f.kind for f in detect_alliance([sentence])}
+
+
 def test_alliance_negations_and_unrelated():
     for sentence in ["She has not missed any sessions.", "He never pushed back.", "She wasn't annoyed with me at all.",
-                     "We worked on her budget.", "She missed her flight to Denver."]:
+                     "We worked on her budget.", "She missed her flight to Denver.", "She feels her job is pointless.",
+                     "Talking to her mother is pointless, she said.", "He said therapy is not pointless any more.",
+                     "He might stop coming home late.", "The diet feels pointless to him.",
+                     "She does not think therapy is a waste of time."]:
         assert not detect_alliance([sentence]), sentence
 
 
