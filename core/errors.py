@@ -52,7 +52,7 @@ class InvalidClientName(AllianceError):
 
 class NoteNotFound(AllianceError):
     def __init__(self) -> None:
-        super().__init__("That note no longer exists.")
+        super().__init__("I can't find that note: it may have been deleted, or that number is not one of your notes.")
 
 
 class NoteLocked(AllianceError):

@@ -57,5 +57,5 @@ def list_reply(found: list[Listed], *, what: str, page: int = 1, more: ListNotes
     rows = tuple((Button(item.label, ShowNote(item.entry.id)),) for item in shown)
     if more is not None and start + PAGE < len(found):
         rows += ((Button("Older notes…", more),),)
-    tip = "\n\nTap a note to open it, or type /notes 12 (its number)."
+    tip = f"\n\nTap a note to open it, or type /notes {shown[0].entry.id} (its number)."
     return Reply(head + "\n" + "\n".join(item.line for item in shown) + tip, buttons=rows)

@@ -68,7 +68,7 @@ def test_list_show_edit_sign_copy_and_delete(capsys):
     code, listed = run_json(capsys, "notes", "list", *AS)
     assert [n["id"] for n in listed] == [note["note_id"]]
     code, gone = run_json(capsys, "notes", "show", str(mistake["note_id"]), *AS)
-    assert code == 1 and "no longer exists" in gone["error"]
+    assert code == 1 and "can't find that note" in gone["error"]
 
 
 def test_a_draft_is_resolved_from_the_cli_with_cli_hints(capsys):

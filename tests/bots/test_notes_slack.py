@@ -28,7 +28,7 @@ async def test_notes_command_and_the_tools_under_a_note(workspace, fake):
     await workspace.command(ADA, MAYA_NOTE)
     await workspace.command(ADA, "notes")
     listing = workspace.last_post(dm)
-    assert "Maya Thompson" in text_of(listing) and "/alliance notes 12" in text_of(listing)
+    assert "Maya Thompson" in text_of(listing) and "/alliance notes 1 (its number)" in text_of(listing)
     [label] = labels(listing)
     await workspace.press(ADA, dm, listing["ts"], label)
     note = fake.messages[(dm, listing["ts"])]  # the list's message opens the note

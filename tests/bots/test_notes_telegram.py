@@ -87,5 +87,5 @@ async def test_export_pdf_and_another_therapist_sees_nothing(chat, fake, service
 
     await enrol(chat, service, BEN, "Dr. Ben Achterberg")
     assert "No notes yet" in await chat.say(BEN, "/notes")
-    assert "no longer exists" in await chat.say(BEN, "/transcript 1")
+    assert "can't find that note" in await chat.say(BEN, "/transcript 1")
     assert "Thompson" not in " ".join(fake.sent_to(BEN))

@@ -59,7 +59,7 @@ async def test_notes_are_listed_opened_and_filtered(practice):
     assert "No notes" in (await say(service, sender, "/notes Daniel to 2026-11-01")).text
     assert "no date 2026-02-30" in (await say(service, sender, "/notes from 2026-02-30")).text
     assert (await say(service, sender, f"/notes {maya.note_id}")).note.client_name == "Maya Thompson"
-    assert "no longer exists" in (await say(service, sender, "/notes 999")).text
+    assert "can't find that note" in (await say(service, sender, "/notes 999")).text
     assert any(e.action == "read" and e.record_type == "note" for e in support.audit_events(service, tid))
 
 
@@ -173,8 +173,8 @@ async def test_the_transcript_is_shown_to_its_therapist_only_and_audited(practic
     assert [e for e in support.audit_events(service, tid) if e.action == "read" and e.record_type == "transcript"]
     other = enrol(service, "Dr. Ben Achterberg", user="502")
     stranger = await service.press(other, encode(ShowTranscript(note.note_id)))
-    assert MAYA not in stranger.text and "no longer exists" in stranger.text
-    assert "no longer exists" in (await service.press(other, encode(ShowNote(note.note_id)))).text
+    assert MAYA not in stranger.text and "can't find that note" in stranger.text
+    assert "can't find that note" in (await service.press(other, encode(ShowNote(note.note_id)))).text
     assert "No notes" in (await say(service, other, "/notes")).text
 
 
