@@ -209,9 +209,11 @@ def item_lines(item: DigestItem, *, short: bool = False) -> list[str]:
     if not short:
         lines.extend(f"  Follow up: {f}" for f in item.follow_ups)
         lines.extend(f"  Addendum to {day:%a %d %b}: {text}" for day, text in item.addenda)
+    dates = item.risk_dates or (item.last_session,) * len(item.risks)
+    when = {id(f): "" if day == item.last_session else f" ({day:%a %d %b})" for f, day in zip(item.risks, dates)}
     risks, screenings = split_risks(item.risks)
-    lines.extend(f"  ⚠ Risk — {flag_label(f)}: \"{f.evidence}\"" for f in risks)
-    lines.extend(f"  Screened — {flag_label(f)}: \"{f.evidence}\"" for f in screenings)
+    lines.extend(f"  ⚠ Risk{when[id(f)]} — {flag_label(f)}: \"{f.evidence}\"" for f in risks)
+    lines.extend(f"  Screened{when[id(f)]} — {flag_label(f)}: \"{f.evidence}\"" for f in screenings)
     if not short:
         lines.extend(alliance_lines(item))
     return lines

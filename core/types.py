@@ -292,6 +292,7 @@ class DigestItem:
     alliance: tuple[Flag, ...] = ()
     alliance_items: tuple[AllianceItem, ...] = ()  # open ruptures, feedback drops, quiet goals
     addenda: tuple[tuple[date, str], ...] = ()  # (the signed note's session date, the addendum), newest first
+    risk_dates: tuple[date, ...] = ()  # the session each of `risks` is from, in the same order
 
     @property
     def first_session(self) -> bool:

@@ -11,7 +11,7 @@ import pytest
 
 from core.alliance.checkins import LABEL, LIBRARY
 from core.alliance.timeline import build_timeline
-from core.replies import digest_text, reminder_text
+from core.replies import digest_text, item_lines, reminder_text
 from core.types import Flag, Measure, NoteDraft
 from tests import support
 from tests.core.flow_support import FixedClock, enrol, in_memory
@@ -263,3 +263,21 @@ async def test_feedback_in_words_is_still_a_topic(practice):
     answer = await service.answer(sender, "what feedback did Maya give about the pace?")
     assert "said I pushed too fast" in answer.text
     assert "SRS:" not in answer.text
+
+
+def test_an_earlier_risk_is_dated_and_a_later_screening_is_shown_beside_it():
+    """A passive wish two sessions ago, "denies SI" last session: the digest shows both, the older one with
+    its date, so an old risk never reads as last session's and a later screening is never hidden."""
+    from core.schedule.digest import compose_item
+
+    notes = [
+        NoteDraft("Ana Bell", date(2026, 11, 10), "SOAP", (("Subjective", "x"),), "Low mood.", note_id=1,
+                  risks=(Flag("passive_ideation", "She said everyone would be better off without her.", "present"),)),
+        NoteDraft("Ana Bell", date(2026, 11, 17), "SOAP", (("Subjective", "x"),), "Calmer.", note_id=2,
+                  risks=(Flag("active_ideation", "She denies suicidal ideation.", "denied"),)),
+    ]
+    item = compose_item(7, "Ana Bell", datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc), notes)
+    lines = [line.strip() for line in item_lines(item)]
+    assert any(line.startswith("⚠ Risk (Tue 10 Nov) — ") and "better off without her" in line for line in lines), lines
+    assert any(line.startswith("Screened — ") and "denies suicidal ideation" in line for line in lines), lines
+
