@@ -149,7 +149,8 @@ def digest_json(digest) -> dict:
                 "highlights": list(i.highlights),
                 "homework": list(i.homework),
                 "follow_ups": list(i.follow_ups),
-                "risks": flags(i.risks),
+                "risks": [{**flag, "session_date": day.isoformat()} for flag, day in
+                          zip(flags(i.risks), i.risk_dates or (i.last_session,) * len(i.risks))],
                 "alliance": flags(i.alliance),
                 "addenda": [{"session_date": day.isoformat(), "text": text} for day, text in i.addenda],
             }
