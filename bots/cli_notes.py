@@ -57,7 +57,8 @@ def print_note(reply: Reply, *, as_name: str = "NAME") -> None:
         return
     you = f"--as {shlex.quote(as_name)}"
     if note.needs_client:
-        hints = [f"alliance notes assign {note.note_id} --client NAME {you}   (file this draft under a client)"]
+        hints = [f"alliance notes assign {note.note_id} --client NAME {you}   (file this draft under a client)",
+                 f"alliance clients --add \"FULL NAME\" {you}   (names on file are heard right and filed without asking)"]
     else:
         change = "addendum: …" if note.signed else "Plan: …"
         hints = [f"alliance notes edit {note.note_id} \"{change}\" {you}"]
