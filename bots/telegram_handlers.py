@@ -135,6 +135,7 @@ class TelegramHandlers:
                 reply = await self.service.receive_text(
                     sender, message.text, message_id=message_id, origin=message_id,
                     reply_to=f"{chat_id}:{replied.message_id}" if from_bot else None,
+                    replied_text=replied.text if from_bot else None,
                 )
         except AllianceError as error:
             reply = Reply(str(error))

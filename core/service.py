@@ -21,6 +21,7 @@ from core.jobs import Jobs
 from core.language.names import looks_like_name
 from core.memo_flow import MemoFlow
 from core.notebook import handlers as notebook
+from core.notebook.present import shown_note_id
 from core.schedule.commands import calendar_file
 from core.schedule.digests import digest_for
 from core.schedule.notifications import due_notifications
@@ -168,9 +169,10 @@ class Assistant:
 
     # ---- typed text ----------------------------------------------------------------------------------
     async def receive_text(self, sender: Sender, text: str, *, message_id: str, prefix: str = "/",
-                           reply_to: str | None = None, origin: str | None = None) -> Reply:
-        """A question, a command, an answer to something the bot asked, or (replying to a note) an edit.
-        A redelivered message is ignored."""
+                           reply_to: str | None = None, replied_text: str | None = None,
+                           origin: str | None = None) -> Reply:
+        """A question, a command, an answer to something the bot asked, or (replying to a note: a memo's,
+        or one shown later, whose text is `replied_text`) an edit. A redelivered message is ignored."""
         command = parse_command(text, slash_prefix=prefix)
         if command.name in ("start", "link"):
             if not command.args:
@@ -185,9 +187,10 @@ class Assistant:
         if reply_to is not None and command.name == "ask":
             with self.ctx.uow() as uow:
                 memo = uow.memos.by_reply_ref(who.therapist_id, reply_to)
-            if memo is not None and memo.note_id is not None:  # a reply to a note is about that note
+            note_id = memo.note_id if memo is not None else shown_note_id(replied_text)
+            if note_id is not None:  # a reply to a note is about that note
                 awaited = await self._awaited_answer(who, command.args)
-                return awaited or await notebook.reply_to_note(self.ctx, who, memo.note_id, command.args)
+                return awaited or await notebook.reply_to_note(self.ctx, who, note_id, command.args)
         return await self.run_command(sender, command, origin=origin, message_id=message_id)
 
     async def run_command(self, sender: Sender, command: Command, *, origin: str | None = None,

@@ -2,6 +2,8 @@
 buttons that reach everything about it (edit, transcript, copy, sign, earlier versions, delete)."""
 from __future__ import annotations
 
+import re
+
 from dataclasses import replace
 
 from core.context import zone
@@ -19,6 +21,17 @@ def local_times(uow: UnitOfWork, therapist_id: int, note: NoteDraft) -> NoteDraf
         signed_at=note.signed_at.astimezone(tz) if note.signed_at else None,
         addenda=tuple(replace(a, at=a.at.astimezone(tz)) for a in note.addenda),
     )
+
+
+_SHOWN = re.compile(r"\bNote #(\d{1,9}) — ")
+
+
+def shown_note_id(message_text: str | None) -> int | None:
+    """The note one of our messages shows ("Note #12 — …" on its first line), so that a reply to a note
+    opened from a list is about that note, like a reply to the one a memo delivered. Whose note it is is
+    checked where it is read (by therapist)."""
+    match = _SHOWN.search((message_text or "").split("\n", 1)[0])
+    return int(match[1]) if match else None
 
 
 def show_note(uow: UnitOfWork, therapist_id: int, note_id: int, *, said: str = "") -> Reply:

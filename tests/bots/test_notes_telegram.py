@@ -77,6 +77,16 @@ async def test_edit_offline_by_reply_and_by_the_edit_button(chat, fake, service)
     assert "couldn't read that as an edit" in other and "Plan: start exposure next week" in other
 
 
+async def test_a_reply_to_a_note_opened_from_the_list_edits_that_note(chat, fake, service):
+    await enrol(chat, service, ADA, "Dr. Ada Quinn")
+    await noted(chat, fake)
+    await chat.say(ADA, "/notes 1")
+    opened = last(fake, ADA)
+    assert opened["text"].startswith("<b>Note #1 — ")
+    answer = await chat.say(ADA, "Plan: start exposure next week", reply_to=opened["message_id"])
+    assert "Updated — version 2" in answer and "start exposure next week" in answer
+
+
 async def test_export_pdf_and_another_therapist_sees_nothing(chat, fake, service):
     await enrol(chat, service, ADA, "Dr. Ada Quinn")
     await noted(chat, fake)

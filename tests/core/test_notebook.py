@@ -227,3 +227,13 @@ async def test_an_addendum_to_a_signed_note_reaches_answers(tmp_path):
     answer = await service.answer(sender, "has Nadia Okoro mentioned sleep?")
     assert answer.found and "trouble sleeping" in answer.text
 
+
+
+def test_the_note_a_message_shows_is_read_from_its_first_line_only():
+    from core.notebook.present import shown_note_id
+
+    assert shown_note_id("Note #12 — Note for Maya Thompson, Thu 19 Nov 2026 (SOAP)\n\nMaya…") == 12
+    assert shown_note_id("<b>Note #7 — Note for Ana Bell</b>") == 7
+    assert shown_note_id("Your notes (2), newest first:\n#12 · Maya Thompson") is None
+    assert shown_note_id("Prep for Friday\nNote #3 — quoted further down") is None
+    assert shown_note_id(None) is None
