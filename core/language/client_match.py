@@ -143,6 +143,9 @@ def close_matches(scored: Sequence[tuple[ClientRecord, float]]) -> tuple[tuple[C
     top = scored[0][1]
     if top < STRONG:
         return tuple(c for c, _ in scored[:3]), False
+    exact = [c for c, s in scored if s >= 100]
+    if len(exact) == 1:  # "Tamar Lindqvist" as written is Tamar, however close "Amar Lindqvist" is
+        return (exact[0],), True
     near = tuple(c for c, s in scored if s >= STRONG and top - s < MARGIN)
     return near, len(near) == 1
 

@@ -589,3 +589,20 @@ def test_a_topic_across_the_caseload_lists_the_clients_whose_notes_mention_it():
     assert "- Maya Thompson — 2026-11-17: She has not had a drink in two weeks." in answer.text
     assert "- Daniel Okafor — 2026-11-10: Cut down drinking; job search restarted." in answer.text
     assert {c.client_name for c in answer.citations} == {"Maya Thompson", "Daniel Okafor"}
+
+
+@pytest.mark.parametrize("question, name", [
+    ("what did Tamar Lindqvist mention last time?", "Tamar Lindqvist"),
+    ("what did Amar Lindqvist mention last time?", "Amar Lindqvist"),
+    ("what homework did I give Anaso Thompson?", "Anaso Thompson"),
+])
+def test_a_full_name_written_exactly_is_that_client_however_close_another_is(question, name):
+    """Two clients a letter apart ("Tamar" and "Amar Lindqvist"): the exact name is not a question."""
+    from core.language.client_match import ClientRecord, resolve_client
+
+    clients = [ClientRecord(1, "Tamar Lindqvist"), ClientRecord(2, "Amar Lindqvist"), ClientRecord(3, "Anaso Thompson"),
+               ClientRecord(4, "Naso Thompson")]
+    query = parse_question(question, clients, TODAY)
+    assert (query.status, query.client.name) == ("match", name)
+    assert resolve_client(f"Session with {name} today. She was calmer.", clients).client.name == name
+    assert parse_question("what did Tamar Lindquist say?", clients, TODAY).status == "ambiguous"  # misspelt: ask
