@@ -151,7 +151,16 @@ def families(sentence: str) -> dict[str, int]:
     found = dict(_families(sentence))
     if any(rx.search(sentence) for _, rx in SCALE_PATTERNS) and re.search(r"\d|\b(?:ten|twenty|thirty)\b", sentence, re.I):
         found["objective"] = found.get("objective", 0) + 1  # a score ("Y-BOCS 24.") is an observation
+    if found.get("plan") == 1 and _HOMEWORK_REPORT.search(sentence):
+        del found["plan"]  # "He missed last week's homework": what happened, not what comes next
+        found["subjective"] = found.get("subjective", 0) + 1
     return found
+
+
+# Last assignment reported on: the client did (or didn't do) it. Its only plan cue is the word "homework".
+_HOMEWORK_REPORT = re.compile(
+    r"\b(?:missed|skipped|forgot|avoided|completed|finished|did(?:n't| not)?(?: do| complete| finish)?|has(?:n't| not)? done"
+    r"|tried|brought|kept up with|struggled with|reported on)\b[^.;]{0,30}\b(?:homework|hw)\b", re.I)
 
 
 @lru_cache(maxsize=4096)

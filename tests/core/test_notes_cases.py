@@ -183,3 +183,16 @@ def test_girp_goals_name_the_session_theme_when_goal_is_not_said():
             "She practised slow breathing. She found it helpful.")
     goals = dict(write(memo, "GIRP").sections)["Goals"]
     assert goals != NOT_DISCUSSED and "panic attacks" in goals
+
+
+@pytest.mark.parametrize("memo, wanted", [
+    ("Session with Daniel. He missed last week's homework and seemed irritated with me. Next time, follow up on the drinking.",
+     "He missed last week's homework"),
+    ("Session with Maya. She completed the homework and felt proud of herself. Plan: continue exposure.",
+     "She completed the homework"),
+])
+def test_a_report_on_last_weeks_homework_is_not_the_plan(memo, wanted):
+    note = write(memo)
+    plan = dict(note.sections)["Plan"]
+    assert wanted not in plan and any(wanted in text for name, text in note.sections if name != "Plan")
+    assert not any(wanted in item for item in note.homework)
