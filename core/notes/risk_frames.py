@@ -138,6 +138,9 @@ FRAME_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         rf"\b(?:giv(?:e|es|ing|en)|gave|hand(?:s|ed|ing)?\s+(?:out|over)|giving\s+out)\s+(?:away\s+)?(?:all\s+(?:of\s+)?)?(?:her|his|their|my)\s+(?:things|stuff|belongings|possessions|clothes|jewel\w*|records|collection|savings|tools)\s+(?:away|to)\b",
         rf"\b(?:wrote|writing|written|write|writes|left)\s+letters\s+(?:to|for)\s+(?:(?:the|her|his|their|my|each\s+of\s+(?:her|his|their|my))\s+)?{_FAMILY}\b",
         rf"\b(?:wrote|writing|written|write|writes|left|made|making|recorded|recording|filmed)\s+(?:a\s+|an?\s+)?(?:letters?|notes?|messages?|cards?|videos?|recordings?)\b[^.;]{{0,60}}\b(?:goodbye|for\s+after|in\s+case|just\s+in\s+case|(?:when|after)\s+{_SUBJ}(?:'m|'s|'re|\s+is|\s+am|\s+are)\s+gone|after\s+(?:her|his|my|their)\s+death|explaining\s+where)",
+        # a farewell in a message: "sent his sister a message saying he loved her and was sorry for everything"
+        r"\b(?:sent|texted|messaged|wrote|left|posted|emailed|called)\b[^.;]{0,60}\b(?:saying|said|telling|told|that)\b[^.;]{0,60}"
+        r"\bsorry\s+for\s+everything\s*(?:[.!;\"”]|$|,?\s*and\s+(?:that\s+)?(?:\w+\s+)?lov)",
         r"\b(?:worked\s+out|figured\s+out|decided|picked|chosen|chose|planned)\s+(?:exactly\s+)?(?:which|what)\s+(?:night|day|date|time|week)\s+(?:i'll|she'll|he'll|they'll|i\s+will|she\s+will|he\s+will|they\s+will|to)\s+(?:do\s+it|end\s+it|go\s+through\s+with\s+it)\b",
         r"\b(?:sat|sitting|sits|stood|standing|waited|waiting|parked|lay|lying)\b[^.;]{0,40}\bwith\s+(?:the|her|his|my|their|a)\s+(?:pills|tablets|rope|gun|knife|belt|meds|noose|razor|blade|bottle\s+of\s+(?:pills|tablets))\b",
         r"\bmeasur\w+\s+(?:how\s+high|the\s+(?:height|drop|distance)\s+(?:of|from|to|down))\b",

@@ -404,3 +404,16 @@ def test_a_whole_transcript_string_is_split_first():
         ("self_harm", "present", "She has been cutting again."), ("active_ideation", "denied", "Denies SI."),
     }
     assert [f.kind for f in detect_alliance("He said therapy isn't helping. We talked it through.")] == ["rupture", "repair"]
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("He sent his sister a message saying he loved her and was sorry for everything.", True),
+    ("he texted his mum saying sorry for everything", True),
+    ("She left a voicemail for her dad saying she was sorry for everything and that she loved him.", True),
+    ("He sent his wife a message saying sorry for everything he said in the fight.", False),
+    ("He wrote to his boss saying he was sorry for everything that went wrong.", False),
+    ("She told me she is sorry for everything.", False),
+])
+def test_a_farewell_message_is_preparatory_behaviour(sentence, flagged):
+    present = {(f.kind, f.status) for f in detect_risks([sentence])}
+    assert (("preparatory_behaviour", "present") in present) == flagged
