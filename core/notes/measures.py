@@ -33,7 +33,8 @@ _CONNECTOR = (
 )
 _READING = re.compile(
     r"^\s*(?:" + _CONNECTOR + r"\s*){0,6}?"
-    r"(?:(?:from\s+)?(?P<old>" + NUMBER + r")\s+(?:down\s+|up\s+)?to\s+(?P<new>" + NUMBER + r")|(?P<num>" + NUMBER + r"))"
+    r"(?:(?:from\s+)?(?P<old>" + NUMBER + r")\s+(?:(?:last\s+(?:session|week|month|time)|at\s+intake|(?:\w+\s+){1,2}ago)\s+)?"
+    r"(?:down\s+|up\s+)?to\s+(?P<new>" + NUMBER + r")|(?P<num>" + NUMBER + r"))"
     r"(?:\s*(?:/|out\s+of)\s*(?P<den>" + NUMBER + r"))?",
     re.I,
 )
@@ -48,6 +49,21 @@ _BEFORE = re.compile(
     r"(?:on|in|for)\s+(?:the|her|his|their|today's|this\s+week's)?\s*$",
     re.I,
 )
+# A reading said as the past, then the present: "was 41 last month and is 35 now", "14 two weeks ago; today
+# 10", "previously 16, now 11". The present one is this session's; the past one is its `earlier`.
+_WHEN_PAST = (r"(?:last\s+(?:session|week|month|time|visit)|at\s+intake|at\s+baseline|(?:\w+\s+){1,2}ago"
+              r"|in\s+(?:january|february|march|april|may|june|july|august|september|october|november|december"
+              r"|the\s+spring|the\s+summer|the\s+autumn|the\s+fall|the\s+winter))")
+_PAST_THEN_NOW = re.compile(
+    r"^\s*(?:(?:was|were|had\s+been)\s+)?(?:(?P<prev>previously|initially|at\s+intake|at\s+baseline)\s+)?(?P<old>" + NUMBER + r")"
+    r"(?:\s+(?P<when>" + _WHEN_PAST + r"))?\s*[,;]?\s*(?:and\s+|but\s+)?(?:it\s+)?(?:(?:is|'s)\s+)?"
+    r"(?P<now>now|today|this\s+week|currently)?\s*(?:(?:is|at)\s+)?(?P<new>" + NUMBER + r")"
+    r"(?:\s+(?P<now2>now|today|this\s+week|currently))?",
+    re.I,
+)
+# Only the past: "PHQ-9 was 18 in October" is not this session's score.
+_PAST_ONLY = re.compile(
+    r"^\s*(?:(?:was|were|had\s+been)\s+)?(?:previously\s+)?" + NUMBER + r"\s+" + _WHEN_PAST + r"\b(?![^.;]*\b(?:now|today)\b)", re.I)
 _GARBLED = re.compile(r"^(?:-\d+(?:\s*-\s*\d+)*|\d[\d-]*)")  # "GAD 7-1-11", "PHQ9-17"
 _SECOND_NUMBER = re.compile(r"^\s*-?\s*\d")  # "GAD 7 1 11": two readings run together
 _THINGS = "|".join(RATED_THINGS)
@@ -117,6 +133,12 @@ def _reading(sentence: str, start: int, end: int, stop: int, scale: Scale) -> Me
     if before:
         return _measure(scale.name, scale.low, scale.high, spoken_number(before.group("num")),
                         f"{before.group(0)}{sentence[start:end]}", sentence)
+    past = _PAST_THEN_NOW.match(after)
+    if past and (past["prev"] or past["when"]) and (past["now"] or past["now2"]):
+        return _measure(scale.name, scale.low, scale.high, spoken_number(past["new"]), sentence[start:end + past.end()],
+                        sentence, earlier=spoken_number(past["old"]))
+    if (only := _PAST_ONLY.match(after)):  # kept as text: a trend must not show it as today's
+        return _measure(scale.name, scale.low, scale.high, None, sentence[start:end + only.end()], sentence)
     reading = _READING.match(after)
     if not reading:
         return None

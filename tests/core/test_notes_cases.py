@@ -196,3 +196,26 @@ def test_a_report_on_last_weeks_homework_is_not_the_plan(memo, wanted):
     plan = dict(note.sections)["Plan"]
     assert wanted not in plan and any(wanted in text for name, text in note.sections if name != "Plan")
     assert not any(wanted in item for item in note.homework)
+
+
+@pytest.mark.parametrize("sentence, score, earlier", [
+    ("PCL-5 was 41 last month and is 35 now.", 35, 41),
+    ("Her PHQ-9 dropped from 20 last session to 14 today.", 14, 20),
+    ("PHQ-9 was 14 two weeks ago; today 10.", 10, 14),
+    ("GAD-7 previously 16, now 11.", 11, 16),
+    ("GAD-7 was 11, down from 15.", 11, 15),
+])
+def test_a_past_score_then_todays_stores_todays_with_the_earlier(sentence, score, earlier):
+    from core.notes.measures import find_measures
+
+    [measure] = find_measures([sentence])
+    assert (measure.score, measure.earlier, measure.uncertain) == (score, earlier, False)
+
+
+def test_a_score_said_only_as_the_past_is_not_todays():
+    from core.notes.measures import find_measures
+
+    [measure] = find_measures(["PHQ-9 was 18 in October."])
+    assert measure.uncertain  # kept as text, never a clean number in today's trend
+    [today] = find_measures(["PHQ-9 was 12 in session."])
+    assert (today.score, today.uncertain) == (12, False)
