@@ -20,7 +20,12 @@ HOMEWORK = re.compile(
     r"|\bassign(?:ed|ment|ments)\b|\b(?:before|by)\s+(?:our\s+)?next\s+(?:session|time|week|appointment)\b"
     r"|\bcommitted\s+to\b|\bagreed\s+to\s+(?:try|do|practi[cs]e|keep|track|write|read|call|schedule|go|walk|use|start|"
     r"reach|spend|limit|cut|attend|journal|log|notice|text|plan)\b"
-    r"|\bagreed\s+to\s+[^.;]{0,60}?\b(?:(?:each|every|a|per)\s+(?:day|morning|evening|night)|daily|this\s+week)\b",
+    r"|\bagreed\s+to\s+[^.;]{0,60}?\b(?:(?:each|every|a|per)\s+(?:day|morning|evening|night)|daily|this\s+week)\b"
+    # "between now and next week he will call his sponsor every day", "until we meet again"
+    r"|\bbetween\s+now\s+and\s+(?:next\s+(?:week|session|time)|our\s+next\s+(?:session|appointment)|then)\b"
+    r"|\buntil\s+(?:we\s+meet\s+again|next\s+(?:week|session)|our\s+next\s+(?:session|appointment))\b"
+    r"|\b(?:she|he|they)\s+(?:will|'ll|is\s+going\s+to|are\s+going\s+to)\s+[^.;]{0,40}?\b(?:(?:each|every)\s+(?:day|morning|"
+    r"evening|night)|daily)\b",
     re.I,
 )
 _HOMEWORK_PREFIX = re.compile(

@@ -219,3 +219,17 @@ def test_a_score_said_only_as_the_past_is_not_todays():
     assert measure.uncertain  # kept as text, never a clean number in today's trend
     [today] = find_measures(["PHQ-9 was 12 in session."])
     assert (today.score, today.uncertain) == (12, False)
+
+
+@pytest.mark.parametrize("memo, item", [
+    ("Session with Sam Patel. Between now and next week he will call his sponsor every day.",
+     "Between now and next week he will call his sponsor every day."),
+    ("Sam Patel. He will keep a mood log until we meet again.", "He will keep a mood log until we meet again."),
+    ("Sam Patel. He will walk daily.", "He will walk daily."),
+])
+def test_an_assignment_said_without_the_word_homework_is_homework(memo, item):
+    assert item in write(memo).homework
+
+
+def test_someone_elses_daily_plans_are_not_the_clients_homework():
+    assert write("Sam Patel. His mother will visit every day next week.").homework == ()
