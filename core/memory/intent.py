@@ -21,7 +21,8 @@ _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 
 _NUM = r"(\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|couple(?: of)?|few|several)"
 
 _SCHEDULE = re.compile(
-    r"\bwho(?:'s|s| is| are| am i| do i| will i| have i)? ?(?:i )?(?:seeing|see|meeting|got|have|booked|scheduled|coming(?: in)?"
+    r"\bwho(?:'s|s| is| are| am i| do i| will i| have i)? ?(?:i )?(?:(?:seeing|see)(?!\s+(?:a|an|another)\s)|meeting|got|have|booked"
+    r"|scheduled|coming(?: in)?"
     r"|on (?:my|the) (?:calendar|schedule|books|list|diary)|in (?:my|the) (?:calendar|diary))\b"
     r"|\bwhat(?:'s|s| is| do i have| have i got)? (?:on|booked|scheduled|lined up|coming up)\b|\bwhat do i have\b"
     r"|\bmy (?:schedule|calendar|day|diary|agenda|appointments|sessions|clients) (?:for |on |today|tomorrow|this|next)"

@@ -606,3 +606,8 @@ def test_a_full_name_written_exactly_is_that_client_however_close_another_is(que
     assert (query.status, query.client.name) == ("match", name)
     assert resolve_client(f"Session with {name} today. She was calmer.", clients).client.name == name
     assert parse_question("what did Tamar Lindquist say?", clients, TODAY).status == "ambiguous"  # misspelt: ask
+
+
+def test_who_is_seeing_a_professional_is_not_the_calendar():
+    answer, _ = ask("who is seeing a psychiatrist?")  # the notes are searched; the calendar is not listed
+    assert "mention" in answer.text and "booked" not in answer.text, answer.text
