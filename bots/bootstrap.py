@@ -100,7 +100,8 @@ def memo_memory_budget(settings: Settings, *, worker: bool = False) -> int:
         return 0
     from core.speech.resources import PROCESS_BASE_MB, WORKER_PARENT_MB, memory_ceiling_mb, model_memory_mb
 
-    holders = memo_concurrency(settings) if worker and memo_concurrency(settings) > 1 else 0
+    concurrency = memo_concurrency(settings)
+    holders = concurrency if worker and concurrency > 1 else 0
     fixed = WORKER_PARENT_MB + (holders or 1) * model_memory_mb(settings, concurrency=0) + holders * PROCESS_BASE_MB
     return max(1, memory_ceiling_mb(settings.memory_limit_mb) - fixed)
 

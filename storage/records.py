@@ -265,9 +265,7 @@ class SqlNotes:
 
     def _with_addenda(self, therapist_id: int, notes: list[NoteDraft]) -> list[NoteDraft]:
         """A signed note's corrections travel with it, so answers and digests quote them too (one query)."""
-        found = self._addenda([therapist_id], [n.note_id for n in notes if n.signed_at is not None])
-        return [replace(n, addenda=tuple(found[(therapist_id, n.note_id)])) if (therapist_id, n.note_id) in found else n
-                for n in notes]
+        return _attach(self._addenda([therapist_id], _signed(notes)), therapist_id, notes)
 
     def _addenda(self, therapist_ids: Sequence[int], note_ids: list[int]) -> dict[tuple[int, int], list[Addendum]]:
         """{(therapist id, note id): addenda, oldest first}: a row counts only under its own therapist."""
@@ -317,9 +315,8 @@ class SqlNotes:
             )
             for row in rows:
                 out[(row.therapist_id, row.client_id)].append(self.draft(row))
-        found = self._addenda(therapist_ids, [n.note_id for notes in out.values() for n in notes if n.signed_at is not None])
-        return {key: [replace(n, addenda=tuple(found[(key[0], n.note_id)])) if (key[0], n.note_id) in found else n
-                      for n in notes] for key, notes in out.items()}
+        found = self._addenda(therapist_ids, [i for notes in out.values() for i in _signed(notes)])
+        return {key: _attach(found, key[0], notes) for key, notes in out.items()}
 
     def draft(self, row) -> NoteDraft:
         """A note row (or a NOTE_COLUMNS row) decrypted into the core's NoteDraft."""
@@ -329,3 +326,13 @@ class SqlNotes:
                     signed_at=row.signed_at.isoformat() if row.signed_at else None)
         data.pop("addenda", None)
         return NoteDraft.from_json(data)
+
+
+def _signed(notes: list[NoteDraft]) -> list[int]:
+    return [n.note_id for n in notes if n.signed_at is not None]  # only a signed note has addenda
+
+
+def _attach(found: dict[tuple[int, int], list[Addendum]], therapist_id: int, notes: list[NoteDraft]) -> list[NoteDraft]:
+    """The notes with their addenda, each under its own therapist."""
+    return [replace(n, addenda=tuple(found[(therapist_id, n.note_id)])) if (therapist_id, n.note_id) in found else n
+            for n in notes]

@@ -19,7 +19,7 @@ from core.memory.mentions import seen_answer
 from core.memory.query import STOP_WORDS, Query
 from core.memory.selection import usable
 from core.memory.topics import IRREGULAR_PAST, query_key
-from core.schedule.digest import NOTES_READ, RECENT_SESSIONS_FOR_FLAGS
+from core.schedule.digest import NOTES_READ, RECENT_SESSIONS_FOR_FLAGS, recent_flags
 from core.types import Answer, NoteDraft
 
 _PREP = re.compile(r"\bprep\w*|\bneed\b|\bbrief\b|\bready\b|\bshould\b|\bfollow|\bpick up\b|\bremember\b|\bknow\b|\bbring\b"
@@ -111,14 +111,10 @@ def client_prep_answer(client: ClientRecord, caseload: Caseload, today: date) ->
             if item not in shown and len(shown) < 5:
                 shown.add(item)
                 add(note, "follow up", item)
-    seen: set[tuple[str, str]] = set()
-    for note in recent:  # the latest mention of each kind and status: a risk, then a later denial, both shown
-        for flag in note.risks:
-            if (flag.kind, flag.status) not in seen:
-                seen.add((flag.kind, flag.status))
-                state = {"denied": "screened, denied", "historical": "history"}.get(flag.status, "risk")
-                quals = f"; {', '.join(flag.qualifiers)}" if flag.qualifiers else ""
-                add(note, f"{state} — {flag_label(flag)}{quals}", flag.evidence)
+    for flag, note in recent_flags(list(reversed(recent)), "risks"):  # the ones the reminder shows
+        state = {"denied": "screened, denied", "historical": "history"}.get(flag.status, "risk")
+        quals = f"; {', '.join(flag.qualifiers)}" if flag.qualifiers else ""
+        add(note, f"{state} — {flag_label(flag)}{quals}", flag.evidence)
     by_id = {n.note_id: n for n in notes}
     for a in prep_items(list(reversed(notes)), caseload.entries(client.id), today + timedelta(days=1)):
         note = by_id.get(a.note_id)

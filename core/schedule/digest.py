@@ -36,7 +36,7 @@ def compose_item(
         return DigestItem(appointment_id, client_name, starts_at, last_session=None)
     last = before[-1]
     recent = [_with_addendum_risks(n) for n in before[-RECENT_SESSIONS_FOR_FLAGS:]]
-    risks = _recent_flags(recent, "risks")
+    risks = recent_flags(recent, "risks")
     return DigestItem(
         appointment_id=appointment_id,
         client_name=client_name,
@@ -47,8 +47,8 @@ def compose_item(
         homework=last.homework,
         follow_ups=_unique(item for note in reversed(recent) for item in note.follow_ups)[:5],
         risks=tuple(flag for flag, _ in risks),
-        risk_dates=tuple(day for _, day in risks),
-        alliance=tuple(flag for flag, _ in _recent_flags(recent, "alliance")),
+        risk_dates=tuple(note.session_date for _, note in risks),
+        alliance=tuple(flag for flag, _ in recent_flags(recent, "alliance")),
         alliance_items=prep_items(before[-RECENT_SESSIONS_FOR_ALLIANCE:], entries, starts_at.date()),
         addenda=tuple((n.session_date, a.text) for n in reversed(recent) for a in reversed(n.addenda)),
     )
@@ -82,21 +82,21 @@ def compose_digest(
     return Digest(therapist_id, day, tuple(items))
 
 
-def _recent_flags(notes: Sequence[NoteDraft], field: str) -> tuple[tuple[Flag, date], ...]:
-    """(flag, session date) from recent sessions, newest first, each kind and status once. A denial is a
-    screening result: kept when nothing else is, or when it came after every risk shown (a risk two
-    sessions ago and "denies SI" last session are both what the therapist needs to see)."""
-    flags: list[tuple[Flag, date]] = []
+def recent_flags(notes: Sequence[NoteDraft], field: str) -> tuple[tuple[Flag, NoteDraft], ...]:
+    """(flag, its note) from recent sessions (given oldest first), newest first, each kind and status once.
+    A denial is a screening result: kept when nothing else is, or when it came after every risk shown (a
+    risk two sessions ago and "denies SI" last session are both what the therapist needs to see)."""
+    flags: list[tuple[Flag, NoteDraft]] = []
     seen: set[tuple[str, str]] = set()
     for note in reversed(notes):
         for flag in getattr(note, field):
             key = (flag.kind, flag.status)
             if key not in seen:
                 seen.add(key)
-                flags.append((flag, note.session_date))
-    shown = [(f, d) for f, d in flags if f.status != "denied"]
-    latest = max((d for _, d in shown), default=None)
-    return tuple(shown + [(f, d) for f, d in flags if f.status == "denied" and (latest is None or d > latest)])
+                flags.append((flag, note))
+    shown = [(f, n) for f, n in flags if f.status != "denied"]
+    latest = max((n.session_date for _, n in shown), default=None)
+    return tuple(shown + [(f, n) for f, n in flags if f.status == "denied" and (latest is None or n.session_date > latest)])
 
 
 def _unique(items) -> tuple[str, ...]:

@@ -27,6 +27,7 @@ from core.speech.models import model_name
 
 # Measured: see the module docstring. Keys are the names in core/speech/models.py.
 PROCESS_BASE_MB = 65  # Python with alliance's core imported, before faster-whisper
+WORKER_PARENT_MB = 250  # a worker process without the model: Python, the database and chat clients (measured)
 MODEL_RESIDENT_MB = {"tiny.en": 100, "base": 170}  # faster-whisper imported and the weights loaded
 MEMO_PEAK_MB = {"tiny.en": 630, "base": 690}  # each memo in flight, up to 30 minutes long
 _UNMEASURED = "base"  # a model directory we have not measured: assume the larger figures
@@ -59,9 +60,6 @@ def machine_memory_mb() -> int:
     return int(total)
 
 
-WORKER_PARENT_MB = 250  # a worker process without the model: Python, the database and chat clients (measured)
-
-
 def memory_ceiling_mb(configured: int) -> int:
     """The memory a worker may use: the configured ceiling, or (0) 70% of the machine, at most 4 GB."""
     return configured or min(4096, int(machine_memory_mb() * 0.7))
@@ -70,11 +68,16 @@ def memory_ceiling_mb(configured: int) -> int:
 def concurrency_for_memory(settings: Settings, wanted: int, ceiling_mb: int) -> int:
     """The most memos at once (up to `wanted`) whose transcriber processes fit under the ceiling with a
     2-minute memo each; at least one (the memory budget then holds back any memo that would not fit)."""
-    name = model_name(settings.whisper_model)
-    key = name if name in MODEL_RESIDENT_MB else _UNMEASURED
+    key = _measured(settings)
     per_memo = PROCESS_BASE_MB + MODEL_RESIDENT_MB[key] + MEMO_2MIN_MB[key]
     fits = (ceiling_mb - WORKER_PARENT_MB) // per_memo
     return max(1, min(wanted, fits))
+
+
+def _measured(settings: Settings) -> str:
+    """The measured model whose figures apply: the configured one, or the largest for an unmeasured one."""
+    name = model_name(settings.whisper_model)
+    return name if name in MODEL_RESIDENT_MB else _UNMEASURED
 
 
 def decoding_threads(concurrency: int, cores: int | None = None) -> int:
@@ -89,8 +92,7 @@ def model_memory_mb(settings: Settings, *, concurrency: int = 1) -> int:
 
     A directory model that was not measured is costed as the largest measured one.
     """
-    name = model_name(settings.whisper_model)
-    key = name if name in MODEL_RESIDENT_MB else _UNMEASURED
+    key = _measured(settings)
     return MODEL_RESIDENT_MB[key] + MEMO_PEAK_MB[key] * max(0, concurrency)
 
 
@@ -101,8 +103,7 @@ MEMO_2MIN_MB = {"tiny.en": 224, "base": 243}
 
 def memo_memory_mb(settings: Settings, seconds: float | None) -> int:
     """Estimated peak MB one memo of `seconds` adds while it is transcribed (the memory budget's unit)."""
-    name = model_name(settings.whisper_model)
-    key = name if name in MODEL_RESIDENT_MB else _UNMEASURED
+    key = _measured(settings)
     short, long = MEMO_2MIN_MB[key], MEMO_PEAK_MB[key]
     if seconds is None:
         return long
